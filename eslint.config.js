@@ -1,0 +1,59 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+// Node built-ins and I/O libraries that must never reach core/ (DESIGN.md: core is pure).
+const ioModules = [
+  'fs',
+  'node:*',
+  'fs/*',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'better-sqlite3',
+  'pg',
+  'serialport',
+  'node-hid',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'test-results/**', 'bench/results/**', 'dist/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  prettier,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ioModules, message: 'core/ is pure: no I/O (see DESIGN.md).' },
+            { group: ['../../*', '#*', '!#core/*'], message: 'core/ imports only core/.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'core/ is pure: no process access.' },
+        { name: 'fetch', message: 'core/ is pure: no network.' },
+      ],
+    },
+  },
+  {
+    // The CLI is the one place that writes to the terminal.
+    files: ['cli/**', 'bin/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

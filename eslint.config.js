@@ -52,8 +52,24 @@ export default tseslint.config(
     },
   },
   {
+    // The UIs run in a browser (or a sandboxed renderer): no Node, only core's schemas.
+    files: ['renderer/**', 'portal/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ioModules, message: 'The UI never imports Node modules (DESIGN.md).' },
+            { group: ['#*', '!#core/*'], message: 'The UI imports only core/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The CLI is the one place that writes to the terminal.
-    files: ['cli/**', 'bin/**'],
+    files: ['cli/**', 'bin/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,0 +1,147 @@
+import type { SerialPort as NodeSerialPort } from 'serialport';
+import { DeviceError, errnoOf, messageOf } from '../device-error.ts';
+import { nativeLog } from '../log.ts';
+
+const log = nativeLog('serial');
+
+/*
+ * The small interface every serial device driver uses (after node-serialport's own
+ * bindings): list ports, open one, get a connection with data, write, close. The real one
+ * wraps `serialport`; memory-serial-binding.ts is the test double with the same interface.
+ */
+export interface SerialPortInfo {
+  path: string;
+  /** Hex as the OS reports it ("0c2e"); undefined for ports that are not USB. */
+  vendorId?: string;
+  productId?: string;
+  manufacturer?: string;
+  serialNumber?: string;
+}
+
+export interface SerialOpenOptions {
+  path: string;
+  baudRate: number;
+  dataBits: 5 | 6 | 7 | 8;
+  parity: 'none' | 'even' | 'odd' | 'mark' | 'space';
+  stopBits: 1 | 1.5 | 2;
+}
+
+export interface SerialConnection {
+  readonly path: string;
+  onData(listener: (bytes: Uint8Array) => void): void;
+  /** Called once when the connection ends; with `disconnected: true` when the port went away. */
+  onClose(listener: (error?: DeviceError) => void): void;
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SerialBinding {
+  list(): Promise<SerialPortInfo[]>;
+  open(options: SerialOpenOptions): Promise<SerialConnection>;
+}
+
+/** A sentence for why a port could not be opened, with what to do about it. */
+export function openError(path: string, error: unknown): DeviceError {
+  switch (errnoOf(error)) {
+    case 'ENOENT':
+      return new DeviceError(
+        'not-found',
+        `${path} is not there: the scanner or adapter is unplugged.`,
+        { cause: error },
+      );
+    case 'EACCES':
+    case 'EPERM':
+      return new DeviceError(
+        'permission',
+        `No permission to open ${path}: add the station's user to the dialout group or install the udev rules (docs/hardware.md).`,
+        { cause: error },
+      );
+    case 'EBUSY':
+      return new DeviceError('open-failed', `${path} is in use by another program.`, {
+        cause: error,
+      });
+    default:
+      return new DeviceError('open-failed', `Cannot open ${path}: ${messageOf(error)}.`, {
+        cause: error,
+      });
+  }
+}
+
+// Reading a pty whose other end closed gives EIO, a USB adapter pulled out ENXIO or EIO;
+// node-serialport marks only some of these as disconnects, so we decide here.
+const GONE = new Set(['EIO', 'ENXIO', 'ENODEV', 'EBADF']);
+
+function wrap(port: NodeSerialPort, path: string): SerialConnection {
+  const closeListeners: ((error?: DeviceError) => void)[] = [];
+  let ended = false;
+  const end = (error?: DeviceError) => {
+    if (ended) return;
+    ended = true;
+    for (const listener of closeListeners) listener(error);
+  };
+  const gone = (cause?: unknown) =>
+    new DeviceError('disconnected', `The device on ${path} was unplugged or switched off.`, {
+      cause,
+    });
+  port.on('close', (error?: Error & { disconnected?: boolean }) => {
+    end(error?.disconnected ? gone(error) : undefined);
+  });
+  port.on('error', (error: Error) => {
+    log('%s: %s', path, error.message);
+    end(
+      GONE.has(errnoOf(error) ?? '')
+        ? gone(error)
+        : new DeviceError('open-failed', `${path}: ${error.message}`, { cause: error }),
+    );
+    if (port.isOpen) port.close(() => undefined);
+  });
+  return {
+    path,
+    onData: (listener) => port.on('data', (chunk: Buffer) => listener(chunk)),
+    onClose: (listener) => closeListeners.push(listener),
+    write: (bytes) =>
+      new Promise((resolve, reject) => {
+        port.write(Buffer.from(bytes), (error) => {
+          if (error)
+            reject(
+              new DeviceError('write-failed', `Cannot write to ${path}: ${error.message}`, {
+                cause: error,
+              }),
+            );
+          else port.drain(() => resolve());
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
+}
+
+/** The real binding. `serialport` is loaded on first use, so a missing addon is an error, not a crash. */
+export function createNodeSerialBinding(): SerialBinding {
+  const load = async () => (await import('serialport')).SerialPort;
+  return {
+    async list() {
+      const SerialPort = await load();
+      const ports = await SerialPort.list();
+      return ports.map((port) => ({
+        path: port.path,
+        ...(port.vendorId ? { vendorId: port.vendorId } : {}),
+        ...(port.productId ? { productId: port.productId } : {}),
+        ...(port.manufacturer ? { manufacturer: port.manufacturer } : {}),
+        ...(port.serialNumber ? { serialNumber: port.serialNumber } : {}),
+      }));
+    },
+    async open({ path, baudRate, dataBits, parity, stopBits }) {
+      const SerialPort = await load();
+      const port = new SerialPort({ path, baudRate, dataBits, parity, stopBits, autoOpen: false });
+      await new Promise<void>((resolve, reject) => {
+        port.open((error) => (error ? reject(openError(path, error)) : resolve()));
+      });
+      log('opened %s at %d %d%s%d', path, baudRate, dataBits, parity[0]?.toUpperCase(), stopBits);
+      return wrap(port, path);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Attribute values a product can carry: "material": "oak", "width_cm": 120. */
+export const attributesSchema = z
+  .record(z.string().min(1).max(40), z.union([z.string().max(200), z.number().finite()]))
+  .refine((attributes) => Object.keys(attributes).length <= 40, 'at most 40 attributes');
+
+export const bomItemSchema = z.strictObject({
+  resourceType: z.string().trim().min(1).max(60),
+  materialName: z.string().trim().min(1).max(200),
+  quantityPerUnit: z.number().int().min(1).max(10_000),
+  step: z.string().trim().min(1).max(60),
+});
+export type BomItem = z.infer<typeof bomItemSchema>;
+
+export const productInputSchema = z.strictObject({
+  nameEn: z.string().trim().min(1).max(200),
+  nameZh: z.string().trim().min(1).max(200),
+  descriptionEn: z.string().trim().max(2000).default(''),
+  descriptionZh: z.string().trim().max(2000).default(''),
+  attributes: attributesSchema.default({}),
+  bom: z.array(bomItemSchema).min(1, 'a product needs a bill of materials').max(100),
+});
+export type ProductInput = z.input<typeof productInputSchema>;
+
+export const productSchema = z.object({
+  code: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  descriptionEn: z.string(),
+  descriptionZh: z.string(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number()])),
+  bom: z.array(bomItemSchema),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export const searchQuerySchema = z.strictObject({
+  q: z.string().trim().max(200).default(''),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export const searchHitSchema = z.object({ product: productSchema, score: z.number() });
+export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
+export type SearchHit = z.infer<typeof searchHitSchema>;

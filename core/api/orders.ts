@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { ORDER_STATES } from '../orders/state-machine.ts';
+import { codeOf } from '../events/station-events.ts';
+
+const productCode = codeOf('product');
+const quantity = z.number().int().min(1).max(100_000);
+
+/** A line names a product, or a similar product and what should differ. */
+export const orderLineInputSchema = z.union([
+  z.strictObject({ product: productCode, quantity }),
+  z.strictObject({
+    similarTo: productCode,
+    differences: z.string().trim().min(3, 'describe what should differ').max(2000),
+    quantity,
+  }),
+]);
+export type OrderLineInput = z.infer<typeof orderLineInputSchema>;
+
+export const submitOrderBodySchema = z.strictObject({
+  lines: z.array(orderLineInputSchema).min(1).max(100),
+  shipTo: z.string().trim().min(5).max(500),
+  customerReference: z.string().trim().max(100).default(''),
+  carrier: z.string().trim().max(100).default(''),
+});
+export type SubmitOrderBody = z.input<typeof submitOrderBodySchema>;
+
+export const candidateSchema = z.object({
+  product: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  score: z.number(),
+});
+
+export const orderLineSchema = z.object({
+  position: z.number(),
+  quantity: z.number(),
+  product: z.string().nullable(),
+  similarTo: z.string().nullable(),
+  differences: z.string(),
+  candidates: z.array(candidateSchema),
+});
+
+export const progressStepSchema = z.object({
+  step: z.string(),
+  unitsDone: z.number(),
+  unitsOrdered: z.number(),
+  updatedAt: z.string(),
+});
+
+export const packageViewSchema = z.object({
+  code: z.string(),
+  sscc: z.string().nullable(),
+  number: z.number(),
+  of: z.number(),
+  closedAt: z.string().nullable(),
+  dispatchedAt: z.string().nullable(),
+  receipt: z.enum(['confirmed', 'rejected']).nullable(),
+  receiptReason: z.string().nullable(),
+});
+
+export const orderSchema = z.object({
+  id: z.string(),
+  code: z.string().nullable(),
+  state: z.enum(ORDER_STATES),
+  heldFrom: z.enum(ORDER_STATES).nullable(),
+  customer: z.object({ id: z.string(), name: z.string() }),
+  customerReference: z.string(),
+  shipTo: z.string(),
+  carrier: z.string(),
+  line: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lines: z.array(orderLineSchema),
+  progress: z.array(progressStepSchema),
+  packages: z.array(packageViewSchema),
+});
+export type OrderView = z.infer<typeof orderSchema>;
+
+export const orderListSchema = z.object({ orders: z.array(orderSchema) });
+
+export const orderRefSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const chooseBodySchema = z.strictObject({
+  /** One choice per line that awaits one: the candidate's product code, or null for "none of these". */
+  choices: z
+    .array(z.strictObject({ position: z.number().int().min(1), product: productCode.nullable() }))
+    .min(1)
+    .max(100),
+});
+
+export const resolveBodySchema = z.strictObject({
+  choices: z
+    .array(z.strictObject({ position: z.number().int().min(1), product: productCode }))
+    .min(1)
+    .max(100),
+});
+
+export const releaseBodySchema = z.strictObject({ line: z.string().min(1).max(64) });
+export const reasonBodySchema = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+
+export const resourceViewSchema = z.object({
+  code: z.string(),
+  resourceType: z.string(),
+  materialName: z.string(),
+  step: z.string(),
+  consumedAt: z.string().nullable(),
+});
+export const releaseResultSchema = z.object({
+  order: orderSchema,
+  resources: z.array(resourceViewSchema),
+  units: z.array(z.string()),
+});
+
+/** What the live progress feed sends, each time anything about the order changes. */
+export const liveUpdateSchema = z.object({ order: orderSchema, at: z.string() });
+
+export const receiptBodySchema = z.discriminatedUnion('verdict', [
+  z.strictObject({ verdict: z.literal('confirm'), package: z.string().trim().min(1).max(64) }),
+  z.strictObject({
+    verdict: z.literal('reject'),
+    package: z.string().trim().min(1).max(64),
+    reason: z.string().trim().min(3).max(500),
+  }),
+]);
+export type ReceiptBody = z.infer<typeof receiptBodySchema>;

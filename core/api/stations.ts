@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { STATION_ROLES } from '../orders/state-machine.ts';
+
+export const createStationBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  role: z.enum(STATION_ROLES),
+  line: z.string().min(1).max(64),
+});
+
+export const stationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(STATION_ROLES),
+  line: z.string(),
+  enrolledAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  outboxDepth: z.number().nullable(),
+});
+export type StationView = z.infer<typeof stationSchema>;
+
+export const createStationResultSchema = z.object({
+  station: stationSchema,
+  /** One-time, shown once; the station exchanges it for a token. */
+  enrollmentCode: z.string(),
+  expiresAt: z.string(),
+});
+
+export const ENROLLMENT_CODE_PATTERN = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+export const enrollBodySchema = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(ENROLLMENT_CODE_PATTERN, 'an enrollment code looks like ABCD-EFGH-JKMN'),
+});
+export const enrollResultSchema = z.object({
+  token: z.string(),
+  station: stationSchema,
+  /** SHA-256 of the server's certificate, for the station to pin. */
+  serverFingerprint: z.string(),
+});
+
+export const lineSchema = z.object({ id: z.string(), name: z.string(), plant: z.string() });
+export const createLineBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  plant: z.string().trim().min(1).max(64).default('main'),
+});

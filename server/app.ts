@@ -1,0 +1,66 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { ServerContext } from './context.ts';
+import { installAuthentication } from './plugins/authentication.ts';
+import { installErrorHandler } from './plugins/error-handler.ts';
+import { authRoutes } from './routes/auth.ts';
+import { backOfficeRoutes } from './routes/back-office.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { healthRoutes } from './routes/health.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { stationRoutes } from './routes/stations.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { SERVER_VERSION } from './version.ts';
+
+export interface AppOptions {
+  https: { key: string; cert: string };
+  logger: FastifyInstance['log'] | false;
+}
+
+/** The whole HTTP API as one Fastify instance that does not listen (server.ts does). */
+export async function buildApp(
+  context: ServerContext,
+  options: AppOptions,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    https: options.https,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // Unknown properties are errors, not silently dropped: schemas are strict objects.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Ordertrace information server',
+        version: SERVER_VERSION,
+        description: 'See docs/api.md.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  installAuthentication(app, context);
+
+  await app.register(healthRoutes(context));
+  await app.register(authRoutes(context));
+  await app.register(catalogRoutes(context));
+  await app.register(orderRoutes(context));
+  await app.register(stationRoutes(context));
+  await app.register(syncRoutes(context));
+  await app.register(backOfficeRoutes(context));
+  return app;
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The server's settings, from flags first, then environment, then defaults. */
+export const serverConfigSchema = z.strictObject({
+  port: z.coerce
+    .number()
+    .int()
+    .min(0, 'PORT must be 0 to 65535')
+    .max(65535, 'PORT must be 0 to 65535'),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+export interface ConfigSources {
+  flags: Partial<Record<'port' | 'host' | 'data-dir' | 'database-url' | 'log-level', string>>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const blankToUndefined = (value: string | undefined) => (value === '' ? undefined : value);
+
+export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConfig {
+  const result = serverConfigSchema.safeParse({
+    port: flags.port ?? env.PORT ?? 8443,
+    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    dataDir: flags['data-dir'] ?? env.DATA_DIR ?? join(cwd, 'data'),
+    databaseUrl: blankToUndefined(flags['database-url'] ?? env.DATABASE_URL),
+    tlsCert: blankToUndefined(env.TLS_CERT),
+    tlsKey: blankToUndefined(env.TLS_KEY),
+    logLevel: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
+  });
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new Error(`invalid server configuration: ${problems.join('; ')}`);
+  }
+  if (Boolean(result.data.tlsCert) !== Boolean(result.data.tlsKey)) {
+    throw new Error('invalid server configuration: set both TLS_CERT and TLS_KEY, or neither');
+  }
+  return result.data;
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { UserRole } from '#core/api/auth.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import type { Logger } from 'pino';
+import type { LiveBus } from './live/live-bus.ts';
+import type { Storage } from './storage/open-storage.ts';
+import type { Database } from './storage/schema.ts';
+
+export type Db = Kysely<Database>;
+
+/** What every service needs: storage, the live bus, a clock and a logger. */
+export interface ServerContext {
+  storage: Storage;
+  live: LiveBus;
+  now: () => Date;
+  log: Logger;
+  /** SHA-256 of the TLS certificate stations pin at enrollment. */
+  fingerprint: string;
+}
+
+/** Who is calling: a person with a session, or an enrolled station with its token. */
+export type Caller =
+  | {
+      kind: 'user';
+      id: string;
+      role: UserRole;
+      name: string;
+      email: string;
+    }
+  | {
+      kind: 'station';
+      id: string;
+      role: StationRole;
+      lineId: string;
+      name: string;
+    }
+  | { kind: 'system'; name: string };
+
+export const actorName = (caller: Caller): string =>
+  caller.kind === 'user'
+    ? `user:${caller.email}`
+    : caller.kind === 'station'
+      ? `station:${caller.name}`
+      : `system:${caller.name}`;

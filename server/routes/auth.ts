@@ -1,0 +1,105 @@
+import type {} from '@fastify/rate-limit';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  createUserBodySchema,
+  loginBodySchema,
+  registerBodySchema,
+  userSchema,
+} from '#core/api/auth.ts';
+import type { ServerContext } from '../context.ts';
+import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
+import { createUser, logIn, logOut } from '../services/users.ts';
+import { errors, okSchema } from './responses.ts';
+
+export const authRoutes =
+  (context: ServerContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/api/v1/auth/login',
+      {
+        // Per address and per email: slows password guessing without locking out a whole plant.
+        config: {
+          rateLimit: {
+            max: 10,
+            timeWindow: '1 minute',
+            keyGenerator: (request) =>
+              `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '')}`,
+          },
+        },
+        schema: {
+          tags: ['auth'],
+          body: loginBodySchema,
+          response: { 200: userSchema, ...errors(400, 401, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { user, token, expiresAt } = await logIn(
+          context,
+          request.body.email,
+          request.body.password,
+        );
+        setSessionCookie(reply, token, expiresAt);
+        return user;
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/register',
+      {
+        config: { rateLimit: { max: 20, timeWindow: '1 hour' } },
+        schema: {
+          tags: ['auth'],
+          summary: 'A customer signs up',
+          body: registerBodySchema,
+          response: { 200: userSchema, ...errors(400, 409, 429) },
+        },
+      },
+      async (request, reply) => {
+        await createUser(
+          context,
+          { kind: 'system', name: 'registration' },
+          { ...request.body, role: 'customer' },
+        );
+        const { user, token, expiresAt } = await logIn(
+          context,
+          request.body.email,
+          request.body.password,
+        );
+        setSessionCookie(reply, token, expiresAt);
+        return user;
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/logout',
+      { schema: { tags: ['auth'], response: { 200: okSchema } } },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await logOut(context, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true as const };
+      },
+    );
+
+    app.get(
+      '/api/v1/auth/me',
+      { schema: { tags: ['auth'], response: { 200: userSchema, ...errors(401) } } },
+      async (request) => {
+        const { id, email, name, role } = requireUser(request);
+        return { id, email, name, role };
+      },
+    );
+
+    app.post(
+      '/api/v1/users',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'An admin adds a person',
+          body: createUserBodySchema,
+          response: { 200: userSchema, ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (request) => createUser(context, requireUser(request, 'admin'), request.body),
+    );
+  };

@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { orderSchema, receiptBodySchema } from '#core/api/orders.ts';
+import type { ServerContext } from '../context.ts';
+import { requireUser } from '../plugins/authentication.ts';
+import { listExceptions, resolveException } from '../services/exceptions.ts';
+import { recordReceipt } from '../services/receipts.ts';
+import { errors, idParams, okSchema } from './responses.ts';
+
+const exceptionSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  order: z.string().nullable(),
+  station: z.string().nullable(),
+  event: z.string().nullable(),
+  description: z.string(),
+  status: z.string(),
+  resolutionNote: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+const auditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  detail: z.unknown(),
+});
+
+export const backOfficeRoutes =
+  (context: ServerContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/api/v1/receipts',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'The customer confirms or rejects a package on arrival (scanned or typed code)',
+          body: receiptBodySchema,
+          response: { 200: orderSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => recordReceipt(context, requireUser(request, 'customer'), request.body),
+    );
+
+    app.get(
+      '/api/v1/exceptions',
+      {
+        schema: {
+          tags: ['exceptions'],
+          querystring: z.strictObject({
+            status: z.enum(['open', 'cleared', 'resolved']).optional(),
+          }),
+          response: {
+            200: z.object({ exceptions: z.array(exceptionSchema) }),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'customer_service', 'planner', 'supervisor');
+        return { exceptions: await listExceptions(context, request.query.status) };
+      },
+    );
+
+    app.post(
+      '/api/v1/exceptions/:id/resolve',
+      {
+        schema: {
+          tags: ['exceptions'],
+          params: idParams,
+          body: z.strictObject({ note: z.string().trim().min(3).max(1000) }),
+          response: { 200: okSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        await resolveException(
+          context,
+          requireUser(request, 'customer_service', 'planner', 'supervisor'),
+          request.params.id,
+          request.body.note,
+        );
+        return { ok: true as const };
+      },
+    );
+
+    app.get(
+      '/api/v1/audit',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: 'The audit log: every state change with who and when',
+          querystring: z.strictObject({
+            entity: z.string().max(32).optional(),
+            entityId: z.string().max(64).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          }),
+          response: {
+            200: z.object({ entries: z.array(auditEntrySchema) }),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'planner', 'supervisor');
+        let query = context.storage.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .orderBy('id', 'desc')
+          .limit(request.query.limit);
+        if (request.query.entity) query = query.where('entity', '=', request.query.entity);
+        if (request.query.entityId) query = query.where('entity_id', '=', request.query.entityId);
+        const rows = await query.execute();
+        return {
+          entries: rows.map((row) => ({
+            id: Number(row.id),
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            entity: row.entity,
+            entityId: row.entity_id,
+            detail: JSON.parse(row.detail) as unknown,
+          })),
+        };
+      },
+    );
+  };

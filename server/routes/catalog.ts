@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  productInputSchema,
+  productSchema,
+  searchQuerySchema,
+  searchResultSchema,
+} from '#core/api/catalog.ts';
+import type { ServerContext } from '../context.ts';
+import { requireUser } from '../plugins/authentication.ts';
+import { createProduct, getProduct, listProducts, searchProducts } from '../services/catalog.ts';
+import { errors } from './responses.ts';
+
+export const catalogRoutes =
+  (context: ServerContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/v1/products',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary:
+            'Search the catalog (Chinese or English, by name, description or attribute); no q lists all',
+          querystring: searchQuerySchema,
+          response: { 200: searchResultSchema, ...errors(400, 401) },
+        },
+      },
+      async (request) => {
+        requireUser(request);
+        const { q, limit } = request.query;
+        if (!q)
+          return {
+            hits: (await listProducts(context.storage.db, limit)).map((product) => ({
+              product,
+              score: 1,
+            })),
+          };
+        return { hits: await searchProducts(context, q, limit) };
+      },
+    );
+
+    app.get(
+      '/api/v1/products/:code',
+      {
+        schema: {
+          tags: ['catalog'],
+          params: z.strictObject({ code: z.string().max(32) }),
+          response: { 200: productSchema, ...errors(401, 404) },
+        },
+      },
+      async (request) => {
+        requireUser(request);
+        const { id: _id, ...product } = await getProduct(context.storage.db, request.params.code);
+        return product;
+      },
+    );
+
+    app.post(
+      '/api/v1/products',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'Add a product; it gets a new unique product code',
+          body: productInputSchema,
+          response: { 200: productSchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) =>
+        createProduct(context, requireUser(request, 'planner', 'customer_service'), request.body),
+    );
+  };

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { ServerConfig } from './config.ts';
+import type { ServerContext } from './context.ts';
+import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
+import { migrate } from './storage/migrate.ts';
+import { openStorage, type Storage } from './storage/open-storage.ts';
+import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  context: ServerContext;
+  url: string;
+  tls: TlsMaterial;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** PostgreSQL schema (tests give each run its own). */
+  schema?: string;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export async function openContext(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<{ context: ServerContext; tls: TlsMaterial }> {
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const tls = await loadOrCreateTls({
+    dataDir: config.dataDir,
+    certFile: config.tlsCert,
+    keyFile: config.tlsKey,
+  });
+  const storage: Storage = await openStorage({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    schema: options.schema,
+  });
+  const applied = await migrate(storage);
+  if (applied.length > 0) log.info({ applied, storage: storage.kind }, 'database migrated');
+  const live = storage.pool
+    ? await createPostgresBus(storage.pool, (error) =>
+        log.warn({ err: error }, 'live notifications interrupted'),
+      )
+    : createMemoryBus();
+  return {
+    context: {
+      storage,
+      live,
+      now: options.now ?? (() => new Date()),
+      log,
+      fingerprint: tls.fingerprint,
+    },
+    tls,
+  };
+}
+
+/** Open storage, migrate, build the app and listen over HTTPS. Closes gracefully. */
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const { context, tls } = await openContext(config, options);
+  const app = await buildApp(context, {
+    https: { key: tls.key, cert: tls.cert },
+    logger: context.log,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    context,
+    tls,
+    url: `https://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await context.live.close();
+        await context.storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  productInputSchema,
+  type Product,
+  type ProductInput,
+  type SearchHit,
+} from '#core/api/catalog.ts';
+import { mintProductCode } from '#core/codes/formats.ts';
+import { normalize, searchableText, searchScore } from '#core/catalog/similarity.ts';
+import type { Caller, Db, ServerContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import type { StorageKind } from '../storage/open-storage.ts';
+import type { ProductsTable } from '../storage/schema.ts';
+import { audit } from './audit.ts';
+
+/** Create a product with a new unique product code, in the caller's transaction. */
+export async function insertProduct(
+  db: Db,
+  kind: StorageKind,
+  now: Date,
+  caller: Caller,
+  raw: ProductInput,
+): Promise<Product> {
+  const input = productInputSchema.parse(raw);
+  let code = mintProductCode();
+  // 2^30 codes: a collision is rare, but a duplicate must never be issued.
+  while (await db.selectFrom('products').select('id').where('code', '=', code).executeTakeFirst()) {
+    code = mintProductCode();
+  }
+  const product: Product = { code, ...input };
+  const id = randomUUID();
+  const text = searchableText(product);
+  await db
+    .insertInto('products')
+    .values({
+      id,
+      code,
+      name_en: input.nameEn,
+      name_zh: input.nameZh,
+      description_en: input.descriptionEn,
+      description_zh: input.descriptionZh,
+      attributes: JSON.stringify(input.attributes),
+      search_text: text,
+      created_at: now.toISOString(),
+      created_by: caller.kind === 'user' ? caller.id : null,
+    })
+    .execute();
+  if (kind === 'sqlite')
+    await db
+      .insertInto('product_search' as never)
+      .values({ product_id: id, text } as never)
+      .execute();
+  if (input.bom.length > 0) {
+    await db
+      .insertInto('bom_items')
+      .values(
+        input.bom.map((item, index) => ({
+          id: randomUUID(),
+          product_id: id,
+          position: index + 1,
+          resource_type: item.resourceType,
+          material_name: item.materialName,
+          quantity_per_unit: item.quantityPerUnit,
+          step: item.step,
+        })),
+      )
+      .execute();
+  }
+  await audit(db, now, caller, 'product.created', 'product', code, {
+    nameEn: input.nameEn,
+    nameZh: input.nameZh,
+  });
+  return product;
+}
+
+export async function createProduct(
+  context: ServerContext,
+  caller: Caller,
+  input: ProductInput,
+): Promise<Product> {
+  const { storage } = context;
+  return storage.db
+    .transaction()
+    .execute((trx) => insertProduct(trx, storage.kind, context.now(), caller, input));
+}
+
+type ProductRow = Pick<
+  ProductsTable,
+  'id' | 'code' | 'name_en' | 'name_zh' | 'description_en' | 'description_zh' | 'attributes'
+>;
+
+async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
+  if (rows.length === 0) return [];
+  const bom = await db
+    .selectFrom('bom_items')
+    .selectAll()
+    .where(
+      'product_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('position')
+    .execute();
+  return rows.map((row) => ({
+    code: row.code,
+    nameEn: row.name_en,
+    nameZh: row.name_zh,
+    descriptionEn: row.description_en,
+    descriptionZh: row.description_zh,
+    attributes: JSON.parse(row.attributes) as Product['attributes'],
+    bom: bom
+      .filter((item) => item.product_id === row.id)
+      .map((item) => ({
+        resourceType: item.resource_type,
+        materialName: item.material_name,
+        quantityPerUnit: item.quantity_per_unit,
+        step: item.step,
+      })),
+  }));
+}
+
+const PRODUCT_COLUMNS = [
+  'id',
+  'code',
+  'name_en',
+  'name_zh',
+  'description_en',
+  'description_zh',
+  'attributes',
+] as const;
+
+export async function getProduct(db: Db, code: string): Promise<Product & { id: string }> {
+  const row = await db
+    .selectFrom('products')
+    .select(PRODUCT_COLUMNS)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Product ${code}`);
+  const [product] = await toProducts(db, [row]);
+  return { ...(product as Product), id: row.id };
+}
+
+export async function listProducts(db: Db, limit = 200): Promise<Product[]> {
+  const rows = await db
+    .selectFrom('products')
+    .select(PRODUCT_COLUMNS)
+    .orderBy('code')
+    .limit(limit)
+    .execute();
+  return toProducts(db, rows);
+}
+
+/** Terms for the index: whitespace-separated words, longest first, at most eight. */
+function terms(query: string): string[] {
+  return [
+    ...new Set(
+      normalize(query)
+        .split(' ')
+        .filter((term) => term.length > 0),
+    ),
+  ]
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 8);
+}
+
+const CANDIDATE_LIMIT = 200;
+
+/**
+ * Candidate rows from the database's trigram index: FTS5 'trigram' on SQLite, pg_trgm on
+ * PostgreSQL. Terms too short for trigrams (two Chinese characters, say) fall back to LIKE.
+ * Every value is a bound parameter; FTS5 phrases are quoted so query syntax cannot leak in.
+ */
+async function retrieve(db: Db, kind: StorageKind, query: string): Promise<ProductRow[]> {
+  const words = terms(query);
+  if (words.length === 0) return [];
+  const likes = words.map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (kind === 'sqlite') {
+    const trigrams = words.filter((word) => [...word].length >= 3);
+    const match = trigrams.map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
+    return db
+      .selectFrom('products')
+      .select(PRODUCT_COLUMNS)
+      .where((eb) =>
+        eb.or([
+          ...(match
+            ? [
+                eb(
+                  'id',
+                  'in',
+                  sql<string>`(SELECT product_id FROM product_search WHERE product_search MATCH ${match})`,
+                ),
+              ]
+            : []),
+          ...likes.map((like) => sql<boolean>`search_text LIKE ${like} ESCAPE '\\'`),
+        ]),
+      )
+      .limit(CANDIDATE_LIMIT)
+      .execute();
+  }
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL pg_trgm.word_similarity_threshold = 0.3`.execute(trx);
+    return trx
+      .selectFrom('products')
+      .select(PRODUCT_COLUMNS)
+      .where((eb) =>
+        eb.or([
+          ...words.map((word) => sql<boolean>`${word} OPERATOR(public.<%) search_text`),
+          ...likes.map((like) => sql<boolean>`search_text LIKE ${like} ESCAPE '\\'`),
+        ]),
+      )
+      .limit(CANDIDATE_LIMIT)
+      .execute();
+  });
+}
+
+/** Retrieve with the index, then rank with the same pure score on both databases. */
+export async function searchProducts(
+  context: ServerContext,
+  query: string,
+  limit: number,
+  score: (product: Product) => number = (product) => searchScore(query, product),
+): Promise<SearchHit[]> {
+  const { db, kind } = context.storage;
+  const products = await toProducts(db, await retrieve(db, kind, query));
+  return products
+    .map((product) => ({ product, score: score(product) }))
+    .filter((hit) => hit.score > 0)
+    .sort((a, b) => b.score - a.score || a.product.code.localeCompare(b.product.code))
+    .slice(0, limit);
+}

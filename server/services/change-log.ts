@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { StorageKind } from '../storage/open-storage.ts';
+import type { Db } from '../context.ts';
+
+/** Entities stations replicate (DESIGN.md "Sync"). */
+export type ReplicatedEntity = 'order' | 'resource' | 'unit' | 'package' | 'badge';
+
+export interface Change {
+  entity: ReplicatedEntity;
+  key: string;
+  /** The whole replicated row, or null when it is deleted. */
+  data: Record<string, unknown> | null;
+  /** Scope: the line it belongs to (null: every line) and the role (null: every role). */
+  lineId: string | null;
+  role?: string | null;
+}
+
+/**
+ * Append changes to the change log in the caller's transaction, so a change and its log row
+ * commit together. On PostgreSQL an advisory lock serialises appenders: ids then become
+ * visible in id order, and a station's cursor can never skip a row committed late.
+ */
+export async function appendChanges(
+  db: Db,
+  kind: StorageKind,
+  at: Date,
+  changes: readonly Change[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  if (kind === 'postgres') await sql`SELECT pg_advisory_xact_lock(7002)`.execute(db);
+  await db
+    .insertInto('change_log')
+    .values(
+      changes.map((change) => ({
+        line_id: change.lineId,
+        role: change.role ?? null,
+        entity: change.entity,
+        entity_key: change.key,
+        op: change.data ? 'upsert' : 'delete',
+        data: change.data ? JSON.stringify(change.data) : null,
+        at: at.toISOString(),
+      })),
+    )
+    .execute();
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Caller, Db, ServerContext } from '../context.ts';
+import { conflict, notFound } from '../errors.ts';
+import { audit } from './audit.ts';
+
+export type ExceptionKind = 'line_stop' | 'conflict' | 'receipt_rejected';
+
+/** Raise something for people to look at; it stays open until someone resolves it with a note. */
+export async function raiseException(
+  db: Db,
+  now: Date,
+  input: {
+    kind: ExceptionKind;
+    orderCode: string | null;
+    stationId: string | null;
+    eventId: string | null;
+    description: string;
+  },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('exceptions')
+    .values({
+      id,
+      kind: input.kind,
+      order_code: input.orderCode,
+      station_id: input.stationId,
+      event_id: input.eventId,
+      description: input.description,
+      status: 'open',
+      resolution_note: null,
+      resolved_by: null,
+      resolved_at: null,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return id;
+}
+
+export async function listExceptions(context: ServerContext, status?: string) {
+  let query = context.storage.db
+    .selectFrom('exceptions')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .limit(500);
+  if (status) query = query.where('status', '=', status);
+  return (await query.execute()).map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    order: row.order_code,
+    station: row.station_id,
+    event: row.event_id,
+    description: row.description,
+    status: row.status,
+    resolutionNote: row.resolution_note,
+    resolvedBy: row.resolved_by,
+    resolvedAt: row.resolved_at,
+    createdAt: row.created_at,
+  }));
+}
+
+export async function resolveException(
+  context: ServerContext,
+  caller: Caller,
+  id: string,
+  note: string,
+) {
+  const { db } = context.storage;
+  const now = context.now();
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('exceptions')
+      .select(['status'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound(`Exception ${id}`);
+    if (row.status === 'resolved') throw conflict('This exception is resolved already.');
+    await trx
+      .updateTable('exceptions')
+      .set({
+        status: 'resolved',
+        resolution_note: note,
+        resolved_by: caller.kind === 'user' ? caller.email : caller.name,
+        resolved_at: now.toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, now, caller, 'exception.resolved', 'exception', id, { note });
+  });
+}

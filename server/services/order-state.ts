@@ -1,0 +1,132 @@
+import { transition, type OrderAction, type OrderState } from '#core/orders/state-machine.ts';
+import type { Caller, Db } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { StorageKind } from '../storage/open-storage.ts';
+import type { OrdersTable } from '../storage/schema.ts';
+import { audit } from './audit.ts';
+import { appendChanges } from './change-log.ts';
+
+/** The order as stations replicate it: what a scan decision needs, nothing more. */
+export async function replicatedOrder(
+  db: Db,
+  order: OrdersTable,
+): Promise<Record<string, unknown>> {
+  const lines = await db
+    .selectFrom('order_lines')
+    .innerJoin('products', 'products.id', 'order_lines.product_id')
+    .select([
+      'order_lines.position',
+      'order_lines.quantity',
+      'products.id',
+      'products.code',
+      'products.name_en',
+      'products.name_zh',
+    ])
+    .where('order_lines.order_id', '=', order.id)
+    .orderBy('order_lines.position')
+    .execute();
+  const bom = await db
+    .selectFrom('bom_items')
+    .selectAll()
+    .where('product_id', 'in', lines.map((line) => line.id).concat(['']))
+    .orderBy('position')
+    .execute();
+  const packages = await db
+    .selectFrom('packages')
+    .select('package_count')
+    .where('order_id', '=', order.id)
+    .executeTakeFirst();
+  return {
+    code: order.code,
+    state: order.state,
+    lineId: order.line_id,
+    shipTo: order.ship_to,
+    carrier: order.carrier,
+    customerReference: order.customer_reference,
+    unitsOrdered: lines.reduce((sum, line) => sum + line.quantity, 0),
+    packageCount: packages?.package_count ?? null,
+    lines: lines.map((line) => ({
+      position: line.position,
+      product: line.code,
+      nameEn: line.name_en,
+      nameZh: line.name_zh,
+      quantity: line.quantity,
+      bom: bom
+        .filter((item) => item.product_id === line.id)
+        .map((item) => ({
+          resourceType: item.resource_type,
+          materialName: item.material_name,
+          quantityPerUnit: item.quantity_per_unit,
+          step: item.step,
+        })),
+    })),
+  };
+}
+
+/** Send the order's current row to the stations of its line (once it has one). */
+export async function publishOrder(
+  db: Db,
+  kind: StorageKind,
+  now: Date,
+  order: OrdersTable,
+): Promise<void> {
+  if (!order.code || !order.line_id) return;
+  await appendChanges(db, kind, now, [
+    {
+      entity: 'order',
+      key: order.code,
+      lineId: order.line_id,
+      data: await replicatedOrder(db, order),
+    },
+  ]);
+}
+
+/**
+ * Move an order by the lifecycle's pure transition function, or refuse with its reason.
+ * Updates the row, writes the audit line and the change-log row in the caller's transaction.
+ */
+export async function applyOrderAction(
+  db: Db,
+  kind: StorageKind,
+  now: Date,
+  caller: Caller,
+  order: OrdersTable,
+  action: OrderAction,
+  detail: Record<string, unknown> = {},
+  extra: Partial<Pick<OrdersTable, 'code' | 'line_id'>> = {},
+): Promise<OrdersTable> {
+  const result = transition(
+    {
+      state: order.state as OrderState,
+      ...(order.held_from ? { heldFrom: order.held_from as OrderState } : {}),
+    },
+    action,
+  );
+  if (!result.ok) throw new AppError('OT_ERR_ILLEGAL_TRANSITION', result.reason);
+  const updated: OrdersTable = {
+    ...order,
+    ...extra,
+    state: result.status.state,
+    held_from: result.status.heldFrom ?? null,
+    updated_at: now.toISOString(),
+  };
+  await db
+    .updateTable('orders')
+    .set({
+      state: updated.state,
+      held_from: updated.held_from,
+      updated_at: updated.updated_at,
+      code: updated.code,
+      line_id: updated.line_id,
+    })
+    .where('id', '=', order.id)
+    .execute();
+  await audit(db, now, caller, `order.${action}`, 'order', order.id, {
+    from: order.state,
+    to: updated.state,
+    code: updated.code,
+    ...detail,
+  });
+  await publishOrder(db, kind, now, updated);
+  return updated;
+}

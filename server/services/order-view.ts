@@ -1,0 +1,109 @@
+import type { OrderView } from '#core/api/orders.ts';
+import type { OrderState } from '#core/orders/state-machine.ts';
+import type { Caller, Db } from '../context.ts';
+import { notFound } from '../errors.ts';
+import type { OrdersTable } from '../storage/schema.ts';
+
+/** Find an order by id or by code, as the caller may see it (customers: only their own). */
+export async function findOrder(db: Db, caller: Caller, ref: string): Promise<OrdersTable> {
+  const row = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', ref), eb('code', '=', ref)]))
+    .executeTakeFirst();
+  // Another customer's order is "not found", not "forbidden": its existence is not theirs to know.
+  if (
+    !row ||
+    (caller.kind === 'user' && caller.role === 'customer' && row.customer_id !== caller.id)
+  ) {
+    throw notFound(`Order ${ref}`);
+  }
+  return row;
+}
+
+export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [lines, progress, packages, customers, productLines, products] = await Promise.all([
+    db
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', 'in', ids)
+      .orderBy('position')
+      .execute(),
+    db.selectFrom('progress').selectAll().where('order_id', 'in', ids).orderBy('step').execute(),
+    db.selectFrom('packages').selectAll().where('order_id', 'in', ids).orderBy('serial').execute(),
+    db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', 'in', [...new Set(rows.map((r) => r.customer_id))])
+      .execute(),
+    db.selectFrom('lines').select(['id', 'name']).execute(),
+    db
+      .selectFrom('products')
+      .innerJoin('order_lines', (join) =>
+        join.on((eb) =>
+          eb.or([
+            eb('order_lines.product_id', '=', eb.ref('products.id')),
+            eb('order_lines.similar_product_id', '=', eb.ref('products.id')),
+          ]),
+        ),
+      )
+      .select(['products.id', 'products.code'])
+      .where('order_lines.order_id', 'in', ids)
+      .execute(),
+  ]);
+  const codeOf = new Map(products.map((p) => [p.id, p.code]));
+  const lineName = new Map(productLines.map((l) => [l.id, l.name]));
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    state: row.state as OrderState,
+    heldFrom: (row.held_from as OrderState | null) ?? null,
+    customer: {
+      id: row.customer_id,
+      name: customers.find((c) => c.id === row.customer_id)?.name ?? '',
+    },
+    customerReference: row.customer_reference,
+    shipTo: row.ship_to,
+    carrier: row.carrier,
+    line: row.line_id ? (lineName.get(row.line_id) ?? null) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lines: lines
+      .filter((line) => line.order_id === row.id)
+      .map((line) => ({
+        position: line.position,
+        quantity: line.quantity,
+        product: line.product_id ? (codeOf.get(line.product_id) ?? null) : null,
+        similarTo: line.similar_product_id ? (codeOf.get(line.similar_product_id) ?? null) : null,
+        differences: line.differences,
+        candidates: JSON.parse(line.candidates) as OrderView['lines'][number]['candidates'],
+      })),
+    progress: progress
+      .filter((step) => step.order_id === row.id)
+      .map((step) => ({
+        step: step.step,
+        unitsDone: step.units_done,
+        unitsOrdered: step.units_ordered,
+        updatedAt: step.updated_at,
+      })),
+    packages: packages
+      .filter((pkg) => pkg.order_id === row.id)
+      .map((pkg) => ({
+        code: pkg.code,
+        sscc: pkg.sscc,
+        number: pkg.serial,
+        of: pkg.package_count,
+        closedAt: pkg.closed_at,
+        dispatchedAt: pkg.dispatched_at,
+        receipt: pkg.receipt as 'confirmed' | 'rejected' | null,
+        receiptReason: pkg.receipt_reason,
+      })),
+  }));
+}
+
+export async function orderView(db: Db, row: OrdersTable): Promise<OrderView> {
+  const [view] = await orderViews(db, [row]);
+  return view as OrderView;
+}

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderView, SubmitOrderBody } from '#core/api/orders.ts';
+import { submitOrderBodySchema } from '#core/api/orders.ts';
+import { mintOrderCode } from '#core/codes/formats.ts';
+import { CANDIDATE_THRESHOLD, similarityScore } from '#core/catalog/similarity.ts';
+import type { OrderAction } from '#core/orders/state-machine.ts';
+import type { Caller, Db, ServerContext } from '../context.ts';
+import { AppError, forbidden, invalid } from '../errors.ts';
+import type { OrdersTable } from '../storage/schema.ts';
+import { audit } from './audit.ts';
+import { getProduct, searchProducts } from './catalog.ts';
+import { applyOrderAction } from './order-state.ts';
+import { findOrder, orderView, orderViews } from './order-view.ts';
+
+const MAX_CANDIDATES = 5;
+
+async function uniqueOrderCode(db: Db): Promise<string> {
+  for (;;) {
+    const code = mintOrderCode();
+    if (!(await db.selectFrom('orders').select('id').where('code', '=', code).executeTakeFirst()))
+      return code;
+  }
+}
+
+function notify(context: ServerContext, orderId: string, replicated = true) {
+  context.live.publish(`order:${orderId}`);
+  if (replicated) context.live.publish('changes');
+}
+
+/**
+ * A customer submits an order. Lines naming a product are matched at once; a line naming
+ * a similar product is searched again (its differences against the catalog) and the
+ * candidates are offered; with none close enough the order goes to customer service.
+ * An order whose every line is matched is confirmed and gets its order code.
+ */
+export async function submitOrder(
+  context: ServerContext,
+  caller: Caller,
+  raw: SubmitOrderBody,
+): Promise<OrderView> {
+  if (caller.kind !== 'user' || caller.role !== 'customer')
+    throw forbidden('Only customers place orders.');
+  const body = submitOrderBodySchema.parse(raw);
+  const { db, kind } = context.storage;
+
+  // Resolve products and search for candidates before the write transaction.
+  const lines = await Promise.all(
+    body.lines.map(async (line, index) => {
+      const position = index + 1;
+      if ('product' in line) {
+        const product = await getProduct(db, line.product).catch(() => {
+          throw invalid(
+            `Line ${position}: product ${line.product} is not in the catalog.`,
+            `lines.${index}.product`,
+          );
+        });
+        return {
+          position,
+          quantity: line.quantity,
+          productId: product.id,
+          similarId: null,
+          differences: '',
+          candidates: [],
+        };
+      }
+      const similar = await getProduct(db, line.similarTo).catch(() => {
+        throw invalid(
+          `Line ${position}: product ${line.similarTo} is not in the catalog.`,
+          `lines.${index}.similarTo`,
+        );
+      });
+      const hits = await searchProducts(
+        context,
+        `${line.differences} ${similar.nameEn} ${similar.nameZh}`,
+        50,
+        (candidate) => similarityScore(similar, line.differences, candidate),
+      );
+      const candidates = hits
+        .filter((hit) => hit.product.code !== similar.code && hit.score >= CANDIDATE_THRESHOLD)
+        .slice(0, MAX_CANDIDATES)
+        .map((hit) => ({
+          product: hit.product.code,
+          nameEn: hit.product.nameEn,
+          nameZh: hit.product.nameZh,
+          score: hit.score,
+        }));
+      return {
+        position,
+        quantity: line.quantity,
+        productId: null,
+        similarId: similar.id,
+        differences: line.differences,
+        candidates,
+      };
+    }),
+  );
+
+  const now = context.now();
+  const id = randomUUID();
+  const row = await db.transaction().execute(async (trx) => {
+    let order: OrdersTable = {
+      id,
+      code: null,
+      customer_id: caller.id,
+      state: 'submitted',
+      held_from: null,
+      customer_reference: body.customerReference,
+      ship_to: body.shipTo,
+      carrier: body.carrier,
+      line_id: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    await trx.insertInto('orders').values(order).execute();
+    await trx
+      .insertInto('order_lines')
+      .values(
+        lines.map((line) => ({
+          id: randomUUID(),
+          order_id: id,
+          position: line.position,
+          quantity: line.quantity,
+          product_id: line.productId,
+          similar_product_id: line.similarId,
+          differences: line.differences,
+          candidates: JSON.stringify(line.candidates),
+        })),
+      )
+      .execute();
+    await audit(trx, now, caller, 'order.submitted', 'order', id, { lines: lines.length });
+    const unmatched = lines.filter((line) => !line.productId);
+    if (unmatched.length === 0) {
+      return applyOrderAction(
+        trx,
+        kind,
+        now,
+        caller,
+        order,
+        'confirm',
+        {},
+        { code: await uniqueOrderCode(trx) },
+      );
+    }
+    order = await applyOrderAction(trx, kind, now, caller, order, 'start_matching');
+    const everyLineHasCandidates = unmatched.every((line) => line.candidates.length > 0);
+    return applyOrderAction(
+      trx,
+      kind,
+      now,
+      caller,
+      order,
+      everyLineHasCandidates ? 'offer_candidates' : 'refer_to_customer_service',
+    );
+  });
+  notify(context, id, false);
+  return orderView(db, row);
+}
+
+export async function listOrders(
+  context: ServerContext,
+  caller: Caller,
+  state?: string,
+): Promise<OrderView[]> {
+  const { db } = context.storage;
+  let query = db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').limit(500);
+  if (caller.kind === 'user' && caller.role === 'customer')
+    query = query.where('customer_id', '=', caller.id);
+  if (state) query = query.where('state', '=', state);
+  return orderViews(db, await query.execute());
+}
+
+export async function getOrder(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+): Promise<OrderView> {
+  const { db } = context.storage;
+  return orderView(db, await findOrder(db, caller, ref));
+}
+
+type LineChoice = { position: number; product: string | null };
+
+/**
+ * Fix the product of lines that await one: the customer picks among the candidates
+ * (or none: customer service), customer service picks any product. All lines matched:
+ * confirmed, with an order code.
+ */
+async function settleLines(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  choices: LineChoice[],
+  who: 'customer' | 'customer_service',
+): Promise<OrderView> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  const row = await db.transaction().execute(async (trx) => {
+    let order = await findOrder(trx, caller, ref);
+    const expected = who === 'customer' ? 'awaiting_choice' : 'customer_service';
+    if (order.state !== expected) {
+      throw new AppError(
+        'OT_ERR_ILLEGAL_TRANSITION',
+        `The order is ${order.state}; choices are made when it is ${expected.replace('_', ' ')}.`,
+      );
+    }
+    const lines = await trx
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', '=', order.id)
+      .execute();
+    for (const choice of choices) {
+      const line = lines.find((l) => l.position === choice.position);
+      if (!line || line.product_id)
+        throw invalid(`Line ${choice.position} does not await a choice.`, 'choices');
+      if (choice.product === null) continue;
+      const offered = (JSON.parse(line.candidates) as { product: string }[]).some(
+        (c) => c.product === choice.product,
+      );
+      if (who === 'customer' && !offered) {
+        throw invalid(
+          `Product ${choice.product} was not offered for line ${choice.position}.`,
+          'choices',
+        );
+      }
+      const product = await getProduct(trx, choice.product);
+      line.product_id = product.id;
+      await trx
+        .updateTable('order_lines')
+        .set({ product_id: product.id })
+        .where('id', '=', line.id)
+        .execute();
+    }
+    await audit(trx, now, caller, 'order.lines_chosen', 'order', order.id, { choices });
+    if (choices.some((choice) => choice.product === null)) {
+      return applyOrderAction(trx, kind, now, caller, order, 'refer_to_customer_service');
+    }
+    if (lines.some((line) => !line.product_id)) return order;
+    order = await applyOrderAction(
+      trx,
+      kind,
+      now,
+      caller,
+      order,
+      'confirm',
+      {},
+      { code: await uniqueOrderCode(trx) },
+    );
+    return order;
+  });
+  notify(context, row.id, false);
+  return orderView(db, row);
+}
+
+export const chooseCandidates = (
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  choices: LineChoice[],
+) => settleLines(context, caller, ref, choices, 'customer');
+
+export const resolveByCustomerService = (
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  choices: LineChoice[],
+) => settleLines(context, caller, ref, choices, 'customer_service');
+
+/** Hold, resume or cancel; a reason is kept in the audit log. */
+export async function changeOrderState(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  action: Extract<OrderAction, 'hold' | 'resume' | 'cancel'>,
+  reason: string,
+): Promise<OrderView> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  const row = await db.transaction().execute(async (trx) => {
+    const order = await findOrder(trx, caller, ref);
+    if (
+      caller.kind === 'user' &&
+      caller.role === 'customer' &&
+      (action !== 'cancel' ||
+        !['submitted', 'matching', 'awaiting_choice', 'customer_service', 'confirmed'].includes(
+          order.state,
+        ))
+    ) {
+      throw forbidden(
+        'Customers can cancel an order only before it is released to production; ask customer service.',
+      );
+    }
+    return applyOrderAction(trx, kind, now, caller, order, action, { reason });
+  });
+  notify(context, row.id);
+  return orderView(db, row);
+}

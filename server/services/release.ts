@@ -1,0 +1,137 @@
+import { mintOrderScopedCode, SERIAL_MAX } from '#core/codes/formats.ts';
+import type { Caller, ServerContext } from '../context.ts';
+import { invalid, notFound } from '../errors.ts';
+import type { ResourcesTable, UnitsTable } from '../storage/schema.ts';
+import { appendChanges, type Change } from './change-log.ts';
+import { applyOrderAction } from './order-state.ts';
+import { findOrder, orderView } from './order-view.ts';
+import type { OrderView } from '#core/api/orders.ts';
+
+const MAX_ITEMS_PER_RELEASE = 1_000_000;
+const BATCH = 500;
+
+export function resourceReplica(row: ResourcesTable, orderCode: string) {
+  return {
+    code: row.code,
+    order: orderCode,
+    serial: row.serial,
+    resourceType: row.resource_type,
+    materialName: row.material_name,
+    step: row.step,
+    consumedAt: row.consumed_at,
+  };
+}
+
+export function unitReplica(row: UnitsTable, orderCode: string) {
+  return { code: row.code, order: orderCode, serial: row.serial, package: row.package_code };
+}
+
+/**
+ * Release a confirmed order to a production line: allocate one resource item per unit of
+ * every bill-of-materials entry and mint a resource code for each (it carries the order
+ * code), and one unit code per unit ordered. All of it reaches the line's stations.
+ */
+export async function releaseOrder(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  lineRef: string,
+): Promise<{ order: OrderView; resources: ResourcesTable[]; units: string[] }> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  const result = await db.transaction().execute(async (trx) => {
+    const order = await findOrder(trx, caller, ref);
+    const line = await trx
+      .selectFrom('lines')
+      .select(['id', 'name'])
+      .where((eb) => eb.or([eb('id', '=', lineRef), eb('name', '=', lineRef)]))
+      .executeTakeFirst();
+    if (!line) throw notFound(`Production line ${lineRef}`);
+    const released = await applyOrderAction(
+      trx,
+      kind,
+      now,
+      caller,
+      order,
+      'release',
+      { line: line.name },
+      { line_id: line.id },
+    );
+    const code = released.code as string;
+
+    const lines = await trx
+      .selectFrom('order_lines')
+      .select(['product_id', 'quantity'])
+      .where('order_id', '=', order.id)
+      .orderBy('position')
+      .execute();
+    const bom = await trx
+      .selectFrom('bom_items')
+      .selectAll()
+      .where('product_id', 'in', lines.map((l) => l.product_id ?? '').concat(['']))
+      .orderBy('position')
+      .execute();
+    const resources: ResourcesTable[] = [];
+    for (const orderLine of lines) {
+      for (const item of bom.filter((b) => b.product_id === orderLine.product_id)) {
+        for (let i = 0; i < item.quantity_per_unit * orderLine.quantity; i++) {
+          const serial = resources.length + 1;
+          if (serial > Math.min(SERIAL_MAX, MAX_ITEMS_PER_RELEASE)) {
+            throw invalid(
+              `The order needs more than ${MAX_ITEMS_PER_RELEASE} resource items; split it.`,
+            );
+          }
+          resources.push({
+            code: mintOrderScopedCode('resource', code, serial),
+            order_id: order.id,
+            serial,
+            resource_type: item.resource_type,
+            material_name: item.material_name,
+            step: item.step,
+            consumed_at: null,
+            consumed_by: null,
+            consumed_event_id: null,
+          });
+        }
+      }
+    }
+    const unitCount = lines.reduce((sum, l) => sum + l.quantity, 0);
+    const units: UnitsTable[] = Array.from({ length: unitCount }, (_, i) => ({
+      code: mintOrderScopedCode('unit', code, i + 1),
+      order_id: order.id,
+      serial: i + 1,
+      package_code: null,
+    }));
+    for (let i = 0; i < resources.length; i += BATCH)
+      await trx
+        .insertInto('resources')
+        .values(resources.slice(i, i + BATCH))
+        .execute();
+    for (let i = 0; i < units.length; i += BATCH)
+      await trx
+        .insertInto('units')
+        .values(units.slice(i, i + BATCH))
+        .execute();
+
+    const changes: Change[] = [
+      ...resources.map((r) => ({
+        entity: 'resource' as const,
+        key: r.code,
+        lineId: line.id,
+        data: resourceReplica(r, code),
+      })),
+      ...units.map((u) => ({
+        entity: 'unit' as const,
+        key: u.code,
+        lineId: line.id,
+        data: unitReplica(u, code),
+      })),
+    ];
+    for (let i = 0; i < changes.length; i += BATCH)
+      await appendChanges(trx, kind, now, changes.slice(i, i + BATCH));
+    return { order: released, resources, units: units.map((u) => u.code) };
+  });
+  context.live.publish(`order:${result.order.id}`);
+  context.live.publish('changes');
+  return { ...result, order: await orderView(db, result.order) };
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import type { StationView } from '#core/api/stations.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { hashToken, newEnrollmentCode, newToken } from '../auth/tokens.ts';
+import type { Caller, ServerContext } from '../context.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
+import type { StationsTable } from '../storage/schema.ts';
+import { audit } from './audit.ts';
+
+export const ENROLLMENT_HOURS = 24;
+
+export async function createLine(
+  context: ServerContext,
+  caller: Caller,
+  name: string,
+  plant: string,
+) {
+  const { db } = context.storage;
+  if (await db.selectFrom('lines').select('id').where('name', '=', name).executeTakeFirst()) {
+    throw conflict(`A line named ${name} exists already.`);
+  }
+  const line = { id: randomUUID(), name, plant };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('lines').values(line).execute();
+    await audit(trx, context.now(), caller, 'line.created', 'line', line.id, { name, plant });
+  });
+  return line;
+}
+
+export const listLines = (context: ServerContext) =>
+  context.storage.db.selectFrom('lines').selectAll().orderBy('name').execute();
+
+async function stationView(context: ServerContext, row: StationsTable): Promise<StationView> {
+  const line = await context.storage.db
+    .selectFrom('lines')
+    .select('name')
+    .where('id', '=', row.line_id)
+    .executeTakeFirst();
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as StationRole,
+    line: line?.name ?? row.line_id,
+    enrolledAt: row.enrolled_at,
+    revokedAt: row.revoked_at,
+    lastSeenAt: row.last_seen_at,
+    outboxDepth: row.outbox_depth,
+  };
+}
+
+export async function listStations(context: ServerContext): Promise<StationView[]> {
+  const rows = await context.storage.db
+    .selectFrom('stations')
+    .selectAll()
+    .orderBy('name')
+    .execute();
+  return Promise.all(rows.map((row) => stationView(context, row)));
+}
+
+/** Admin creates a station; the one-time enrollment code is returned once and stored hashed. */
+export async function createStation(
+  context: ServerContext,
+  caller: Caller,
+  input: { name: string; role: StationRole; line: string },
+) {
+  const { db } = context.storage;
+  const line = await db
+    .selectFrom('lines')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', input.line), eb('name', '=', input.line)]))
+    .executeTakeFirst();
+  if (!line) throw notFound(`Production line ${input.line}`);
+  if (
+    await db.selectFrom('stations').select('id').where('name', '=', input.name).executeTakeFirst()
+  ) {
+    throw conflict(`A station named ${input.name} exists already.`);
+  }
+  const now = context.now();
+  const enrollmentCode = newEnrollmentCode();
+  const expiresAt = new Date(now.getTime() + ENROLLMENT_HOURS * 3_600_000).toISOString();
+  const row: StationsTable = {
+    id: randomUUID(),
+    name: input.name,
+    role: input.role,
+    line_id: line.id,
+    enrollment_code_hash: hashToken(enrollmentCode),
+    enrollment_expires_at: expiresAt,
+    token_hash: null,
+    enrolled_at: null,
+    revoked_at: null,
+    last_seen_at: null,
+    outbox_depth: null,
+    created_at: now.toISOString(),
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('stations').values(row).execute();
+    await audit(trx, now, caller, 'station.created', 'station', row.id, {
+      name: row.name,
+      role: row.role,
+    });
+  });
+  return { station: await stationView(context, row), enrollmentCode, expiresAt };
+}
+
+/** A new enrollment code for an existing station (e.g. a replaced PC); the old token stops working. */
+export async function reissueEnrollment(context: ServerContext, caller: Caller, id: string) {
+  const { db } = context.storage;
+  const row = await db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Station ${id}`);
+  const now = context.now();
+  const enrollmentCode = newEnrollmentCode();
+  const expiresAt = new Date(now.getTime() + ENROLLMENT_HOURS * 3_600_000).toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('stations')
+      .set({
+        enrollment_code_hash: hashToken(enrollmentCode),
+        enrollment_expires_at: expiresAt,
+        token_hash: null,
+        revoked_at: null,
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, now, caller, 'station.enrollment_reissued', 'station', id);
+  });
+  return {
+    station: await stationView(context, { ...row, token_hash: null, revoked_at: null }),
+    enrollmentCode,
+    expiresAt,
+  };
+}
+
+/** The station trades its one-time code for a token; the code cannot be used again. */
+export async function enrollStation(context: ServerContext, code: string) {
+  const { db } = context.storage;
+  const now = context.now();
+  const token = newToken();
+  const row = await db.transaction().execute(async (trx) => {
+    const found = await trx
+      .selectFrom('stations')
+      .selectAll()
+      .where('enrollment_code_hash', '=', hashToken(code))
+      .executeTakeFirst();
+    if (
+      !found ||
+      !found.enrollment_expires_at ||
+      found.enrollment_expires_at < now.toISOString() ||
+      found.revoked_at
+    ) {
+      throw new AppError('OT_ERR_ENROLLMENT');
+    }
+    await trx
+      .updateTable('stations')
+      .set({
+        token_hash: hashToken(token),
+        enrollment_code_hash: null,
+        enrollment_expires_at: null,
+        enrolled_at: now.toISOString(),
+      })
+      .where('id', '=', found.id)
+      .execute();
+    await audit(
+      trx,
+      now,
+      {
+        kind: 'station',
+        id: found.id,
+        name: found.name,
+        role: found.role as StationRole,
+        lineId: found.line_id,
+      },
+      'station.enrolled',
+      'station',
+      found.id,
+    );
+    return { ...found, enrolled_at: now.toISOString() };
+  });
+  return {
+    token,
+    station: await stationView(context, row),
+    serverFingerprint: context.fingerprint,
+  };
+}
+
+export async function revokeStation(
+  context: ServerContext,
+  caller: Caller,
+  id: string,
+): Promise<StationView> {
+  const { db } = context.storage;
+  const now = context.now();
+  const row = await db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Station ${id}`);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('stations')
+      .set({ revoked_at: now.toISOString(), token_hash: null, enrollment_code_hash: null })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, now, caller, 'station.revoked', 'station', id);
+  });
+  return stationView(context, { ...row, revoked_at: now.toISOString() });
+}
+
+/** The station behind a bearer token, or undefined when the token is unknown or revoked. */
+export async function stationForToken(
+  context: ServerContext,
+  token: string,
+): Promise<Caller | undefined> {
+  const row = await context.storage.db
+    .selectFrom('stations')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at) return undefined;
+  return {
+    kind: 'station',
+    id: row.id,
+    name: row.name,
+    role: row.role as StationRole,
+    lineId: row.line_id,
+  };
+}
+
+export async function touchStation(
+  context: ServerContext,
+  id: string,
+  outboxDepth?: number,
+): Promise<void> {
+  await context.storage.db
+    .updateTable('stations')
+    .set({
+      last_seen_at: context.now().toISOString(),
+      ...(outboxDepth === undefined ? {} : { outbox_depth: outboxDepth }),
+    })
+    .where('id', '=', id)
+    .execute();
+}

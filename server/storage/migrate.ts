@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+import * as initial from './migrations/0001-initial.ts';
+import type { Storage, StorageKind } from './open-storage.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
+interface Migration {
+  name: string;
+  up: (db: Kysely<any>, kind: StorageKind) => Promise<void>;
+}
+
+/** Every schema version, in order. Append only: a released migration never changes. */
+export const MIGRATIONS: readonly Migration[] = [{ name: '0001-initial', up: initial.up }];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Apply the migrations this database has not seen, each in its own transaction, so the
+ * same versioned steps bring SQLite and PostgreSQL to the same schema. Our own runner
+ * rather than Kysely's Migrator because each step needs to know the dialect.
+ */
+export async function migrate(storage: Storage): Promise<string[]> {
+  const db = storage.db as unknown as Kysely<any>;
+  await db.schema
+    .createTable('schema_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const applied = new Set(
+    (await db.selectFrom('schema_migrations').select('name').execute()).map(
+      (row) => row.name as string,
+    ),
+  );
+  const unknown = [...applied].filter((name) => !MIGRATIONS.some((m) => m.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `the database has migrations this server does not know (${unknown.join(', ')}): it was used by a newer version`,
+    );
+  }
+  const ran: string[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.name)) continue;
+    await db.transaction().execute(async (trx) => {
+      if (storage.kind === 'postgres') {
+        // Two instances starting together must not both migrate.
+        await sql`SELECT pg_advisory_xact_lock(7001)`.execute(trx);
+        const done = await trx
+          .selectFrom('schema_migrations')
+          .select('name')
+          .where('name', '=', migration.name)
+          .executeTakeFirst();
+        if (done) return;
+      }
+      await migration.up(trx, storage.kind);
+      await trx
+        .insertInto('schema_migrations')
+        .values({ name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+      ran.push(migration.name);
+    });
+  }
+  return ran;
+}

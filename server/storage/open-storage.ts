@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type StorageKind = 'sqlite' | 'postgres';
+
+export interface Storage {
+  db: Kysely<Database>;
+  kind: StorageKind;
+  /** Where the data is, for logs: a file path or a URL without its password. */
+  location: string;
+  /** The PostgreSQL pool, for LISTEN/NOTIFY; absent on SQLite. */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// COUNT(*) and BIGSERIAL come back from PostgreSQL as int8 strings; ours fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export interface StorageOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to work in (tests give each run its own). */
+  schema?: string | undefined;
+}
+
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema);
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = join(options.dataDir, 'ordertrace.sqlite');
+  const database = new SqliteDatabase(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, kind: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Storage> {
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name '${schema}'`);
+  }
+  const searchPath = schema ? `${schema},public` : undefined;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+  });
+  const client = await pool.connect().catch((error: Error) => {
+    throw new Error(`cannot connect to PostgreSQL at ${redact(url)}: ${error.message}`);
+  });
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // The extension lives in public so every schema (and every test run) can use it.
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+  } finally {
+    client.release();
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', location: redact(url), pool, close: () => db.destroy() };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Drop a PostgreSQL schema made for a test run. */
+export async function dropSchema(storage: Storage, schema: string): Promise<void> {
+  await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db);
+}

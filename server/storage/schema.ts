@@ -1,0 +1,220 @@
+import type { Generated } from 'kysely';
+
+/*
+ * The server's tables as Kysely sees them. Both SQLite and PostgreSQL store times as ISO-8601
+ * text and structured data as JSON text, so one set of queries serves both and values
+ * round-trip identically.
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ProductsTable {
+  id: string;
+  code: string;
+  name_en: string;
+  name_zh: string;
+  description_en: string;
+  description_zh: string;
+  /** JSON object of attribute → string | number. */
+  attributes: string;
+  /** Everything searchable in one lowercased string (the PostgreSQL trigram index is on it). */
+  search_text: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface BomItemsTable {
+  id: string;
+  product_id: string;
+  position: number;
+  resource_type: string;
+  material_name: string;
+  quantity_per_unit: number;
+  step: string;
+}
+
+export interface LinesTable {
+  id: string;
+  name: string;
+  plant: string;
+}
+
+export interface OrdersTable {
+  id: string;
+  /** Issued when the order is confirmed. */
+  code: string | null;
+  customer_id: string;
+  state: string;
+  held_from: string | null;
+  customer_reference: string;
+  ship_to: string;
+  carrier: string;
+  line_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderLinesTable {
+  id: string;
+  order_id: string;
+  position: number;
+  quantity: number;
+  /** The product this line is for, once known. */
+  product_id: string | null;
+  /** The product the customer named as "similar", with their description of the differences. */
+  similar_product_id: string | null;
+  differences: string;
+  /** JSON array of candidate products the server offered ({code, score}). */
+  candidates: string;
+}
+
+export interface StationsTable {
+  id: string;
+  name: string;
+  role: string;
+  line_id: string;
+  enrollment_code_hash: string | null;
+  enrollment_expires_at: string | null;
+  token_hash: string | null;
+  enrolled_at: string | null;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  outbox_depth: number | null;
+  created_at: string;
+}
+
+export interface ResourcesTable {
+  code: string;
+  order_id: string;
+  serial: number;
+  resource_type: string;
+  material_name: string;
+  step: string;
+  consumed_at: string | null;
+  consumed_by: string | null;
+  consumed_event_id: string | null;
+}
+
+export interface UnitsTable {
+  code: string;
+  order_id: string;
+  serial: number;
+  package_code: string | null;
+}
+
+export interface PackagesTable {
+  code: string;
+  order_id: string;
+  serial: number;
+  package_count: number;
+  sscc: string | null;
+  closed_at: string | null;
+  dispatched_at: string | null;
+  dispatched_by: string | null;
+  receipt: string | null;
+  receipt_reason: string | null;
+  receipt_at: string | null;
+}
+
+export interface ProgressTable {
+  order_id: string;
+  step: string;
+  units_done: number;
+  units_ordered: number;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  id: string;
+  station_id: string;
+  seq: number;
+  payload_hash: string;
+  type: string;
+  order_code: string | null;
+  verdict: string | null;
+  /** The whole event as the station sent it (JSON). */
+  body: string;
+  operator: string | null;
+  station_time: string;
+  server_time: string;
+}
+
+export interface ExceptionsTable {
+  id: string;
+  kind: string;
+  order_code: string | null;
+  station_id: string | null;
+  event_id: string | null;
+  description: string;
+  status: string;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  detail: string;
+}
+
+export interface ChangeLogTable {
+  /** The sync cursor: strictly increasing in commit order. */
+  id: Generated<number>;
+  /** Null means every line / every role. */
+  line_id: string | null;
+  role: string | null;
+  entity: string;
+  entity_key: string;
+  op: string;
+  data: string | null;
+  at: string;
+}
+
+/** Operator and supervisor badges that stations accept (replicated to every station). */
+export interface BadgesTable {
+  code: string;
+  name: string;
+  role: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  badges: BadgesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  products: ProductsTable;
+  bom_items: BomItemsTable;
+  lines: LinesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  stations: StationsTable;
+  resources: ResourcesTable;
+  units: UnitsTable;
+  packages: PackagesTable;
+  progress: ProgressTable;
+  events: EventsTable;
+  exceptions: ExceptionsTable;
+  audit_log: AuditLogTable;
+  change_log: ChangeLogTable;
+}

@@ -1,0 +1,98 @@
+import { cleanLabelText } from '#core/labels/clean-text.ts';
+import type { LabelFont } from './font.ts';
+
+/*
+ * Fit free text into a box: clean it, replace what the font cannot draw, wrap at spaces
+ * (and between CJK characters, which Chinese breaks anywhere), and cut the last line with
+ * an ellipsis when the text does not fit. A 2,000-character address thus becomes as many
+ * lines as the box holds, visibly cut, never text running over a barcode.
+ */
+export const ELLIPSIS = '…';
+/** Printed for a character the font lacks (an emoji), one per grapheme. */
+export const REPLACEMENT = '?';
+
+export interface FittedText {
+  lines: string[];
+  /** True when text was cut or characters replaced: the label shows it, the caller may warn. */
+  truncated: boolean;
+  replaced: boolean;
+}
+
+const ZWJ = '\u200d';
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+function replaceUndrawable(text: string, font: LabelFont): { text: string; replaced: boolean } {
+  let replaced = false;
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    const drawable = [...segment].every(
+      (char) => char === '\n' || char === ZWJ || font.covers(char.codePointAt(0) ?? 0),
+    );
+    if (drawable) out += segment.replaceAll(ZWJ, '');
+    else {
+      out += REPLACEMENT;
+      replaced = true;
+    }
+  }
+  return { text: out, replaced };
+}
+
+export function textWidthEm(text: string, font: LabelFont): number {
+  let width = 0;
+  for (const char of text) width += font.glyph(char.codePointAt(0) ?? 0).advance;
+  return width;
+}
+
+// A token is a run of spaces, one CJK character (a break is allowed around it), or a word.
+const CJK =
+  '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u3000-\\u303f\\uff00-\\uffef';
+const TOKEN = new RegExp(`\\s+|[${CJK}]|[^\\s${CJK}]+`, 'gu');
+
+function wrapParagraph(paragraph: string, maxEm: number, font: LabelFont): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const push = () => {
+    lines.push(line.trimEnd());
+    line = '';
+  };
+  for (const token of paragraph.match(TOKEN) ?? []) {
+    if (/^\s+$/.test(token)) {
+      if (line !== '') line += ' ';
+      continue;
+    }
+    if (textWidthEm(line + token, font) <= maxEm) {
+      line += token;
+      continue;
+    }
+    if (line.trim() !== '') push();
+    // A word longer than the whole line is broken between characters.
+    for (const char of token) {
+      if (line !== '' && textWidthEm(line + char, font) > maxEm) push();
+      line += char;
+    }
+  }
+  if (line.trim() !== '' || lines.length === 0) push();
+  return lines;
+}
+
+function withEllipsis(line: string, maxEm: number, font: LabelFont): string {
+  const chars = [...line.trimEnd()];
+  while (chars.length > 0 && textWidthEm(chars.join('') + ELLIPSIS, font) > maxEm) chars.pop();
+  return chars.join('').trimEnd() + ELLIPSIS;
+}
+
+/** Lines of `text` that fit `maxLines` lines of `widthEm` (the box width in font sizes). */
+export function fitText(
+  text: string,
+  widthEm: number,
+  maxLines: number,
+  font: LabelFont,
+): FittedText {
+  const { text: drawable, replaced } = replaceUndrawable(cleanLabelText(text), font);
+  const all = drawable.split('\n').flatMap((paragraph) => wrapParagraph(paragraph, widthEm, font));
+  if (all.length <= maxLines) return { lines: all, truncated: false, replaced };
+  const kept = all.slice(0, Math.max(1, maxLines));
+  const last = kept.length - 1;
+  kept[last] = withEllipsis(kept[last] ?? '', widthEm, font);
+  return { lines: kept, truncated: true, replaced };
+}

@@ -1,0 +1,95 @@
+import { defaultTemplate } from '#core/labels/default-templates.ts';
+import {
+  labelFieldValues,
+  LabelDataError,
+  parseLabelRequest,
+  type LabelDataInput,
+  type ResourceLabelData,
+} from '#core/labels/label-data.ts';
+import type { LabelSizeId } from '#core/labels/label-sizes.ts';
+import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
+import { parseCode } from '#core/codes/formats.ts';
+import { layoutLabel, type LabelLayout } from './layout.ts';
+import { renderPdf } from './render-pdf.ts';
+import { renderPng } from './render-png.ts';
+import { renderSvg } from './render-svg.ts';
+import { renderZpl, type ZplOptions } from './render-zpl.ts';
+
+/*
+ * The one entry point the station, the server and the CLI use: validated data + a
+ * template (a default one for the kind and size unless given) → bytes in a format.
+ */
+export const LABEL_FORMATS = ['pdf', 'zpl', 'png', 'svg'] as const;
+export type LabelFormat = (typeof LABEL_FORMATS)[number];
+
+export interface LabelOptions {
+  /** A plant's own template; it must be of the label's kind. */
+  template?: unknown;
+  size?: LabelSizeId;
+  zpl?: ZplOptions;
+  /** PNG resolution; the template's printer resolution by default. */
+  pngDpi?: number;
+}
+
+function chooseTemplate(kind: LabelDataInput['kind'], options: LabelOptions): LabelTemplate {
+  if (options.template === undefined) return defaultTemplate(kind, options.size);
+  const parsed = labelTemplateSchema.safeParse(options.template);
+  if (!parsed.success) {
+    throw new LabelDataError(parsed.error.issues.map((issue) => `Template: ${issue.message}`));
+  }
+  if (parsed.data.kind !== kind) {
+    throw new LabelDataError([
+      `Template ${parsed.data.id} is for ${parsed.data.kind} labels, not ${kind} labels`,
+    ]);
+  }
+  return parsed.data;
+}
+
+/** Validate and lay out one label. */
+export function layoutFor(input: LabelDataInput, options: LabelOptions = {}): LabelLayout {
+  const request = parseLabelRequest(input);
+  return layoutLabel(chooseTemplate(input.kind, options), labelFieldValues(request));
+}
+
+export async function renderLabel(
+  input: LabelDataInput,
+  format: LabelFormat,
+  options: LabelOptions = {},
+): Promise<Buffer> {
+  const layout = layoutFor(input, options);
+  switch (format) {
+    case 'pdf':
+      return renderPdf([layout], { title: `Ordertrace ${input.kind} label` });
+    case 'zpl':
+      return Buffer.from(renderZpl(layout, options.zpl), 'utf8');
+    case 'png':
+      return renderPng(layout, options.pngDpi);
+    case 'svg':
+      return Buffer.from(renderSvg(layout), 'utf8');
+  }
+}
+
+/**
+ * All resource labels of one released order in one PDF, one label per page. A resource of
+ * another order in the batch is refused: it would put this order's material under the
+ * wrong barcode.
+ */
+export async function renderResourceBatch(
+  orderCode: string,
+  resources: readonly ResourceLabelData[],
+  options: LabelOptions = {},
+): Promise<Buffer> {
+  if (resources.length === 0) throw new LabelDataError(['The batch has no resource labels']);
+  const template = chooseTemplate('resource', options);
+  const layouts = resources.map((data, index) => {
+    const request = parseLabelRequest({ kind: 'resource', data });
+    const parsed = parseCode(request.kind === 'resource' ? request.data.code : '');
+    if (!parsed.valid || parsed.order !== orderCode) {
+      throw new LabelDataError([
+        `Resource ${index + 1} (${String(data.code)}) does not belong to order ${orderCode}`,
+      ]);
+    }
+    return layoutLabel(template, labelFieldValues(request));
+  });
+  return renderPdf(layouts, { title: `Ordertrace resource labels of ${orderCode}` });
+}

@@ -51,3 +51,11 @@ describe('fitText', () => {
     expect(fitText('Acme Ltd\nDock 4', 40, 3, font).lines).toEqual(['Acme Ltd', 'Dock 4']);
   });
 });
+
+describe('fitText cutting a long word', () => {
+  it('shows as much of it as fits before the ellipsis', () => {
+    const { lines } = fitText(`Ref. ${'W'.repeat(100)}`, 12, 1, font);
+    expect(lines[0]).toMatch(/^Ref\. W+…$/);
+    expect(textWidthEm(lines[0] ?? '', font)).toBeLessThanOrEqual(12);
+  });
+});

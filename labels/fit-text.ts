@@ -46,6 +46,7 @@ export function textWidthEm(text: string, font: LabelFont): number {
 // A token is a run of spaces, one CJK character (a break is allowed around it), or a word.
 const CJK =
   '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u3000-\\u303f\\uff00-\\uffef';
+const BREAKS_ANYWHERE = new RegExp(`[${CJK}]`, 'u');
 const TOKEN = new RegExp(`\\s+|[${CJK}]|[^\\s${CJK}]+`, 'gu');
 
 function wrapParagraph(paragraph: string, maxEm: number, font: LabelFont): string[] {
@@ -93,6 +94,12 @@ export function fitText(
   if (all.length <= maxLines) return { lines: all, truncated: false, replaced };
   const kept = all.slice(0, Math.max(1, maxLines));
   const last = kept.length - 1;
-  kept[last] = withEllipsis(kept[last] ?? '', widthEm, font);
+  // Fill the last line with as much of the following text as fits before the ellipsis,
+  // so "Customer ref. WWWW…" shows part of the reference rather than none of it.
+  const next = all[last + 1] ?? '';
+  const lastLine = kept[last] ?? '';
+  const around = lastLine.slice(-1) + next.slice(0, 1);
+  const joint = around.length === 2 && !BREAKS_ANYWHERE.test(around) ? ' ' : '';
+  kept[last] = withEllipsis(lastLine + joint + next, widthEm, font);
   return { lines: kept, truncated: true, replaced };
 }

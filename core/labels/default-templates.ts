@@ -59,7 +59,10 @@ const PACKAGE_100X150: LabelTemplateInput = {
     text(4, 43, 56, 7.5, '{orderCode}', 16, { minFontSizePt: 10 }),
     text(4, 51, 56, 4.5, 'Customer ref. {customerReference}', 9),
     text(61, 39, 35, 3.5, 'PACKAGE', 7, { align: 'center' }),
-    text(61, 43, 35, 8, '{packageNumber} of {packageCount}', 18, { align: 'center' }),
+    text(61, 43, 35, 8, '{packageNumber} of {packageCount}', 18, {
+      align: 'center',
+      minFontSizePt: 10,
+    }),
     text(4, 57, 92, 3.5, 'CONTENTS', 7, { when: 'contents' }),
     text(4, 61, 92, 12, '{contents}', 9),
     rule(74),
@@ -122,10 +125,13 @@ const smallLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
     ...(kind === 'resource'
       ? [
           text(21, 2, 27, 7.8, '{material}', 9),
-          text(21, 10.5, 27, 3.2, 'Order {orderCode}', 7),
+          text(21, 10.5, 27, 3.2, 'Order {orderCode}', 7, { minFontSizePt: 5 }),
           text(21, 14.5, 27, 3.2, 'Step {step}', 7),
         ]
-      : [text(21, 2, 27, 11.6, '{product}', 9), text(21, 14.5, 27, 3.2, 'Order {orderCode}', 7)]),
+      : [
+          text(21, 2, 27, 11.6, '{product}', 9),
+          text(21, 14.5, 27, 3.2, 'Order {orderCode}', 7, { minFontSizePt: 5 }),
+        ]),
     text(2, 21, 46, 4.5, '{code}', 10, { align: 'center', minFontSizePt: 6 }),
   ],
 });

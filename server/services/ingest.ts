@@ -10,7 +10,7 @@ import {
 import { parseCode } from '#core/codes/formats.ts';
 import type { StationEvent } from '#core/events/station-events.ts';
 import type { OrderAction } from '#core/orders/state-machine.ts';
-import { transition, type OrderState } from '#core/orders/state-machine.ts';
+import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
@@ -164,38 +164,46 @@ async function orderByCode(db: Db, code: string | null): Promise<OrdersTable | u
   return db.selectFrom('orders').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-/** Move the order if the lifecycle allows; if not, the fact stands and people are told. */
-async function advance(
+/** The production chain: a station's fact about a later stage implies the earlier ones. */
+const CHAIN: readonly OrderState[] = ['released', 'in_production', 'produced', 'packed', 'shipped'];
+const CHAIN_ACTIONS: readonly OrderAction[] = [
+  'start_production',
+  'finish_production',
+  'pack',
+  'ship',
+];
+
+/**
+ * Bring the order up to `target` along the chain (a package closed while the server still
+ * thinks the order is released means production happened). Where the lifecycle does not
+ * allow it (held, cancelled) the fact stands and people are told.
+ */
+async function advanceTo(
   db: Db,
   kind: StorageKind,
   now: Date,
   caller: StationCaller,
   order: OrdersTable,
-  actions: OrderAction[],
+  target: OrderState,
   event: StationEvent,
 ): Promise<OrdersTable> {
   let current = order;
-  for (const action of actions) {
-    const check = transition(
-      {
-        state: current.state as OrderState,
-        ...(current.held_from ? { heldFrom: current.held_from as OrderState } : {}),
-      },
-      action,
-    );
-    if (!check.ok) {
+  for (;;) {
+    const index = CHAIN.indexOf(current.state as OrderState);
+    if (index !== -1 && index >= CHAIN.indexOf(target)) return current;
+    const action = CHAIN_ACTIONS[index];
+    if (!action) {
       await raiseException(db, now, {
         kind: 'conflict',
         orderCode: order.code,
         stationId: caller.id,
         eventId: event.id,
-        description: `Station ${caller.name} reported ${event.body.type} but: ${check.reason}`,
+        description: `Station ${caller.name} reported ${event.body.type}, but the order is ${current.state.replace('_', ' ')}.`,
       });
       return current;
     }
     current = await applyOrderAction(db, kind, now, caller, current, action, { event: event.id });
   }
-  return current;
 }
 
 async function applyEvent(
@@ -271,8 +279,9 @@ async function applyEvent(
           data: resourceReplica(consumed, order.code as string),
         },
       ]);
-      if (order.state === 'released')
-        await advance(db, kind, now, caller, order, ['start_production'], event);
+      if (order.state === 'released') {
+        await advanceTo(db, kind, now, caller, order, 'in_production', event);
+      }
       effects.orders.add(order.id);
       return;
     }
@@ -317,10 +326,18 @@ async function applyEvent(
           .insertInto('progress')
           .values({ order_id: order.id, step: body.step, ...row })
           .execute();
-      const actions: OrderAction[] = order.state === 'released' ? ['start_production'] : [];
-      if (body.step === FINISHED_STEP && row.units_done >= row.units_ordered)
-        actions.push('finish_production');
-      if (actions.length > 0) await advance(db, kind, now, caller, order, actions, event);
+      const finished = body.step === FINISHED_STEP && row.units_done >= row.units_ordered;
+      if (finished || order.state === 'released') {
+        await advanceTo(
+          db,
+          kind,
+          now,
+          caller,
+          order,
+          finished ? 'produced' : 'in_production',
+          event,
+        );
+      }
       effects.orders.add(order.id);
       return;
     }
@@ -410,9 +427,7 @@ async function applyEvent(
         .where('closed_at', 'is not', null)
         .executeTakeFirstOrThrow();
       if (Number(closed.n) >= body.of) {
-        const actions: OrderAction[] =
-          order.state === 'in_production' ? ['finish_production', 'pack'] : ['pack'];
-        await advance(db, kind, now, caller, order, actions, event);
+        await advanceTo(db, kind, now, caller, order, 'packed', event);
       }
       effects.orders.add(order.id);
       return;
@@ -460,8 +475,9 @@ async function applyEvent(
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('order_id', '=', order.id)
         .executeTakeFirstOrThrow();
-      if (!open && Number(all.n) >= pkg.package_count)
-        await advance(db, kind, now, caller, order, ['ship'], event);
+      if (!open && Number(all.n) >= pkg.package_count) {
+        await advanceTo(db, kind, now, caller, order, 'shipped', event);
+      }
       await appendChanges(db, kind, now, [
         {
           entity: 'package',

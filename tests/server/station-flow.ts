@@ -1,0 +1,87 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
+import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
+import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { PROTOCOL_VERSION } from '#core/api/sync.ts';
+import type { ApiClient, TestServer } from './harness.ts';
+
+const nextId = createUuidV7Generator();
+
+/** An enrolled station as the server sees it: a client with its token, and its event sequence. */
+export interface TestStation {
+  id: string;
+  api: ApiClient;
+  seq: number;
+  operator: string;
+  event(body: StationEventBody): StationEvent;
+  push(events: StationEvent[]): Promise<{ status: number; body: any }>;
+}
+
+export async function enrollStation(
+  server: TestServer,
+  admin: ApiClient,
+  role: StationRole,
+  line: string,
+  name = `${role}-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<TestStation> {
+  const created = await admin.post('/api/v1/stations', { name, role, line });
+  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+  const api = server.client();
+  const enrolled = await api.post('/api/v1/stations/enroll', { code: created.body.enrollmentCode });
+  if (enrolled.status !== 200) throw new Error(JSON.stringify(enrolled.body));
+  api.bearer = enrolled.body.token;
+  const station: TestStation = {
+    id: created.body.station.id,
+    api,
+    seq: 0,
+    operator: mintBadgeCode(),
+    event(body) {
+      return {
+        id: nextId(),
+        stationId: station.id,
+        seq: ++station.seq,
+        operator: station.operator,
+        stationTime: new Date().toISOString(),
+        body,
+      };
+    },
+    push: (events) =>
+      api.post('/api/v1/sync/push', { protocol: PROTOCOL_VERSION, outboxDepth: 0, events }),
+  };
+  return station;
+}
+
+/** Order → released to L1, as customer and planner do it; returns the release answer. */
+export async function releasedOrder(
+  customer: ApiClient,
+  planner: ApiClient,
+  product: string,
+  quantity: number,
+) {
+  const order = await customer.post('/api/v1/orders', {
+    lines: [{ product, quantity }],
+    shipTo: '苏州工业园区星湖街 1 号',
+  });
+  const released = await planner.post(`/api/v1/orders/${order.body.id}/release`, { line: 'L1' });
+  if (released.status !== 200) throw new Error(JSON.stringify(released.body));
+  return {
+    id: order.body.id as string,
+    code: order.body.code as string,
+    resources: released.body.resources as { code: string }[],
+    units: released.body.units as string[],
+  };
+}
+
+export const consume = (station: TestStation, order: string, resource: string) =>
+  station.event({
+    type: 'scan.decided',
+    role: 'production',
+    currentOrder: order,
+    scanned: resource,
+    scannedOrder: order,
+    verdict: 'accepted',
+    reason: 'Resource of this order, required, not yet consumed.',
+  });
+
+export const packageCode = (order: string, n: number) => mintOrderScopedCode('package', order, n);

@@ -20,7 +20,7 @@ const readingShape = {
   doubleReadWindowMs: z.number().int().min(0).max(60_000).default(750),
   /** Longer reads are noise: no code of ours or GS1 label comes close. */
   maxScanBytes: z.number().int().min(16).max(65_536).default(4096),
-  reconnectIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+  reconnectIntervalMs: z.number().int().min(10).max(60_000).default(1000),
 };
 
 const usbShape = { vendorId: usbIdSchema, productId: usbIdSchema };

@@ -27,7 +27,17 @@ export interface HidBinding {
 
 /** The real binding; node-hid is loaded on first use so a missing addon or libusb is an error, not a crash. */
 export function createNodeHidBinding(): HidBinding {
-  const load = async () => await import('node-hid');
+  const load = async () => {
+    try {
+      return await import('node-hid');
+    } catch (error) {
+      throw new DeviceError(
+        'unavailable',
+        `the node-hid native module cannot be loaded (is libusb-1.0-0 installed?): ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+  };
   return {
     async devices() {
       return (await load()).devicesAsync();

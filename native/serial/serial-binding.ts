@@ -41,8 +41,19 @@ export interface SerialBinding {
 }
 
 /** A sentence for why a port could not be opened, with what to do about it. */
+// bindings-cpp reports open failures as plain messages ("No such file or directory, cannot
+// open …") without an errno code; recover the code from the strerror text.
+const STRERROR_CODES: readonly [RegExp, string][] = [
+  [/no such file or directory/i, 'ENOENT'],
+  [/permission denied/i, 'EACCES'],
+  [/resource busy|cannot lock/i, 'EBUSY'],
+];
+
+const openErrno = (error: unknown) =>
+  errnoOf(error) ?? STRERROR_CODES.find(([pattern]) => pattern.test(messageOf(error)))?.[1];
+
 export function openError(path: string, error: unknown): DeviceError {
-  switch (errnoOf(error)) {
+  switch (openErrno(error)) {
     case 'ENOENT':
       return new DeviceError(
         'not-found',
@@ -121,11 +132,31 @@ function wrap(port: NodeSerialPort, path: string): SerialConnection {
 
 /** The real binding. `serialport` is loaded on first use, so a missing addon is an error, not a crash. */
 export function createNodeSerialBinding(): SerialBinding {
-  const load = async () => (await import('serialport')).SerialPort;
+  const load = async () => {
+    try {
+      return (await import('serialport')).SerialPort;
+    } catch (error) {
+      throw new DeviceError(
+        'unavailable',
+        `the serialport native module cannot be loaded (${messageOf(error)}); reinstall with npm ci`,
+        { cause: error },
+      );
+    }
+  };
   return {
     async list() {
       const SerialPort = await load();
-      const ports = await SerialPort.list();
+      const ports = await SerialPort.list().catch((error: unknown) => {
+        // On Linux serialport lists ports through `udevadm info -e`.
+        if (errnoOf(error) === 'ENOENT' || /udevadm/.test(messageOf(error))) {
+          throw new DeviceError(
+            'unavailable',
+            `serial ports cannot be listed: udevadm is missing or failed (install the udev package) — ${messageOf(error)}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      });
       return ports.map((port) => ({
         path: port.path,
         ...(port.vendorId ? { vendorId: port.vendorId } : {}),

@@ -1,0 +1,15 @@
+/*
+ * The line-stop output as the station drives it: `stop` turns the stack light red and
+ * sounds the buzzer on a line stop; `clear` turns it green when a supervisor clears it;
+ * `off` darkens it (station closed). Which board is wired is open-line-stop.ts's business.
+ */
+export type LineSignal = 'stop' | 'clear' | 'off';
+
+export interface LineStopOutput {
+  readonly description: string;
+  /** Rejects with a DeviceError saying what failed; the station must then show the stop on screen alone. */
+  signal(signal: LineSignal): Promise<void>;
+  /** The last signal the output accepted. */
+  current(): LineSignal | undefined;
+  close(): Promise<void>;
+}

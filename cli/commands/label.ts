@@ -1,0 +1,248 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { mintOrderScopedCode, parseCode, SERIAL_MAX } from '#core/codes/formats.ts';
+import { DEFAULT_SIZES } from '#core/labels/default-templates.ts';
+import { LabelDataError, type LabelDataInput } from '#core/labels/label-data.ts';
+import type { LabelKind } from '#core/labels/label-fields.ts';
+import type { LabelSizeId } from '#core/labels/label-sizes.ts';
+import {
+  LABEL_FORMATS,
+  layoutFor,
+  renderLabel,
+  renderResourceBatch,
+  type LabelOptions,
+} from '#labels/render-label.ts';
+import { printJson } from '../output.ts';
+import { EXIT, UsageError } from '../usage-error.ts';
+
+export const labelUsage = `ordertrace label package --order CODE [--package N/M] [--sscc SSCC] [--ship-to TEXT]
+    [--contents TEXT] [--customer-ref TEXT] [--size 100x150mm|4x6in] OUTPUT
+ordertrace label resource --code CODE [--material TEXT] [--step TEXT] [--size 50x30mm|100x50mm] OUTPUT
+ordertrace label resource --order CODE --serials FIRST-LAST [--material TEXT] [--step TEXT] --format pdf …
+ordertrace label unit --code CODE [--product TEXT] [--size 50x30mm|100x50mm] OUTPUT
+  OUTPUT is --format pdf|zpl|png|svg --out FILE (- for standard output), and optionally
+  --template FILE (a label template as JSON, see docs/labels.md), --dpi N (PNG resolution),
+  --zpl-cjk-font NAME (printer font for Chinese text in ZPL, default E:ANMDS.TTF).
+  Render a label; prints {"kind", "format", "out", "bytes", "pages", "truncated"} as JSON.
+  With --serials, all resource labels of the order go into one PDF, one label per page.
+  Exit 0 when written, 2 for a usage error or data that cannot make a valid label.`;
+
+const text = z.string().optional();
+const output = {
+  format: z.enum(LABEL_FORMATS, { error: `--format is one of ${LABEL_FORMATS.join(', ')}` }),
+  out: z.string({ error: '--out FILE is required' }).min(1, '--out FILE is required'),
+  template: z.string().optional(),
+  dpi: z
+    .string()
+    .regex(/^[0-9]{2,4}$/, '--dpi is a whole number')
+    .transform(Number)
+    .pipe(z.number().min(72, '--dpi is at least 72').max(1200, '--dpi is at most 1200'))
+    .optional(),
+  'zpl-cjk-font': z
+    .string()
+    .regex(/^[A-Z]:[A-Z0-9_.-]{1,32}$/i, '--zpl-cjk-font is a printer font like E:ANMDS.TTF')
+    .optional(),
+};
+
+const sizeOf = (kind: LabelKind) =>
+  z
+    .string()
+    .refine((size) => (DEFAULT_SIZES[kind] as readonly string[]).includes(size), {
+      error: `--size of a ${kind} label is one of ${DEFAULT_SIZES[kind].join(', ')}`,
+    })
+    .optional();
+
+const packageFlags = z.strictObject({
+  ...output,
+  order: z.string({ error: '--order CODE is required' }),
+  package: z
+    .string()
+    .regex(/^[0-9]{1,4}\/[0-9]{1,4}$/, '--package is N/M, e.g. 2/3')
+    .default('1/1'),
+  sscc: text,
+  'ship-to': text,
+  contents: text,
+  'customer-ref': text,
+  size: sizeOf('package'),
+});
+
+const serialRange = z
+  .string()
+  .regex(/^[0-9]+-[0-9]+$/, '--serials is FIRST-LAST, e.g. 1-250')
+  .transform((range) => range.split('-').map(Number) as [number, number])
+  .refine(([first, last]) => first >= 1 && first <= last && last <= SERIAL_MAX, {
+    error: `--serials runs from 1 up to ${SERIAL_MAX}, first ≤ last`,
+  })
+  .refine(([first, last]) => last - first < 10_000, {
+    error: '--serials covers at most 10000 labels per PDF',
+  });
+
+const resourceFlags = z
+  .strictObject({
+    ...output,
+    code: text,
+    order: text,
+    serials: serialRange.optional(),
+    material: text,
+    step: text,
+    size: sizeOf('resource'),
+  })
+  .refine((flags) => (flags.code === undefined) !== (flags.order === undefined), {
+    error: 'give either --code CODE, or --order CODE with --serials FIRST-LAST',
+  })
+  .refine((flags) => (flags.order === undefined) === (flags.serials === undefined), {
+    error: '--order and --serials go together',
+  });
+
+const unitFlags = z.strictObject({
+  ...output,
+  code: text,
+  product: text,
+  size: sizeOf('unit'),
+});
+
+function validate<T>(schema: z.ZodType<T>, values: unknown): T {
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    throw new UsageError(result.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return result.data;
+}
+
+function optionsFrom(flags: z.infer<z.ZodObject<typeof output>> & { size?: string }): LabelOptions {
+  let template: unknown;
+  if (flags.template !== undefined) {
+    try {
+      template = JSON.parse(readFileSync(flags.template, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`--template ${flags.template}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    ...(template !== undefined ? { template } : {}),
+    ...(flags.size ? { size: flags.size as LabelSizeId } : {}),
+    ...(flags.dpi ? { pngDpi: flags.dpi } : {}),
+    ...(flags['zpl-cjk-font'] ? { zpl: { cjkFont: flags['zpl-cjk-font'] } } : {}),
+  };
+}
+
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+
+/** Flags → the label to render, or a batch of resource labels. */
+function request(kind: string | undefined, values: Record<string, unknown>) {
+  switch (kind) {
+    case 'package': {
+      const flags = validate(packageFlags, values);
+      const [number, count] = flags.package.split('/').map(Number);
+      const input: LabelDataInput = {
+        kind,
+        data: {
+          orderCode: flags.order,
+          packageNumber: number,
+          packageCount: count,
+          ...optional('sscc', flags.sscc),
+          ...optional('shipTo', flags['ship-to']),
+          ...optional('contents', flags.contents),
+          ...optional('customerReference', flags['customer-ref']),
+        },
+      };
+      return { flags, input };
+    }
+    case 'resource': {
+      const flags = validate(resourceFlags, values);
+      const details = { ...optional('material', flags.material), ...optional('step', flags.step) };
+      if (flags.order !== undefined && flags.serials) {
+        const order = parseCode(flags.order);
+        if (!order.valid || order.kind !== 'order') {
+          throw new UsageError(`--order '${flags.order}' is not a valid order code`);
+        }
+        if (flags.format !== 'pdf')
+          throw new UsageError('a batch (--serials) is written as --format pdf');
+        const [first, last] = flags.serials;
+        const batch = Array.from({ length: last - first + 1 }, (_, index) => ({
+          code: mintOrderScopedCode('resource', flags.order ?? '', first + index),
+          ...details,
+        }));
+        return { flags, batch: { order: flags.order, resources: batch } };
+      }
+      return { flags, input: { kind, data: { code: flags.code, ...details } } as LabelDataInput };
+    }
+    case 'unit': {
+      const flags = validate(unitFlags, values);
+      const input: LabelDataInput = {
+        kind,
+        data: { code: flags.code, ...optional('product', flags.product) },
+      };
+      return { flags, input };
+    }
+    case undefined:
+      throw new UsageError('label needs a kind: package, resource or unit');
+    default:
+      throw new UsageError(`there is no '${kind}' label: expected package, resource or unit`);
+  }
+}
+
+export async function labelCommand(args: string[]): Promise<number> {
+  const stringFlags = [
+    'format',
+    'out',
+    'template',
+    'dpi',
+    'zpl-cjk-font',
+    'size',
+    'order',
+    'package',
+    'sscc',
+    'ship-to',
+    'contents',
+    'customer-ref',
+    'code',
+    'serials',
+    'material',
+    'step',
+    'product',
+  ];
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
+  });
+  const [kind, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const { flags, input, batch } = request(kind, values);
+  const options = optionsFrom(flags);
+  let bytes: Buffer;
+  let pages = 1;
+  let truncated: string[] = [];
+  try {
+    if (batch) {
+      bytes = await renderResourceBatch(batch.order, batch.resources, options);
+      pages = batch.resources.length;
+    } else if (input) {
+      truncated = layoutFor(input, options).truncated;
+      bytes = await renderLabel(input, flags.format, options);
+    } else {
+      throw new UsageError('nothing to render');
+    }
+  } catch (error) {
+    // Data that cannot make a valid label came from the flags: a usage error, like `new`.
+    if (error instanceof LabelDataError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (flags.out === '-') process.stdout.write(bytes);
+  else writeFileSync(flags.out, bytes);
+  if (flags.out !== '-') {
+    printJson({
+      kind,
+      format: flags.format,
+      out: flags.out,
+      bytes: bytes.length,
+      pages,
+      truncated,
+    });
+  }
+  return EXIT.ok;
+}

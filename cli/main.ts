@@ -1,6 +1,8 @@
+import { devicesCommand, devicesUsage } from './commands/devices.ts';
 import { labelCommand, labelUsage } from './commands/label.ts';
 import { newCommand, newUsage } from './commands/new.ts';
 import { parseCommand, parseUsage } from './commands/parse.ts';
+import { scannerCommand, scannerUsage } from './commands/scanner.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
 type Command = { run: (args: string[]) => number | Promise<number>; usage: string };
@@ -10,6 +12,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   parse: { run: parseCommand, usage: parseUsage },
   new: { run: newCommand, usage: newUsage },
   label: { run: labelCommand, usage: labelUsage },
+  devices: { run: devicesCommand, usage: devicesUsage },
+  scanner: { run: scannerCommand, usage: scannerUsage },
 };
 
 const overview = () =>

@@ -1,25 +1,80 @@
-import { devicesCommand, devicesUsage } from './commands/devices.ts';
-import { labelCommand, labelUsage } from './commands/label.ts';
-import { newCommand, newUsage } from './commands/new.ts';
-import { parseCommand, parseUsage } from './commands/parse.ts';
-import { scannerCommand, scannerUsage } from './commands/scanner.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
-type Command = { run: (args: string[]) => number | Promise<number>; usage: string };
+interface CommandModule {
+  run: (args: string[]) => number | Promise<number>;
+  usage: string;
+}
 
-/** Every subcommand, by name. Later parts of the system add theirs here. */
-const COMMANDS: Readonly<Record<string, Command>> = {
-  parse: { run: parseCommand, usage: parseUsage },
-  new: { run: newCommand, usage: newUsage },
-  label: { run: labelCommand, usage: labelUsage },
-  devices: { run: devicesCommand, usage: devicesUsage },
-  scanner: { run: scannerCommand, usage: scannerUsage },
-};
+/**
+ * Every subcommand, by name, loaded only when called: `ordertrace parse` should not pay
+ * for loading the server, the label renderer and the hardware drivers.
+ */
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<CommandModule> }>> =
+  {
+    parse: {
+      summary: 'describe what a scanner delivered',
+      load: async () => {
+        const m = await import('./commands/parse.ts');
+        return { run: m.parseCommand, usage: m.parseUsage };
+      },
+    },
+    new: {
+      summary: 'mint an order, resource, unit, package, badge, product code or SSCC',
+      load: async () => {
+        const m = await import('./commands/new.ts');
+        return { run: m.newCommand, usage: m.newUsage };
+      },
+    },
+    label: {
+      summary: 'render a package, resource or unit label as PDF, ZPL or PNG',
+      load: async () => {
+        const m = await import('./commands/label.ts');
+        return { run: m.labelCommand, usage: m.labelUsage };
+      },
+    },
+    devices: {
+      summary: 'list serial ports and HID devices, and which look like scanners',
+      load: async () => {
+        const m = await import('./commands/devices.ts');
+        return { run: m.devicesCommand, usage: m.devicesUsage };
+      },
+    },
+    scanner: {
+      summary: 'listen to a scanner and print each scan as JSON',
+      load: async () => {
+        const m = await import('./commands/scanner.ts');
+        return { run: m.scannerCommand, usage: m.scannerUsage };
+      },
+    },
+    server: {
+      summary: 'run the information server (HTTPS)',
+      load: async () => {
+        const m = await import('./commands/server.ts');
+        return { run: m.serverCommand, usage: m.serverUsage };
+      },
+    },
+    user: {
+      summary: 'add a person (the first admin, say)',
+      load: async () => {
+        const m = await import('./commands/user.ts');
+        return { run: m.userCommand, usage: m.userUsage };
+      },
+    },
+    demo: {
+      summary: 'seed an empty database with the demo plant',
+      load: async () => {
+        const m = await import('./commands/demo.ts');
+        return { run: m.demoCommand, usage: m.demoUsage };
+      },
+    },
+  };
 
 const overview = () =>
-  `Usage: ordertrace <command> …\n\n${Object.values(COMMANDS)
-    .map((command) => command.usage)
-    .join('\n\n')}\n`;
+  `Usage: ordertrace <command> … (ordertrace <command> --help for its flags)\n\n${Object.entries(
+    COMMANDS,
+  )
+    .map(([name, { summary }]) => `  ${name.padEnd(9)} ${summary}`)
+    .join('\n')}\n`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -27,11 +82,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(overview());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     process.stderr.write(`ordertrace: unknown command '${name}'\n\n${overview()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return EXIT.ok;

@@ -52,7 +52,8 @@ export async function buildApp(
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // preHandler: the login limit keys on the email in the body, which is parsed by then.
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
   installAuthentication(app, context);
 
   await app.register(healthRoutes(context));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { orderSchema, receiptBodySchema } from '#core/api/orders.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
+import { createBadge, listBadges } from '../services/badges.ts';
 import { listExceptions, resolveException } from '../services/exceptions.ts';
 import { recordReceipt } from '../services/receipts.ts';
 import { errors, idParams, okSchema } from './responses.ts';
@@ -31,9 +32,49 @@ const auditEntrySchema = z.object({
   detail: z.unknown(),
 });
 
+const badgeSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  role: z.enum(['operator', 'supervisor']),
+  revokedAt: z.string().nullable(),
+});
+
 export const backOfficeRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
+    app.addHook('preValidation', async (request) => void requireUser(request));
+
+    app.get(
+      '/api/v1/badges',
+      {
+        schema: {
+          tags: ['stations'],
+          response: { 200: z.object({ badges: z.array(badgeSchema) }), ...errors(401, 403) },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'supervisor', 'planner');
+        return { badges: await listBadges(context) };
+      },
+    );
+
+    app.post(
+      '/api/v1/badges',
+      {
+        schema: {
+          tags: ['stations'],
+          summary: 'Issue an operator or supervisor badge; every station learns it through sync',
+          body: z.strictObject({
+            name: z.string().trim().min(1).max(100),
+            role: z.enum(['operator', 'supervisor']),
+          }),
+          response: { 200: badgeSchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) => createBadge(context, requireUser(request, 'admin'), request.body),
+    );
+
     app.post(
       '/api/v1/receipts',
       {

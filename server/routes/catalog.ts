@@ -14,6 +14,9 @@ import { errors } from './responses.ts';
 export const catalogRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
+    app.addHook('preValidation', async (request) => void requireUser(request));
+
     app.get(
       '/api/v1/products',
       {

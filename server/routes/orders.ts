@@ -30,6 +30,9 @@ const STAFF = ['customer_service', 'planner', 'supervisor'] as const;
 export const orderRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
+    app.addHook('preValidation', async (request) => void requireUser(request));
+
     app.post(
       '/api/v1/orders',
       {

@@ -8,6 +8,9 @@ import { errors } from './responses.ts';
 export const syncRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
+    app.addHook('preValidation', async (request) => void requireStation(request));
+
     app.post(
       '/api/v1/sync/push',
       {

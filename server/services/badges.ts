@@ -1,0 +1,89 @@
+import type { Caller, ServerContext } from '../context.ts';
+import { mintBadgeCode } from '#core/codes/formats.ts';
+import { audit } from './audit.ts';
+import { appendChanges } from './change-log.ts';
+
+export type BadgeRole = 'operator' | 'supervisor';
+
+export interface Badge {
+  code: string;
+  name: string;
+  role: BadgeRole;
+  revokedAt: string | null;
+}
+
+/** Issue a badge; every station learns of it through sync, so it works offline too. */
+export async function createBadge(
+  context: ServerContext,
+  caller: Caller,
+  input: { name: string; role: BadgeRole },
+): Promise<Badge> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  let code = mintBadgeCode();
+  while (await db.selectFrom('badges').select('code').where('code', '=', code).executeTakeFirst())
+    code = mintBadgeCode();
+  const badge: Badge = { code, name: input.name, role: input.role, revokedAt: null };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('badges')
+      .values({
+        code,
+        name: input.name,
+        role: input.role,
+        created_at: now.toISOString(),
+        revoked_at: null,
+      })
+      .execute();
+    await appendChanges(trx, kind, now, [
+      { entity: 'badge', key: code, lineId: null, data: { ...badge } },
+    ]);
+    await audit(trx, now, caller, 'badge.created', 'badge', code, {
+      name: input.name,
+      role: input.role,
+    });
+  });
+  context.live.publish('changes');
+  return badge;
+}
+
+export async function revokeBadge(
+  context: ServerContext,
+  caller: Caller,
+  code: string,
+): Promise<void> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('badges')
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('badges')
+      .set({ revoked_at: now.toISOString() })
+      .where('code', '=', code)
+      .execute();
+    await appendChanges(trx, kind, now, [
+      {
+        entity: 'badge',
+        key: code,
+        lineId: null,
+        data: { code, name: row.name, role: row.role, revokedAt: now.toISOString() },
+      },
+    ]);
+    await audit(trx, now, caller, 'badge.revoked', 'badge', code);
+  });
+  context.live.publish('changes');
+}
+
+export async function listBadges(context: ServerContext): Promise<Badge[]> {
+  const rows = await context.storage.db.selectFrom('badges').selectAll().orderBy('name').execute();
+  return rows.map((row) => ({
+    code: row.code,
+    name: row.name,
+    role: row.role as BadgeRole,
+    revokedAt: row.revoked_at,
+  }));
+}

@@ -5,7 +5,8 @@ import { DryRunLineStop } from './line-stop/dry-run-line-stop.ts';
 import { HidRelay } from './line-stop/hid-relay.ts';
 import type { LineStopOutput } from './line-stop/line-stop.ts';
 import { SerialRelay } from './line-stop/serial-relay.ts';
-import { createNodeSerialBinding, type SerialBinding } from './serial/serial-binding.ts';
+import { createNodeSerialBinding } from './serial/node-serial-binding.ts';
+import type { SerialBinding } from './serial/serial-binding.ts';
 
 /**
  * The one place that turns a line-stop config into an output. Validates the config (a

@@ -3,7 +3,8 @@ import { DeviceOptionError, validateDeviceConfig } from './device-error.ts';
 import { createNodeHidBinding, type HidBinding } from './hid/hid-binding.ts';
 import { HidScanner } from './hid/hid-scanner.ts';
 import type { Scanner } from './scanner/scanner.ts';
-import { createNodeSerialBinding, type SerialBinding } from './serial/serial-binding.ts';
+import { createNodeSerialBinding } from './serial/node-serial-binding.ts';
+import type { SerialBinding } from './serial/serial-binding.ts';
 import { SerialScanner } from './serial/serial-scanner.ts';
 
 /*

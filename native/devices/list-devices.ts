@@ -3,7 +3,8 @@ import { formatUsbId, usbIdFromText } from '#core/devices/usb-id.ts';
 import { messageOf } from '../device-error.ts';
 import { createNodeHidBinding, type HidBinding } from '../hid/hid-binding.ts';
 import { listCupsPrinters } from '../printers/cups-printer.ts';
-import { createNodeSerialBinding, type SerialBinding } from '../serial/serial-binding.ts';
+import { createNodeSerialBinding } from '../serial/node-serial-binding.ts';
+import type { SerialBinding } from '../serial/serial-binding.ts';
 
 /*
  * Every device a technician might wire to a station, with its ids and whether it looks like

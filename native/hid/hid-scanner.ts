@@ -1,17 +1,13 @@
 import type { HidScannerConfig } from '#core/devices/scanner-config.ts';
-import {
-  HID_USAGE_KEYBOARD,
-  HID_USAGE_PAGE_BARCODE_SCANNER,
-  HID_USAGE_PAGE_GENERIC_DESKTOP,
-} from '#core/devices/scanner-likeness.ts';
 import { formatVidPid } from '#core/devices/usb-id.ts';
 import { DeviceError, messageOf } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import { ScannerCore } from '../scanner/scanner-core.ts';
 import type { Scanner, ScannerEvents } from '../scanner/scanner.ts';
 import { BootKeyboardDecoder } from './boot-keyboard-decoder.ts';
-import type { HidBinding, HidDevice, HidDeviceInfo } from './hid-binding.ts';
+import type { HidBinding, HidDevice } from './hid-binding.ts';
 import { HidPosDecoder } from './hid-pos-decoder.ts';
+import { isPos, pickHidInterface } from './pick-hid-interface.ts';
 
 const log = nativeLog('hid');
 
@@ -20,26 +16,6 @@ const log = nativeLog('hid');
  * keyboard reports). Waits for the scanner when it is not plugged in and reopens it after
  * an unplug, like the serial scanner.
  */
-const isPos = (device: HidDeviceInfo) => device.usagePage === HID_USAGE_PAGE_BARCODE_SCANNER;
-const isKeyboard = (device: HidDeviceInfo) =>
-  device.usagePage === HID_USAGE_PAGE_GENERIC_DESKTOP && device.usage === HID_USAGE_KEYBOARD;
-
-export function pickHidInterface(
-  devices: readonly HidDeviceInfo[],
-  config: Pick<HidScannerConfig, 'vendorId' | 'productId' | 'path' | 'mode'>,
-): HidDeviceInfo | undefined {
-  const ours = devices.filter(
-    (device) =>
-      device.vendorId === config.vendorId &&
-      device.productId === config.productId &&
-      device.path !== undefined &&
-      (config.path === undefined || device.path === config.path),
-  );
-  if (config.mode === 'pos') return ours.find(isPos);
-  if (config.mode === 'keyboard') return ours.find(isKeyboard);
-  return ours.find(isPos) ?? ours.find(isKeyboard) ?? ours[0];
-}
-
 export class HidScanner implements Scanner {
   readonly description: string;
   readonly #core: ScannerCore;

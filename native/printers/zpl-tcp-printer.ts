@@ -1,9 +1,11 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ZplPrinterConfig } from '#core/devices/printer-config.ts';
-import { DeviceError, errnoOf } from '../device-error.ts';
+import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import type { LabelDocument, LabelPrinter, PrinterStatus, PrintResult } from './printer.ts';
-import { parseHostStatus, splitHostStatus, type HostStatus } from './zebra-host-status.ts';
+import { queryHostStatus } from './query-host-status.ts';
+import { connectWithTimeout } from './tcp-connect.ts';
+import type { HostStatus } from './zebra-host-status.ts';
 
 const log = nativeLog('printer:zpl');
 
@@ -57,7 +59,10 @@ export class ZplTcpPrinter implements LabelPrinter {
     const socket = await this.#connect();
     try {
       if (this.config.statusQuery) {
-        const problem = hostStatusProblem(this.#where, await this.#queryStatus(socket));
+        const problem = hostStatusProblem(
+          this.#where,
+          await queryHostStatus(socket, this.#where, this.config.replyTimeoutMs),
+        );
         if (problem) throw problem;
       }
       await this.#send(socket, document.data);
@@ -73,7 +78,10 @@ export class ZplTcpPrinter implements LabelPrinter {
     let socket: Socket | undefined;
     try {
       socket = await this.#connect();
-      const problem = hostStatusProblem(this.#where, await this.#queryStatus(socket));
+      const problem = hostStatusProblem(
+        this.#where,
+        await queryHostStatus(socket, this.#where, this.config.replyTimeoutMs),
+      );
       return problem
         ? { ready: false, problem: problem.code, message: problem.message }
         : { ready: true, message: `The printer at ${this.#where} is ready.` };
@@ -87,106 +95,7 @@ export class ZplTcpPrinter implements LabelPrinter {
   }
 
   #connect(): Promise<Socket> {
-    const { host, port, connectTimeoutMs } = this.config;
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
-      const fail = (error: DeviceError) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(error);
-      };
-      const timer = setTimeout(
-        () =>
-          fail(
-            new DeviceError(
-              'timeout',
-              `The printer at ${this.#where} did not answer within ${connectTimeoutMs} ms: is it switched on and on the network?`,
-            ),
-          ),
-        connectTimeoutMs,
-      );
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(socket);
-      });
-      socket.once('error', (error) => fail(this.#connectError(error)));
-    });
-  }
-
-  #connectError(error: Error): DeviceError {
-    switch (errnoOf(error)) {
-      case 'ECONNREFUSED':
-        return new DeviceError(
-          'unreachable',
-          `The printer at ${this.#where} refused the connection: is it switched on, and is raw printing on port ${this.config.port} enabled?`,
-          { cause: error },
-        );
-      case 'ENOTFOUND':
-      case 'EAI_AGAIN':
-        return new DeviceError(
-          'unreachable',
-          `There is no printer called ${this.config.host} on the network (check the host name).`,
-          { cause: error },
-        );
-      default:
-        return new DeviceError(
-          'unreachable',
-          `The printer at ${this.#where} cannot be reached (${error.message}): is it switched on and on the network?`,
-          { cause: error },
-        );
-    }
-  }
-
-  #queryStatus(socket: Socket): Promise<HostStatus> {
-    const { replyTimeoutMs } = this.config;
-    return new Promise((resolve, reject) => {
-      let reply = '';
-      const done = (result: HostStatus | DeviceError) => {
-        clearTimeout(timer);
-        socket.off('data', onData).off('close', onClose).off('error', onClose);
-        if (result instanceof DeviceError) reject(result);
-        else resolve(result);
-      };
-      const timer = setTimeout(
-        () =>
-          done(
-            new DeviceError(
-              'timeout',
-              `The printer at ${this.#where} accepted the connection but did not answer the status query (~HS) within ${replyTimeoutMs} ms. It may be busy or hung; if it does not support ~HS, turn statusQuery off.`,
-            ),
-          ),
-        replyTimeoutMs,
-      );
-      const onData = (chunk: Buffer) => {
-        reply += chunk.toString('latin1');
-        if (reply.length > 4096)
-          return done(
-            new DeviceError(
-              'rejected',
-              `The printer at ${this.#where} answered ~HS with something that is not a host status.`,
-            ),
-          );
-        if (!splitHostStatus(reply)) return;
-        const status = parseHostStatus(reply);
-        done(
-          status ??
-            new DeviceError(
-              'rejected',
-              `The printer at ${this.#where} answered ~HS with something that is not a host status.`,
-            ),
-        );
-      };
-      const onClose = () =>
-        done(
-          new DeviceError(
-            'unreachable',
-            `The printer at ${this.#where} closed the connection before answering the status query.`,
-          ),
-        );
-      socket.on('data', onData).on('close', onClose).on('error', onClose);
-      socket.write('~HS');
-    });
+    return connectWithTimeout(this.config.host, this.config.port, this.config.connectTimeoutMs);
   }
 
   #send(socket: Socket, zpl: string): Promise<void> {

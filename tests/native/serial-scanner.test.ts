@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serialScannerConfigSchema } from '#core/devices/scanner-config.ts';
-import { createNodeSerialBinding } from '#native/serial/serial-binding.ts';
+import { createNodeSerialBinding } from '#native/serial/node-serial-binding.ts';
 import { SerialScanner } from '#native/serial/serial-scanner.ts';
 import { socatPair, type SocatPair } from './socat-pair.ts';
 import { record, waitFor } from './wait.ts';

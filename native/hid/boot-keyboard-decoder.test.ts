@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BootKeyboardDecoder } from './boot-keyboard-decoder.ts';
+import { KEY_CHARACTERS } from './keyboard-usages.ts';
 
 /*
  * Recorded boot keyboard reports (modifier, reserved, 6 usage ids), as hidraw delivers them
@@ -92,5 +94,25 @@ describe('boot keyboard decoder', () => {
 
   it('reads keypad digits and keypad Enter', () => {
     expect(decode([key(0x59), release, key(0x62), release, key(0x58), release])).toBe('10\r');
+  });
+
+  it('decodes every printable ASCII text a scanner can type (property)', () => {
+    // The key a US keyboard types each character with, from the usage table itself.
+    const keyOf = new Map<string, [number, number]>();
+    for (const [usage, [plain, shifted]] of KEY_CHARACTERS) {
+      if (!keyOf.has(plain)) keyOf.set(plain, [usage, 0]);
+      if (!keyOf.has(shifted)) keyOf.set(shifted, [usage, SHIFT]);
+    }
+    const printable = [...keyOf.keys()].filter((character) => character >= ' ' && character <= '~');
+    expect(printable).toHaveLength(95);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...printable), { maxLength: 80 }), (characters) => {
+        const reports = characters.flatMap((character) => {
+          const [usage, modifiers] = keyOf.get(character) ?? [0, 0];
+          return [key(usage, modifiers), release];
+        });
+        expect(decode(reports)).toBe(characters.join(''));
+      }),
+    );
   });
 });

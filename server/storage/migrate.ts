@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
+import * as labelTemplates from './migrations/0002-label-templates.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -9,7 +10,10 @@ interface Migration {
 }
 
 /** Every schema version, in order. Append only: a released migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [{ name: '0001-initial', up: initial.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '0001-initial', up: initial.up },
+  { name: '0002-label-templates', up: labelTemplates.up },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

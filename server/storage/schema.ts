@@ -199,6 +199,14 @@ export interface BadgesTable {
   revoked_at: string | null;
 }
 
+/** A plant's own label template for one kind (JSON, validated by core's template schema). */
+export interface LabelTemplatesTable {
+  kind: string;
+  template: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   badges: BadgesTable;
   users: UsersTable;
@@ -217,4 +225,5 @@ export interface Database {
   exceptions: ExceptionsTable;
   audit_log: AuditLogTable;
   change_log: ChangeLogTable;
+  label_templates: LabelTemplatesTable;
 }

@@ -22,6 +22,15 @@ const ZWJ = '\u200d';
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 function replaceUndrawable(text: string, font: LabelFont): { text: string; replaced: boolean } {
+  // Segmenting graphemes is slow; almost every text is drawable as it is.
+  let allCovered = true;
+  for (const char of text) {
+    if (char !== '\n' && !font.covers(char.codePointAt(0) ?? 0)) {
+      allCovered = false;
+      break;
+    }
+  }
+  if (allCovered) return { text, replaced: false };
   let replaced = false;
   let out = '';
   for (const { segment } of segmenter.segment(text)) {

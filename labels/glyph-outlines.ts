@@ -61,3 +61,20 @@ export function outlineText(
     pen += glyph.advance * size;
   }
 }
+
+/** Where each glyph of `text` starts, in mm from `x`, at `size` mm. */
+export function placeGlyphs(
+  text: string,
+  x: number,
+  size: number,
+  font: LabelFont,
+): { codePoint: number; x: number }[] {
+  const placed: { codePoint: number; x: number }[] = [];
+  let pen = x;
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) ?? 0;
+    placed.push({ codePoint, x: pen });
+    pen += font.glyph(codePoint).advance * size;
+  }
+  return placed;
+}

@@ -1,12 +1,14 @@
 import bwipjs from 'bwip-js';
+import QRCode from 'qrcode';
 import { parseElementString } from '#core/gs1/element-string.ts';
 import type { Symbology } from '#core/labels/template-schema.ts';
 
 /*
- * Barcode symbols as modules, from bwip-js's encoder (`raw`): bar/space widths for linear
- * symbols, a dark-module matrix for QR. The renderers draw those modules themselves at a
- * whole number of printer dots, so PDF, PNG and ZPL agree and every bar edge falls on
- * the printer's dot grid.
+ * Barcode symbols as modules: bar/space widths of Code 128 and GS1-128 from bwip-js's
+ * encoder (`raw`), the dark-module matrix of a QR code from the qrcode package, which
+ * encodes one in a tenth of bwip-js's time (0.1 ms against 1 ms, where a ZPL label's
+ * budget is 0.5 ms). The renderers draw those modules themselves at a whole number of
+ * printer dots, so PDF, PNG and ZPL agree and every bar edge falls on the dot grid.
  */
 export type EncodedSymbol =
   | {
@@ -27,7 +29,7 @@ export type EncodedSymbol =
       quietZone: number;
     };
 
-type RawSymbol = { sbs: number[] } | { pixs: number[]; pixx: number; pixy: number };
+type RawSymbol = { sbs: number[] } | { pixs: number[] };
 
 export class SymbolError extends Error {
   override name = 'SymbolError';
@@ -40,36 +42,46 @@ function bwipGs1Text(elementString: string): string {
   return parsed.elements.map(({ ai, value }) => `(${ai})${value}`).join('');
 }
 
-export function encodeSymbol(symbology: Symbology, data: string): EncodedSymbol {
-  if (data.length === 0) throw new SymbolError(`A ${symbology} symbol needs data; it is empty`);
+function encodeLinear(symbology: 'code128' | 'gs1-128', data: string): EncodedSymbol {
   const text = symbology === 'gs1-128' ? bwipGs1Text(data) : data;
   let raw: RawSymbol[];
   try {
-    // QR error correction M (15 %): the customer's phone reads a scuffed box.
-    const options = symbology === 'qrcode' ? { eclevel: 'M' } : {};
-    raw = bwipjs.raw({ bcid: symbology, text, ...options } as bwipjs.RawOptions);
+    raw = bwipjs.raw({ bcid: symbology, text }) as RawSymbol[];
   } catch (error) {
     throw new SymbolError(
       `'${data}' cannot be encoded as ${symbology}: ${(error as Error).message}`,
     );
   }
   const first = raw[0];
-  if (first && 'sbs' in first) {
-    return {
-      type: 'linear',
-      widths: first.sbs,
-      modules: first.sbs.reduce((sum, width) => sum + width, 0),
-      quietZone: 10,
-    };
+  if (!first || !('sbs' in first)) {
+    throw new SymbolError(`bwip-js returned no ${symbology} symbol for '${data}'`);
   }
-  if (first && 'pixs' in first) {
-    return {
-      type: 'matrix',
-      columns: first.pixx,
-      rows: first.pixy,
-      dark: first.pixs,
-      quietZone: 4,
-    };
+  return {
+    type: 'linear',
+    widths: first.sbs,
+    modules: first.sbs.reduce((sum, width) => sum + width, 0),
+    quietZone: 10,
+  };
+}
+
+function encodeQr(data: string): EncodedSymbol {
+  let modules: { size: number; data: Uint8Array };
+  try {
+    // Error correction M (15 %): the customer's phone still reads a scuffed box.
+    ({ modules } = QRCode.create(data, { errorCorrectionLevel: 'M' }));
+  } catch (error) {
+    throw new SymbolError(`'${data}' cannot be encoded as a QR code: ${(error as Error).message}`);
   }
-  throw new SymbolError(`bwip-js returned no ${symbology} symbol for '${data}'`);
+  return {
+    type: 'matrix',
+    columns: modules.size,
+    rows: modules.size,
+    dark: modules.data,
+    quietZone: 4,
+  };
+}
+
+export function encodeSymbol(symbology: Symbology, data: string): EncodedSymbol {
+  if (data.length === 0) throw new SymbolError(`A ${symbology} symbol needs data; it is empty`);
+  return symbology === 'qrcode' ? encodeQr(data) : encodeLinear(symbology, data);
 }

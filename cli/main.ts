@@ -67,6 +67,13 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
         return { run: m.demoCommand, usage: m.demoUsage };
       },
     },
+    epcis: {
+      summary: 'export the event history as GS1 EPCIS 2.0 JSON-LD',
+      load: async () => {
+        const m = await import('./commands/epcis.ts');
+        return { run: m.epcisCommand, usage: m.epcisUsage };
+      },
+    },
   };
 
 const overview = () =>

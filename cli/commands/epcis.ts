@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { epcisQuerySchema } from '#core/api/back-office.ts';
+import { loadServerConfig } from '#server/config.ts';
+import { openContext } from '#server/server.ts';
+import { exportEpcis } from '#server/services/epcis.ts';
+import { printJson } from '../output.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const epcisUsage = `ordertrace epcis export [--data-dir DIR] [--order CODE] [--since TIME] [--until TIME] --out FILE
+  Write the event history as a GS1 EPCIS 2.0 JSON-LD document (docs/epcis.md): of one order,
+  or of everything, optionally only events at or after --since and before --until (ISO 8601
+  with offset). Reads the same storage as the server: the data dir's SQLite, or DATABASE_URL.
+  --out - writes to standard output; otherwise prints {"out", "events", "bytes"} as JSON.`;
+
+export async function epcisCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      order: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (positionals[0] !== 'export' || positionals.length > 1)
+    throw new UsageError("epcis takes one subcommand: 'export'");
+  if (!values.out) throw new UsageError('--out FILE is required (- for standard output)');
+  const query = epcisQuerySchema.safeParse({
+    order: values.order,
+    since: values.since,
+    until: values.until,
+  });
+  if (!query.success) {
+    throw new UsageError(
+      query.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
+  }
+  const config = loadServerConfig({
+    flags: { 'data-dir': values['data-dir'] },
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  const { context } = await openContext(config, { logger: pino({ level: 'warn' }) });
+  try {
+    const document = await exportEpcis(context, query.data);
+    const text = `${JSON.stringify(document, null, 2)}\n`;
+    if (values.out === '-') {
+      process.stdout.write(text);
+    } else {
+      writeFileSync(values.out, text);
+      printJson({
+        out: values.out,
+        events: document.epcisBody.eventList.length,
+        bytes: Buffer.byteLength(text),
+      });
+    }
+    return 0;
+  } finally {
+    await context.live.close();
+    await context.storage.close();
+  }
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  labelKindParamsSchema,
+  labelPreviewBodySchema,
+  labelTemplateEntrySchema,
+  labelTemplateListSchema,
+  labelTemplateSchema,
+} from '#core/api/back-office.ts';
+import type { ServerContext } from '../context.ts';
+import { requireUser } from '../plugins/authentication.ts';
+import {
+  listTemplates,
+  previewLabel,
+  resourceLabelsPdf,
+  saveTemplate,
+} from '../services/label-templates.ts';
+import { errors, idParams } from './responses.ts';
+
+/** Binary answers: documented by media type; Fastify sends a Buffer as is, unserialised. */
+const binary = (mediaType: string) => z.instanceof(Buffer).describe(`${mediaType} bytes`);
+
+export const labelRoutes =
+  (context: ServerContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
+    app.addHook('preValidation', async (request) => void requireUser(request));
+
+    app.get(
+      '/api/v1/orders/:id/labels/resources.pdf',
+      {
+        schema: {
+          tags: ['labels'],
+          summary: 'All resource labels of a released order in one PDF, one label per page',
+          params: idParams,
+          response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const caller = requireUser(request, 'planner');
+        const { orderCode, pdf } = await resourceLabelsPdf(context, caller, request.params.id);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="resources-${orderCode}.pdf"`)
+          .send(pdf);
+      },
+    );
+
+    app.get(
+      '/api/v1/labels/templates',
+      {
+        schema: {
+          tags: ['labels'],
+          summary: 'The label template of each kind: the plant’s own, or the default',
+          response: { 200: labelTemplateListSchema, ...errors(401, 403) },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'planner', 'supervisor');
+        return { templates: await listTemplates(context) };
+      },
+    );
+
+    app.put(
+      '/api/v1/labels/templates/:kind',
+      {
+        schema: {
+          tags: ['labels'],
+          summary: 'Replace the template of a label kind (validated: fields, sizes, overlaps)',
+          params: labelKindParamsSchema,
+          body: labelTemplateSchema,
+          response: { 200: labelTemplateEntrySchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) =>
+        saveTemplate(context, requireUser(request, 'admin'), request.params.kind, request.body),
+    );
+
+    app.post(
+      '/api/v1/labels/preview',
+      {
+        schema: {
+          tags: ['labels'],
+          summary: 'A template filled with sample (or given) data, as PNG',
+          body: labelPreviewBodySchema,
+          response: { 200: binary('image/png'), ...errors(400, 401, 403) },
+        },
+      },
+      async (request, reply) => {
+        requireUser(request, 'planner');
+        return reply.type('image/png').send(await previewLabel(request.body));
+      },
+    );
+  };

@@ -1,0 +1,50 @@
+/*
+ * How our things are named in EPCIS. Our codes are not GS1 keys (no GS1 company prefix, our
+ * own alphabet and check character), so they cannot be EPC URIs (EPCIS 2.0 §8.2: an EPC is
+ * any URI naming one object; docs/decisions/0003-epcis-identifiers.md). They become URNs in
+ * our own namespace. An SSCC *is* a GS1 key: it is written as a GS1 Digital Link URI
+ * (EPCIS 2.0 §8.2.2, GS1 Digital Link 1.2), which needs no company prefix length — an EPC
+ * URI (`urn:epc:id:sscc:…`) would, and the server does not know it.
+ */
+
+/** The JSON-LD prefix of our extension fields (EPCIS 2.0 §9.1: user extensions by namespace). */
+export const EXTENSION_PREFIX = 'ordertrace';
+export const EXTENSION_NAMESPACE = 'urn:ordertrace:epcis:';
+
+export const EPCIS_CONTEXT = [
+  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+  { [EXTENSION_PREFIX]: EXTENSION_NAMESPACE },
+];
+
+/** An extension field name, compact IRI form: `ordertrace:verdict`. */
+export const ext = (name: string) => `${EXTENSION_PREFIX}:${name}`;
+
+export const codeUri = (code: string) => `urn:ordertrace:code:${code}`;
+
+export const ssccUri = (sscc: string) => `https://id.gs1.org/00/${sscc}`;
+
+/** A package: by its SSCC where it has one (what a GS1 partner can resolve), else our code. */
+export const packageUri = (code: string, sscc: string | null) =>
+  sscc ? ssccUri(sscc) : codeUri(code);
+
+/** The read point is the station that decided (EPCIS 2.0 §7.3.4 "Where" dimension). */
+export const stationUri = (stationId: string) =>
+  `urn:ordertrace:station:${encodeURIComponent(stationId)}`;
+
+/** The business location is the production line. */
+export const lineUri = (line: string) => `urn:ordertrace:line:${encodeURIComponent(line)}`;
+
+/** One transformation per order: its TransformationEvents share this (EPCIS 2.0 §7.4.6). */
+export const transformationUri = (orderCode: string) =>
+  `urn:ordertrace:transformation:${orderCode}`;
+
+/** Station events keep their UUIDv7 as event ID; derived events get a stable URN. */
+export const stationEventUri = (id: string) => `urn:uuid:${id}`;
+export const derivedEventUri = (code: string, what: string) =>
+  `urn:ordertrace:event:${code}:${what}`;
+
+/** The eventTimeZoneOffset EPCIS requires (§7.4.1), from the time's own offset. */
+export function timeZoneOffset(iso: string): string {
+  const match = /([+-]\d{2}:\d{2})$/.exec(iso);
+  return match?.[1] ?? '+00:00';
+}

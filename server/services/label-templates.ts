@@ -1,0 +1,148 @@
+import type { LabelPreviewBody } from '#core/api/back-office.ts';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { defaultTemplate } from '#core/labels/default-templates.ts';
+import { LabelDataError } from '#core/labels/label-data.ts';
+import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
+import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
+import { renderLabel, renderResourceBatch } from '#labels/render-label.ts';
+import type { Caller, Db, ServerContext } from '../context.ts';
+import { actorName } from '../context.ts';
+import { conflict, invalid } from '../errors.ts';
+import { audit } from './audit.ts';
+import { findOrder } from './order-view.ts';
+
+/** The plant's own template of a kind, or undefined when the default is in use. */
+export async function storedTemplate(db: Db, kind: LabelKind): Promise<LabelTemplate | undefined> {
+  const row = await db
+    .selectFrom('label_templates')
+    .select('template')
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  // Validated before it was stored; parsed again so a template stored by an older schema
+  // that no longer passes fails loudly here instead of printing a broken label.
+  return row ? labelTemplateSchema.parse(JSON.parse(row.template)) : undefined;
+}
+
+export async function listTemplates(context: ServerContext) {
+  const rows = await context.storage.db.selectFrom('label_templates').selectAll().execute();
+  return LABEL_KINDS.map((kind) => {
+    const row = rows.find((r) => r.kind === kind);
+    return {
+      kind,
+      custom: Boolean(row),
+      template: row ? labelTemplateSchema.parse(JSON.parse(row.template)) : defaultTemplate(kind),
+      updatedAt: row?.updated_at ?? null,
+      updatedBy: row?.updated_by ?? null,
+    };
+  });
+}
+
+/** Store the plant's template for a kind (already validated by the template schema). */
+export async function saveTemplate(
+  context: ServerContext,
+  caller: Caller,
+  kind: LabelKind,
+  template: LabelTemplate,
+) {
+  if (template.kind !== kind) {
+    throw invalid(`The template is for ${template.kind} labels, not ${kind} labels.`, 'kind');
+  }
+  const { db } = context.storage;
+  const now = context.now();
+  const row = {
+    kind,
+    template: JSON.stringify(template),
+    updated_at: now.toISOString(),
+    updated_by: actorName(caller),
+  };
+  await db.transaction().execute(async (trx) => {
+    // Delete and insert rather than an upsert: the same statements on SQLite and PostgreSQL.
+    await trx.deleteFrom('label_templates').where('kind', '=', kind).execute();
+    await trx.insertInto('label_templates').values(row).execute();
+    await audit(trx, now, caller, 'label_template.saved', 'label_template', kind, {
+      id: template.id,
+    });
+  });
+  return {
+    kind,
+    custom: true,
+    template,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+const problems = (error: unknown, path: string) => {
+  if (error instanceof LabelDataError) return invalid(error.problems.join('; '), path);
+  return error;
+};
+
+/** All resource labels of a released order in one PDF, one per page, on the plant's template. */
+export async function resourceLabelsPdf(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+): Promise<{ orderCode: string; pdf: Buffer }> {
+  const { db } = context.storage;
+  const order = await findOrder(db, caller, ref);
+  const resources = await db
+    .selectFrom('resources')
+    .select(['code', 'material_name', 'step'])
+    .where('order_id', '=', order.id)
+    .orderBy('serial')
+    .execute();
+  if (!order.code || resources.length === 0) {
+    throw conflict(
+      `Order ${order.code ?? ref} is ${order.state}: it has no resource labels until it is released.`,
+    );
+  }
+  const template = await storedTemplate(db, 'resource');
+  try {
+    const pdf = await renderResourceBatch(
+      order.code,
+      resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step })),
+      template ? { template } : {},
+    );
+    return { orderCode: order.code, pdf };
+  } catch (error) {
+    throw problems(error, 'template');
+  }
+}
+
+const SAMPLE_ORDER = 'RDWREKC0W9S';
+
+/** What a preview shows when no data is given: a typical label of the kind. */
+function sampleData(kind: LabelKind): Record<string, unknown> {
+  switch (kind) {
+    case 'package':
+      return {
+        orderCode: SAMPLE_ORDER,
+        packageNumber: 1,
+        packageCount: 2,
+        shipTo: '苏州工业园区星湖街 1 号\nSuzhou Industrial Park',
+        contents: '2 × Oak dining table',
+        customerReference: 'PO-2026-0042',
+      };
+    case 'resource':
+      return {
+        code: mintOrderScopedCode('resource', SAMPLE_ORDER, 12),
+        material: 'Oak leg 72 cm',
+        step: 'assembly',
+      };
+    case 'unit':
+      return { code: mintOrderScopedCode('unit', SAMPLE_ORDER, 1), product: 'Oak dining table' };
+  }
+}
+
+/** A PNG of the template filled with the given data, or with sample data of its kind. */
+export async function previewLabel(body: LabelPreviewBody): Promise<Buffer> {
+  const kind = body.template.kind;
+  try {
+    return await renderLabel({ kind, data: body.data ?? sampleData(kind) }, 'png', {
+      template: body.template,
+      ...(body.dpi ? { pngDpi: body.dpi } : {}),
+    });
+  } catch (error) {
+    throw problems(error, 'data');
+  }
+}

@@ -13,10 +13,14 @@ import { installErrorHandler } from './plugins/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backOfficeRoutes } from './routes/back-office.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { epcisRoutes } from './routes/epcis.ts';
 import { healthRoutes } from './routes/health.ts';
+import { labelRoutes } from './routes/labels.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { stationRoutes } from './routes/stations.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { traceRoutes } from './routes/trace.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -63,5 +67,9 @@ export async function buildApp(
   await app.register(stationRoutes(context));
   await app.register(syncRoutes(context));
   await app.register(backOfficeRoutes(context));
+  await app.register(epcisRoutes(context));
+  await app.register(traceRoutes(context));
+  await app.register(dashboardRoutes(context));
+  await app.register(labelRoutes(context));
   return app;
 }

@@ -1,0 +1,129 @@
+import { FINISHED_STEP } from '#core/api/sync.ts';
+import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { mintSscc } from '#core/gs1/check-digit.ts';
+import { OAK_TABLE } from './fixtures.ts';
+import type { ApiClient, TestServer } from './harness.ts';
+import {
+  consume,
+  enrollStation,
+  packageCode,
+  releasedOrder,
+  type TestStation,
+} from './station-flow.ts';
+
+/**
+ * One order through the whole plant, for the back-office tests: released (2 units), two
+ * resources consumed, a resource of another order scanned (line stop, cleared by a
+ * supervisor), a misread, both units finished, packed under an SSCC, dispatched, and the
+ * receipt confirmed. A second order is released only (nothing happened to it yet).
+ */
+export interface Scenario {
+  customer: ApiClient;
+  planner: ApiClient;
+  admin: ApiClient;
+  order: { id: string; code: string; resources: { code: string }[]; units: string[] };
+  idle: { id: string; code: string };
+  foreignResource: string;
+  pkg: string;
+  sscc: string;
+  production: TestStation;
+  lineStopEvent: string;
+}
+
+let ssccSerial = Math.floor(Math.random() * 1_000_000);
+
+export async function runScenario(server: TestServer): Promise<Scenario> {
+  const [customer, planner, admin] = await Promise.all([
+    server.userClient('customer'),
+    server.userClient('planner'),
+    server.userClient('admin'),
+  ]);
+  const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
+  await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
+  const [production, packing, dock] = await Promise.all([
+    enrollStation(server, admin, 'production', 'L1', 'assembly-1'),
+    enrollStation(server, admin, 'packing', 'L1', 'packing-1'),
+    enrollStation(server, admin, 'shipping', 'L1', 'dock-1'),
+  ]);
+  const order = await releasedOrder(customer, planner, product, 2);
+  const idle = await releasedOrder(customer, planner, product, 1);
+  const foreignResource = mintOrderScopedCode('resource', mintOrderCode(), 1);
+  const stop = production.event({
+    type: 'scan.decided',
+    role: 'production',
+    currentOrder: order.code,
+    scanned: foreignResource,
+    scannedOrder: foreignResource.slice(2, 13),
+    verdict: 'line_stop',
+    reason: 'Resource of another order.',
+  });
+  await production.push([
+    production.event({ type: 'order.loaded', order: order.code }),
+    consume(production, order.code, order.resources[0]!.code),
+    stop,
+    production.event({
+      type: 'line.cleared',
+      supervisor: production.operator,
+      reason: 'Pallet from the next line; moved back.',
+    }),
+    production.event({
+      type: 'scan.decided',
+      role: 'production',
+      currentOrder: order.code,
+      scanned: `${order.resources[1]!.code.slice(0, -1)}0`,
+      scannedOrder: null,
+      verdict: 'misread',
+      reason: 'The check character does not match.',
+    }),
+    consume(production, order.code, order.resources[1]!.code),
+    production.event({
+      type: 'progress.reported',
+      order: order.code,
+      step: FINISHED_STEP,
+      unitsDone: 1,
+      unitsOrdered: 2,
+    }),
+    production.event({
+      type: 'progress.reported',
+      order: order.code,
+      step: FINISHED_STEP,
+      unitsDone: 2,
+      unitsOrdered: 2,
+    }),
+  ]);
+  const pkg = packageCode(order.code, 1);
+  const sscc = mintSscc('0614141', ++ssccSerial);
+  await packing.push([
+    packing.event({
+      type: 'package.closed',
+      order: order.code,
+      package: pkg,
+      sscc,
+      units: order.units,
+      number: 1,
+      of: 1,
+    }),
+  ]);
+  await dock.push([
+    dock.event({
+      type: 'package.dispatched',
+      order: order.code,
+      package: pkg,
+      carrier: 'SF Express',
+    }),
+  ]);
+  const receipt = await customer.post('/api/v1/receipts', { verdict: 'confirm', package: pkg });
+  if (receipt.status !== 200) throw new Error(JSON.stringify(receipt.body));
+  return {
+    customer,
+    planner,
+    admin,
+    order,
+    idle,
+    foreignResource,
+    pkg,
+    sscc,
+    production,
+    lineStopEvent: stop.id,
+  };
+}

@@ -48,6 +48,9 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
   const order = await releasedOrder(customer, planner, product, 2);
   const idle = await releasedOrder(customer, planner, product, 1);
   const foreignResource = mintOrderScopedCode('resource', mintOrderCode(), 1);
+  // Made in the order they happen: each event takes the station's next sequence number.
+  const loaded = production.event({ type: 'order.loaded', order: order.code });
+  const first = consume(production, order.code, order.resources[0]!.code);
   const stop = production.event({
     type: 'scan.decided',
     role: 'production',
@@ -58,8 +61,8 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
     reason: 'Resource of another order.',
   });
   await production.push([
-    production.event({ type: 'order.loaded', order: order.code }),
-    consume(production, order.code, order.resources[0]!.code),
+    loaded,
+    first,
     stop,
     production.event({
       type: 'line.cleared',

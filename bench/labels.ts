@@ -1,7 +1,7 @@
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { LabelDataInput } from '#core/labels/label-data.ts';
 import { renderLabel, renderResourceBatch } from '#labels/render-label.ts';
-import { ORDER, typicalLabel } from '#labels/test-data.ts';
+import { ORDER, sampleLabel } from '#core/labels/sample-data.ts';
 import { median, percentile, round, timeEach, type Benchmark } from './harness.ts';
 
 /*
@@ -11,7 +11,7 @@ import { median, percentile, round, timeEach, type Benchmark } from './harness.t
  * every QR code is encoded afresh.
  */
 function packageLabel(index: number): LabelDataInput {
-  const typical = typicalLabel('package');
+  const typical = sampleLabel('package');
   return {
     kind: 'package',
     data: {

@@ -5,7 +5,7 @@ import { dotsToMm } from '#core/labels/label-sizes.ts';
 import { labelTemplateSchema } from '#core/labels/template-schema.ts';
 import { labelFont } from './font.ts';
 import { layoutLabel, LabelLayoutError, type LabelLayout, type Rect } from './layout.ts';
-import { typicalLabel, worstCaseLabel } from './test-data.ts';
+import { sampleLabel, worstCaseLabel } from '#core/labels/sample-data.ts';
 
 const font = labelFont();
 
@@ -43,7 +43,7 @@ describe.each(DEFAULT_TEMPLATES.map((template) => [template.id, template] as con
   'default template %s',
   (_id, template) => {
     for (const [name, input] of [
-      ['typical', typicalLabel(template.kind)],
+      ['typical', sampleLabel(template.kind)],
       ['worst case', worstCaseLabel(template.kind)],
     ] as const) {
       it(`lays out the ${name} label with nothing overlapping and nothing off the label`, () => {
@@ -84,7 +84,7 @@ describe.each(DEFAULT_TEMPLATES.map((template) => [template.id, template] as con
     it('puts every barcode module on whole printer dots', () => {
       const layout = layoutLabel(
         template,
-        labelFieldValues(parseLabelRequest(typicalLabel(template.kind))),
+        labelFieldValues(parseLabelRequest(sampleLabel(template.kind))),
       );
       const dot = dotsToMm(1, template.dpi);
       for (const item of layout.items) {
@@ -101,7 +101,7 @@ describe('layoutLabel', () => {
     const template = defaultTemplate('package');
     const layout = layoutLabel(
       template,
-      labelFieldValues(parseLabelRequest(typicalLabel('package'))),
+      labelFieldValues(parseLabelRequest(sampleLabel('package'))),
     );
     const barcodes = layout.items.filter((item) => item.type === 'barcode');
     const lowest = barcodes.reduce((a, b) => (a.y > b.y ? a : b));
@@ -110,7 +110,7 @@ describe('layoutLabel', () => {
   });
 
   it('leaves out the SSCC, its caption and rule when there is none', () => {
-    const input = typicalLabel('package');
+    const input = sampleLabel('package');
     const data = { ...(input.data as Record<string, unknown>), sscc: undefined };
     const layout = layoutLabel(
       defaultTemplate('package'),
@@ -141,7 +141,7 @@ describe('layoutLabel', () => {
         { type: 'barcode', x: 1, y: 1, width: 38, height: 10, symbology: 'code128', field: 'code' },
       ],
     });
-    const values = labelFieldValues(parseLabelRequest(typicalLabel('unit')));
+    const values = labelFieldValues(parseLabelRequest(sampleLabel('unit')));
     expect(() => layoutLabel(template, values)).toThrow(LabelLayoutError);
     expect(() => layoutLabel(template, values)).toThrow(/needs \d+ modules.*38 mm wide/);
   });

@@ -5,7 +5,7 @@ import { mmToPoints } from '#core/labels/label-sizes.ts';
 import { layoutLabel } from './layout.ts';
 import { renderPdf } from './render-pdf.ts';
 import { renderSvg } from './render-svg.ts';
-import { typicalLabel } from './test-data.ts';
+import { sampleLabel } from '#core/labels/sample-data.ts';
 
 const mediaBoxes = (pdf: Buffer) =>
   [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [
@@ -19,7 +19,7 @@ describe('renderPdf', () => {
     async (_id, template) => {
       const layout = layoutLabel(
         template,
-        labelFieldValues(parseLabelRequest(typicalLabel(template.kind))),
+        labelFieldValues(parseLabelRequest(sampleLabel(template.kind))),
       );
       const pdf = await renderPdf([layout]);
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -34,7 +34,7 @@ describe('renderPdf', () => {
     if (!template) throw new Error('no resource template');
     const layout = layoutLabel(
       template,
-      labelFieldValues(parseLabelRequest(typicalLabel('resource'))),
+      labelFieldValues(parseLabelRequest(sampleLabel('resource'))),
     );
     const pdf = await renderPdf([layout, layout, layout]);
     expect(mediaBoxes(pdf)).toHaveLength(3);
@@ -50,7 +50,7 @@ describe('renderSvg', () => {
     const template = DEFAULT_TEMPLATES[0];
     if (!template) throw new Error('no template');
     const svg = renderSvg(
-      layoutLabel(template, labelFieldValues(parseLabelRequest(typicalLabel('package')))),
+      layoutLabel(template, labelFieldValues(parseLabelRequest(sampleLabel('package')))),
     );
     expect(svg).toMatch(/^<svg [^>]*width="100mm" height="150mm" viewBox="0 0 100 150"/);
     expect(svg).not.toMatch(/<text|font-family/);

@@ -8,7 +8,7 @@ import {
 import { mmToDots } from '#core/labels/label-sizes.ts';
 import { layoutLabel } from './layout.ts';
 import { DEFAULT_ZPL_CJK_FONT, renderZpl } from './render-zpl.ts';
-import { ORDER, SSCC, typicalLabel } from './test-data.ts';
+import { ORDER, SSCC, sampleLabel } from '#core/labels/sample-data.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 
 const zplOf = (input: LabelDataInput, options = {}) => {
@@ -22,7 +22,7 @@ const fields = (zpl: string) => zpl.split('\n').filter((line) => line.startsWith
 const dataOf = (field: string) => /\^FD(.*)\^FS$/.exec(field)?.[1];
 
 describe('renderZpl, field by field', () => {
-  const { layout, zpl } = zplOf(typicalLabel('package'));
+  const { layout, zpl } = zplOf(sampleLabel('package'));
   const lines = zpl.trimEnd().split('\n');
 
   it('frames the label: UTF-8, exact media width and length in dots', () => {
@@ -75,13 +75,13 @@ describe('renderZpl, field by field', () => {
   });
 
   it('uses the CJK font the plant configured', () => {
-    const { zpl: custom } = zplOf(typicalLabel('package'), { cjkFont: 'E:NOTOSANSCJK.TTF' });
+    const { zpl: custom } = zplOf(sampleLabel('package'), { cjkFont: 'E:NOTOSANSCJK.TTF' });
     expect(custom).toContain('E:NOTOSANSCJK.TTF');
     expect(custom).not.toContain(DEFAULT_ZPL_CJK_FONT);
   });
 
   it('escapes ^, ~ and _ so customer text cannot end a field or inject a command', () => {
-    const input = typicalLabel('package');
+    const input = sampleLabel('package');
     const data = { ...(input.data as Record<string, unknown>), shipTo: 'A^XZ^XA~JR_b' };
     const { zpl: hostile } = zplOf({ kind: 'package', data });
     expect(hostile.match(/\^XZ/g)).toHaveLength(1);
@@ -100,7 +100,7 @@ describe('renderZpl, field by field', () => {
 
 describe('renderZpl for small labels', () => {
   it('prints a resource label with its code in a QR code and as text', () => {
-    const { zpl } = zplOf(typicalLabel('resource'));
+    const { zpl } = zplOf(sampleLabel('resource'));
     const code = mintOrderScopedCode('resource', ORDER, 125);
     expect(fields(zpl).map(dataOf)).toEqual(
       expect.arrayContaining([`MA,${code}`, code, `Order ${ORDER}`, 'Step Cutting']),

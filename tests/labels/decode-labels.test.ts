@@ -4,7 +4,7 @@ import type { LabelDataInput } from '#core/labels/label-data.ts';
 import { LABEL_SIZES, type LabelSizeId } from '#core/labels/label-sizes.ts';
 import type { LabelLayout } from '#labels/layout.ts';
 import { layoutFor, renderLabel } from '#labels/render-label.ts';
-import { typicalLabel, worstCaseLabel } from '#labels/test-data.ts';
+import { sampleLabel, worstCaseLabel } from '#core/labels/sample-data.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir, type Decoded } from './zbar.ts';
 
 /*
@@ -25,7 +25,7 @@ function expectedSymbols(layout: LabelLayout): Decoded[] {
 const cases = DEFAULT_TEMPLATES.flatMap((template) => {
   const size = template.id.slice(template.kind.length + 1) as LabelSizeId;
   return [
-    [template.id, 'typical', typicalLabel(template.kind), size] as const,
+    [template.id, 'typical', sampleLabel(template.kind), size] as const,
     [template.id, 'worst-case', worstCaseLabel(template.kind), size] as const,
   ];
 });
@@ -45,7 +45,7 @@ describe('labels scan back to what they encode', () => {
   });
 
   it('decodes the PNG preview too', async () => {
-    const input = typicalLabel('package');
+    const input = sampleLabel('package');
     const png = await renderLabel(input, 'png', { pngDpi: 300 });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const decoded = await withTempDir(async (dir) => {
@@ -58,7 +58,7 @@ describe('labels scan back to what they encode', () => {
   });
 
   it('decodes the SSCC as GS1: FNC1 first, AI 00, the 18 digits', async () => {
-    const input = typicalLabel('package');
+    const input = sampleLabel('package');
     const data = input.data as { sscc: string };
     const pdf = await renderLabel(input, 'pdf');
     const decoded = await withTempDir(async (dir) =>
@@ -72,7 +72,7 @@ describe('labels scan back to what they encode', () => {
 
 describe('bad data gives a clear error or a visible cut, never a broken label', () => {
   const pkg = (changes: Record<string, unknown>): LabelDataInput => {
-    const input = typicalLabel('package');
+    const input = sampleLabel('package');
     return { kind: 'package', data: { ...(input.data as Record<string, unknown>), ...changes } };
   };
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { labelCommand } from '#cli/commands/label.ts';
 import { UsageError } from '#cli/usage-error.ts';
-import { ORDER, SSCC } from '#labels/test-data.ts';
+import { ORDER, SSCC } from '#core/labels/sample-data.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir } from './zbar.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));

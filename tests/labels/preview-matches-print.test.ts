@@ -8,7 +8,7 @@ import { DEFAULT_TEMPLATES } from '#core/labels/default-templates.ts';
 import type { LabelSizeId } from '#core/labels/label-sizes.ts';
 import { layoutFor, renderLabel } from '#labels/render-label.ts';
 import { renderSvg } from '#labels/render-svg.ts';
-import { typicalLabel } from '#labels/test-data.ts';
+import { sampleLabel } from '#core/labels/sample-data.ts';
 import { withTempDir } from './zbar.ts';
 
 /*
@@ -30,7 +30,7 @@ function parsePgm(bytes: Buffer): { width: number; height: number; gray: Uint8Ar
 describe('the PNG preview matches the printed PDF', () => {
   it.each(DEFAULT_TEMPLATES.map((t) => [t.id, t] as const))('%s', async (_id, template) => {
     const size = template.id.slice(template.kind.length + 1) as LabelSizeId;
-    const input = typicalLabel(template.kind);
+    const input = sampleLabel(template.kind);
     const pdf = await renderLabel(input, 'pdf', { size });
     const printed = await withTempDir(async (dir) => {
       const path = join(dir, 'label.pdf');

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { renderResourceBatch } from '#labels/render-label.ts';
-import { ORDER, WIDEST_ORDER } from '#labels/test-data.ts';
+import { ORDER, WIDEST_ORDER } from '#core/labels/sample-data.ts';
 import { decodeImage, rasterise, withTempDir } from './zbar.ts';
 
 const run = promisify(execFile);

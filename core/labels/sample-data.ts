@@ -1,11 +1,13 @@
-import { mintOrderCode, mintOrderScopedCode, SERIAL_MAX } from '#core/codes/formats.ts';
-import { mintSscc } from '#core/gs1/check-digit.ts';
-import type { LabelDataInput } from '#core/labels/label-data.ts';
-import type { LabelKind } from '#core/labels/label-fields.ts';
+import { mintOrderCode, mintOrderScopedCode, SERIAL_MAX } from '../codes/formats.ts';
+import { mintSscc } from '../gs1/check-digit.ts';
+import type { LabelDataInput } from './label-data.ts';
+import type { LabelKind } from './label-fields.ts';
 
 /*
- * Label data for tests and the benchmark: a typical label of each kind, and a worst case
- * with the widest codes (all W, the widest letter, and the longest serial) and long text.
+ * Sample label data: a typical label of each kind (for previews of a template in the back
+ * office, tests and the benchmark), and a worst case with the widest codes (all W, the
+ * widest letter, and the longest serial) and long mixed Latin and Chinese text, which
+ * every template must survive.
  */
 export const ORDER = 'RDWREKC0W9S';
 /** Every random symbol 'W' (alphabet index 28). */
@@ -13,7 +15,7 @@ export const WIDEST_ORDER = mintOrderCode((length) => new Uint8Array(length).fil
 export const SSCC = mintSscc('0614141', 123456789);
 export const CHINESE_ADDRESS = '上海市浦东新区张江路 88 号 3 号楼\n张伟 收\n+86 21 5080 0000';
 
-export function typicalLabel(kind: LabelKind): LabelDataInput {
+export function sampleLabel(kind: LabelKind): LabelDataInput {
   switch (kind) {
     case 'package':
       return {

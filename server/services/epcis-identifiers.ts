@@ -1,7 +1,7 @@
 /*
  * How our things are named in EPCIS. Our codes are not GS1 keys (no GS1 company prefix, our
  * own alphabet and check character), so they cannot be EPC URIs (EPCIS 2.0 §8.2: an EPC is
- * any URI naming one object; docs/decisions/0003-epcis-identifiers.md). They become URNs in
+ * any URI naming one object; docs/decisions/0004-epcis-identifiers.md). They become URNs in
  * our own namespace. An SSCC *is* a GS1 key: it is written as a GS1 Digital Link URI
  * (EPCIS 2.0 §8.2.2, GS1 Digital Link 1.2), which needs no company prefix length — an EPC
  * URI (`urn:epc:id:sscc:…`) would, and the server does not know it.

@@ -1,5 +1,6 @@
 import type { LabelPreviewBody } from '#core/api/back-office.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { mintSscc } from '#core/gs1/check-digit.ts';
 import { defaultTemplate } from '#core/labels/default-templates.ts';
 import { LabelDataError } from '#core/labels/label-data.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
@@ -119,6 +120,8 @@ function sampleData(kind: LabelKind): Record<string, unknown> {
         orderCode: SAMPLE_ORDER,
         packageNumber: 1,
         packageCount: 2,
+        // GS1's own example company prefix (GS1 General Specifications examples).
+        sscc: mintSscc('0614141', 1),
         shipTo: '苏州工业园区星湖街 1 号\nSuzhou Industrial Park',
         contents: '2 × Oak dining table',
         customerReference: 'PO-2026-0042',

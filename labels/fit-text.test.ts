@@ -59,3 +59,12 @@ describe('fitText cutting a long word', () => {
     expect(textWidthEm(lines[0] ?? '', font)).toBeLessThanOrEqual(12);
   });
 });
+
+describe('fitText cutting mixed Chinese and Latin text', () => {
+  it('keeps the space between a Chinese line end and the Latin word that follows', () => {
+    const text = '上海市浦东新区 Werkstraße 12 Hinterhof Tor 4';
+    const { lines } = fitText(text, 10, 1, font);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^上海市浦东新区 W.*…$/);
+  });
+});

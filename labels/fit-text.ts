@@ -55,14 +55,19 @@ export function textWidthEm(text: string, font: LabelFont): number {
 // A token is a run of spaces, one CJK character (a break is allowed around it), or a word.
 const CJK =
   '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u3000-\\u303f\\uff00-\\uffef';
-const BREAKS_ANYWHERE = new RegExp(`[${CJK}]`, 'u');
 const TOKEN = new RegExp(`\\s+|[${CJK}]|[^\\s${CJK}]+`, 'gu');
 
-function wrapParagraph(paragraph: string, maxEm: number, font: LabelFont): string[] {
-  const lines: string[] = [];
+interface WrappedLine {
+  text: string;
+  /** A space separated this line from the next in the text (none where CJK or a long word broke). */
+  spaceAfter: boolean;
+}
+
+function wrapParagraph(paragraph: string, maxEm: number, font: LabelFont): WrappedLine[] {
+  const lines: WrappedLine[] = [];
   let line = '';
   const push = () => {
-    lines.push(line.trimEnd());
+    lines.push({ text: line.trimEnd(), spaceAfter: line.endsWith(' ') });
     line = '';
   };
   for (const token of paragraph.match(TOKEN) ?? []) {
@@ -82,6 +87,9 @@ function wrapParagraph(paragraph: string, maxEm: number, font: LabelFont): strin
     }
   }
   if (line.trim() !== '' || lines.length === 0) push();
+  // The end of a paragraph reads as a space when the cut joins it to the next one.
+  const last = lines.at(-1);
+  if (last) last.spaceAfter = true;
   return lines;
 }
 
@@ -100,15 +108,17 @@ export function fitText(
 ): FittedText {
   const { text: drawable, replaced } = replaceUndrawable(cleanLabelText(text), font);
   const all = drawable.split('\n').flatMap((paragraph) => wrapParagraph(paragraph, widthEm, font));
-  if (all.length <= maxLines) return { lines: all, truncated: false, replaced };
-  const kept = all.slice(0, Math.max(1, maxLines));
+  if (all.length <= maxLines)
+    return { lines: all.map((line) => line.text), truncated: false, replaced };
+  const kept = all.slice(0, Math.max(1, maxLines)).map((line) => line.text);
   const last = kept.length - 1;
   // Fill the last line with as much of the following text as fits before the ellipsis,
   // so "Customer ref. WWWW…" shows part of the reference rather than none of it.
-  const next = all[last + 1] ?? '';
-  const lastLine = kept[last] ?? '';
-  const around = lastLine.slice(-1) + next.slice(0, 1);
-  const joint = around.length === 2 && !BREAKS_ANYWHERE.test(around) ? ' ' : '';
-  kept[last] = withEllipsis(lastLine + joint + next, widthEm, font);
+  const joint = all[last]?.spaceAfter ? ' ' : '';
+  kept[last] = withEllipsis(
+    `${kept[last] ?? ''}${joint}${all[last + 1]?.text ?? ''}`,
+    widthEm,
+    font,
+  );
   return { lines: kept, truncated: true, replaced };
 }

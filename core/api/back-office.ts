@@ -26,7 +26,7 @@ export type EpcisQuery = z.infer<typeof epcisQuerySchema>;
 export const epcisEventSchema = z.record(z.string(), z.unknown());
 
 /**
- * An EPCISDocument (EPCIS 2.0 §9.3). The shape here is what the portal relies on; the full
+ * An EPCISDocument (EPCIS 2.0 JSON/JSON-LD binding). The shape here is what the portal relies on; the full
  * conformance check is GS1's JSON Schema, which the tests run on every export.
  */
 export const epcisDocumentSchema = z.object({

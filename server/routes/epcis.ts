@@ -25,7 +25,7 @@ export const epcisRoutes =
       async (request, reply) => {
         requireUser(request, 'planner', 'supervisor', 'customer_service');
         const document = await exportEpcis(context, request.query);
-        // The EPCIS 2.0 REST binding's media type for JSON-LD documents (§12).
+        // The EPCIS 2.0 REST binding's media type for JSON-LD documents.
         return reply.type('application/ld+json').send(document);
       },
     );

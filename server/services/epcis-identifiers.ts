@@ -1,13 +1,13 @@
 /*
  * How our things are named in EPCIS. Our codes are not GS1 keys (no GS1 company prefix, our
- * own alphabet and check character), so they cannot be EPC URIs (EPCIS 2.0 §8.2: an EPC is
- * any URI naming one object; docs/decisions/0004-epcis-identifiers.md). They become URNs in
+ * own alphabet and check character), so they cannot be EPC URIs (EPCIS 2.0 identifiers: an
+ * object may be named by any URI; docs/decisions/0004-epcis-identifiers.md). They become URNs in
  * our own namespace. An SSCC *is* a GS1 key: it is written as a GS1 Digital Link URI
- * (EPCIS 2.0 §8.2.2, GS1 Digital Link 1.2), which needs no company prefix length — an EPC
+ * (EPCIS 2.0 accepts GS1 Digital Link URIs wherever an EPC goes), which needs no company prefix length — an EPC
  * URI (`urn:epc:id:sscc:…`) would, and the server does not know it.
  */
 
-/** The JSON-LD prefix of our extension fields (EPCIS 2.0 §9.1: user extensions by namespace). */
+/** The JSON-LD prefix of our extension fields (EPCIS 2.0 JSON-LD: user extensions by namespace). */
 export const EXTENSION_PREFIX = 'ordertrace';
 export const EXTENSION_NAMESPACE = 'urn:ordertrace:epcis:';
 
@@ -27,14 +27,14 @@ export const ssccUri = (sscc: string) => `https://id.gs1.org/00/${sscc}`;
 export const packageUri = (code: string, sscc: string | null) =>
   sscc ? ssccUri(sscc) : codeUri(code);
 
-/** The read point is the station that decided (EPCIS 2.0 §7.3.4 "Where" dimension). */
+/** The read point is the station that decided (EPCIS 2.0 "where" dimension). */
 export const stationUri = (stationId: string) =>
   `urn:ordertrace:station:${encodeURIComponent(stationId)}`;
 
 /** The business location is the production line. */
 export const lineUri = (line: string) => `urn:ordertrace:line:${encodeURIComponent(line)}`;
 
-/** One transformation per order: its TransformationEvents share this (EPCIS 2.0 §7.4.6). */
+/** One transformation per order: its TransformationEvents share this (EPCIS 2.0 §7.4.6 TransformationEvent). */
 export const transformationUri = (orderCode: string) =>
   `urn:ordertrace:transformation:${orderCode}`;
 
@@ -43,7 +43,7 @@ export const stationEventUri = (id: string) => `urn:uuid:${id}`;
 export const derivedEventUri = (code: string, what: string) =>
   `urn:ordertrace:event:${code}:${what}`;
 
-/** The eventTimeZoneOffset EPCIS requires (§7.4.1), from the time's own offset. */
+/** The eventTimeZoneOffset EPCIS requires on every event, from the time's own offset. */
 export function timeZoneOffset(iso: string): string {
   const match = /([+-]\d{2}:\d{2})$/.exec(iso);
   return match?.[1] ?? '+00:00';

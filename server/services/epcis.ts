@@ -3,10 +3,10 @@ import type { EpcisDocument, EpcisQuery } from '#core/api/back-office.ts';
 import type { Db, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { EPCIS_CONTEXT } from './epcis-identifiers.ts';
+import { stationEventToEpcis } from './epcis-station-events.ts';
 import {
   commissioningEvent,
   receiptEvent,
-  stationEventToEpcis,
   type EpcisEvent,
   type LineStopClearance,
   type OrderFacts,
@@ -16,8 +16,8 @@ import { loadEvents } from './order-events.ts';
 
 /**
  * The event history of one order, or of everything, as an EPCIS 2.0 EPCISDocument in
- * JSON-LD (EPCIS 2.0 §9.3). `since`/`until` select by event time, as the EPCIS query
- * parameters GE_eventTime / LT_eventTime do (§8.2.7.1). The whole history is mapped before
+ * JSON-LD (the EPCIS 2.0 JSON/JSON-LD binding). `since`/`until` select by event time, as the EPCIS query
+ * parameters GE_eventTime / LT_eventTime of EPCIS SimpleEventQuery do. The whole history is mapped before
  * the window is applied, so the units a finished-step report produced are the same
  * whatever the window.
  */

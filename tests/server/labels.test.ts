@@ -37,7 +37,7 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
   let server: TestServer;
   let customer: ApiClient;
   let planner: ApiClient;
-  let admin: ApiClient;
+  let admin: Awaited<ReturnType<TestServer['userClient']>>;
   let product: string;
   let order: Awaited<ReturnType<typeof releasedOrder>>;
 

@@ -12,6 +12,7 @@ import { requireUser } from '../plugins/authentication.ts';
 import {
   listTemplates,
   previewLabel,
+  resetTemplate,
   resourceLabelsPdf,
   saveTemplate,
 } from '../services/label-templates.ts';
@@ -74,6 +75,19 @@ export const labelRoutes =
       },
       async (request) =>
         saveTemplate(context, requireUser(request, 'admin'), request.params.kind, request.body),
+    );
+
+    app.delete(
+      '/api/v1/labels/templates/:kind',
+      {
+        schema: {
+          tags: ['labels'],
+          summary: 'Go back to the default template of a label kind',
+          params: labelKindParamsSchema,
+          response: { 200: labelTemplateEntrySchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) => resetTemplate(context, requireUser(request, 'admin'), request.params.kind),
     );
 
     app.post(

@@ -73,6 +73,23 @@ export async function saveTemplate(
   };
 }
 
+/** Go back to the default template of a kind. */
+export async function resetTemplate(context: ServerContext, caller: Caller, kind: LabelKind) {
+  const { db } = context.storage;
+  const now = context.now();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('label_templates').where('kind', '=', kind).execute();
+    await audit(trx, now, caller, 'label_template.reset', 'label_template', kind);
+  });
+  return {
+    kind,
+    custom: false,
+    template: defaultTemplate(kind),
+    updatedAt: null,
+    updatedBy: null,
+  };
+}
+
 const problems = (error: unknown, path: string) => {
   if (error instanceof LabelDataError) return invalid(error.problems.join('; '), path);
   return error;

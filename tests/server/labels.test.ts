@@ -81,7 +81,7 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
     );
   });
 
-  it('lists the defaults, stores an admin’s template, and prints with it', async () => {
+  it('lists the defaults, stores an admin’s template, prints with it, and resets it', async () => {
     const before = await planner.get('/api/v1/labels/templates');
     expect(before.status).toBe(200);
     expect(before.body.templates.map((t: any) => [t.kind, t.custom])).toEqual([
@@ -106,6 +106,12 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
     });
     const pdf = await bytes(planner, 'GET', `/api/v1/orders/${order.id}/labels/resources.pdf`);
     expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
+
+    expect((await planner.request('DELETE', '/api/v1/labels/templates/resource')).status).toBe(403);
+    const reset = await admin.request('DELETE', '/api/v1/labels/templates/resource');
+    expect(reset.body).toMatchObject({ kind: 'resource', custom: false, updatedBy: null });
+    const back = await bytes(planner, 'GET', `/api/v1/orders/${order.id}/labels/resources.pdf`);
+    expect(mediaBoxes(back.data)[0]!.map(Math.round)).toEqual([0, 0, 142, 85]);
   });
 
   it('refuses a bad template with the field that is wrong, and non-admins', async () => {
@@ -177,6 +183,7 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       await customer.get(`/api/v1/orders/${order.id}/labels/resources.pdf`),
       await customer.get('/api/v1/labels/templates'),
       await customer.request('PUT', '/api/v1/labels/templates/unit', defaultTemplate('unit')),
+      await customer.request('DELETE', '/api/v1/labels/templates/unit'),
       await customer.post('/api/v1/labels/preview', { template: defaultTemplate('unit') }),
     ];
     // The customer owns this order, and still gets no back-office view of it.

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- EPCIS documents are JSON read field by field; the schema check proves their shape */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -36,6 +36,20 @@ describe('the EPCIS validator', () => {
     for (const name of examples) {
       const example = JSON.parse(readFileSync(new URL(name, folder), 'utf8'));
       expect(validateEpcis(example), `${name}: ${JSON.stringify(validateEpcis.errors)}`).toBe(true);
+    }
+  });
+
+  it('holds GS1’s data unchanged, when the shared copy is beside the repo', () => {
+    // In CI and on the plant's machines `../shared/epcis` holds GS1's originals. Compared
+    // as JSON: the repo's formatter lays the schema out its own way.
+    const shared = new URL('../../../shared/epcis/', import.meta.url);
+    const ours = new URL('../../server/epcis/', import.meta.url);
+    const examples = readdirSync(new URL('examples/', ours)).map((f) => `examples/${f}`);
+    for (const file of ['EPCIS-JSON-Schema.json', ...examples]) {
+      const original = new URL(file.replace('examples/', ''), shared);
+      if (!existsSync(original)) continue;
+      const read = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));
+      expect(read(new URL(file, ours)), file).toEqual(read(original));
     }
   });
 

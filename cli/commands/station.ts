@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scannerConfigSchema, SUFFIXES, type Suffix } from '#core/devices/scanner-config.ts';
+import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const stationUsage = `ordertrace station --role production|packing|shipping --server URL --enroll CODE
+                   [--data-dir DIR] [--port N] [--fingerprint FP]
+                   [--scanner-serial PATH --baud N --suffix cr|lf|crlf|tab|none]
+  Run a station headless and serve its UI on http://127.0.0.1:PORT (browser mode).
+  Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll.
+  --fingerprint pins the server certificate's SHA-256 as the back office shows it.`;
+
+export async function stationCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      server: { type: 'string' },
+      enroll: { type: 'string' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      fingerprint: { type: 'string' },
+      'scanner-serial': { type: 'string' },
+      baud: { type: 'string' },
+      suffix: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const role = values.role as StationRole | undefined;
+  if (role !== undefined && !STATION_ROLES.includes(role)) {
+    throw new UsageError(`--role must be one of ${STATION_ROLES.join(', ')}`);
+  }
+  const port = Number(values.port ?? 7400);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port must be a port number');
+  const suffix = (values.suffix ?? 'cr') as Suffix;
+  if (!SUFFIXES.includes(suffix))
+    throw new UsageError(`--suffix must be one of ${SUFFIXES.join(', ')}`);
+  const baudRate = Number(values.baud ?? 9600);
+  const dataDir = values['data-dir'] ?? join(process.cwd(), 'data', `station-${role ?? 'default'}`);
+  const { runStation } = await import('#station/run-station.ts');
+  const running = await runStation({
+    dataDir,
+    ...(role ? { role } : {}),
+    ...(values.server ? { serverUrl: values.server } : {}),
+    ...(values.enroll ? { enrollCode: values.enroll } : {}),
+    ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
+    ...(values['scanner-serial']
+      ? {
+          scanner: scannerConfigSchema.parse({
+            kind: 'serial',
+            path: values['scanner-serial'],
+            baudRate,
+            suffix,
+          }),
+        }
+      : {}),
+    port,
+    log: (line) => console.log(line),
+  });
+  const identity = running.station.state().station;
+  console.log(
+    `Station ${identity.name} (${identity.role}, line ${identity.line}) on ${running.url}`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await running.close();
+  return 0;
+}

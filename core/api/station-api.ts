@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { lineStopConfigSchema } from '../devices/line-stop-config.ts';
+import { printerConfigSchema } from '../devices/printer-config.ts';
+import { scannerConfigSchema } from '../devices/scanner-config.ts';
+import type { StationRole } from '../orders/state-machine.ts';
+import type { Verdict } from '../events/station-events.ts';
+
+/*
+ * The StationApi contract (docs/station.md): one schema per command, shared by the station
+ * service (which validates every call with it), the browser transport, the Electron main
+ * process and the UI (which imports only core/). Types are inferred from the schemas.
+ */
+
+/** Far above any real scan: longer text still reaches the rules and is refused as a misread, not lost. */
+const MAX_COMMAND_SCAN = 65_536;
+const codeText = z.string().trim().max(64);
+const reasonText = z.string().trim().min(3).max(500);
+const none = z.strictObject({});
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const stationSettingsSchema = z.strictObject({
+  scanner: scannerConfigSchema.nullable(),
+  printer: printerConfigSchema,
+  lineStop: lineStopConfigSchema,
+  language: z.enum(LANGUAGES),
+  kiosk: z.boolean(),
+});
+export type StationSettings = z.infer<typeof stationSettingsSchema>;
+
+export const stationCommandSchemas = {
+  state: none,
+  login: z.strictObject({ badge: codeText }),
+  logout: none,
+  loadOrder: z.strictObject({ order: codeText }),
+  scan: z.strictObject({ text: z.string().max(MAX_COMMAND_SCAN) }),
+  reportProgress: z.strictObject({
+    step: z.string().trim().min(1).max(100),
+    unitsDone: z.number().int().nonnegative().max(1_000_000),
+  }),
+  closePackage: none,
+  print: z.strictObject({ package: codeText }),
+  reprint: z.strictObject({ package: codeText, reason: reasonText }),
+  dispatch: none,
+  dismissBlock: none,
+  clearLineStop: z.strictObject({ badge: codeText, reason: reasonText }),
+  saveSettings: stationSettingsSchema.partial().strict(),
+  testDevice: z.strictObject({ device: z.enum(['scanner', 'printer', 'lineStop']) }),
+} as const;
+
+export type StationCommandName = keyof typeof stationCommandSchemas;
+export const STATION_COMMANDS = Object.keys(stationCommandSchemas) as StationCommandName[];
+export type StationCommandInput<K extends StationCommandName> = z.input<
+  (typeof stationCommandSchemas)[K]
+>;
+export type StationCommandArgs<K extends StationCommandName> = z.output<
+  (typeof stationCommandSchemas)[K]
+>;
+
+/** Every sentence the station shows, by key: the UI translates each (en, zh-CN). */
+export const MESSAGE_KEYS = [
+  'job_card_loaded',
+  'resource_consumed',
+  'resource_other_order',
+  'misread',
+  'unknown_code',
+  'already_consumed',
+  'not_in_bom',
+  'bom_complete',
+  'order_state',
+  'line_stopped',
+  'no_order_loaded',
+  'wrong_kind',
+  'unit_gathered',
+  'unit_other_order',
+  'unit_packed_already',
+  'verify_label_first',
+  'label_verified',
+  'label_mismatch',
+  'package_scanned',
+  'package_other_order',
+  'package_dispatched_already',
+  'package_scanned_already',
+  'badge_unknown',
+  'badge_revoked',
+  'supervisor_badge_read',
+  'order_loaded',
+  // Command refusals.
+  'invalid_input',
+  'not_supervisor',
+  'nothing_to_close',
+  'dispatch_incomplete',
+  'dispatch_blocked',
+  'print_failed',
+  'wrong_role',
+  'device_failed',
+  'device_ok',
+  'not_stopped',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+export interface Message {
+  key: MessageKey;
+  params: Record<string, string | number>;
+}
+
+/** One scan and what the station answered. */
+export interface Decision {
+  seq: number;
+  at: string;
+  verdict: Verdict;
+  scanned: string;
+  scannedOrder: string | null;
+  message: Message;
+}
+
+export interface OrderSummary {
+  code: string;
+  state: string;
+  shipTo: string;
+  carrier: string | null;
+  customerReference: string | null;
+  unitsOrdered: number;
+  packageCount: number;
+  products: { nameEn: string; nameZh: string; quantity: number }[];
+  materials: {
+    resourceType: string;
+    materialName: string;
+    step: string;
+    required: number;
+    consumed: number;
+  }[];
+  steps: string[];
+}
+
+export interface DeviceStatus {
+  kind: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface SyncSummary {
+  link: 'live' | 'polling' | 'offline' | 'stopped';
+  ready: boolean;
+  outboxDepth: number;
+  oldestAgeMs: number | null;
+  lastError: string | null;
+  snapshot: { loaded: number; total: number } | null;
+}
+
+export interface StationState {
+  station: { id: string; name: string; role: StationRole; line: string; serverUrl: string };
+  operator: { code: string; name: string; role: 'operator' | 'supervisor' } | null;
+  order: OrderSummary | null;
+  lineStop: {
+    since: string;
+    scanned: string;
+    scannedOrder: string | null;
+    supervisorBadge: string | null;
+  } | null;
+  /** Units done per step of the current order. */
+  progress: Record<string, number>;
+  packing: {
+    units: string[];
+    awaitingVerify: { package: string; number: number; of: number } | null;
+    packagesClosed: number;
+  };
+  shipping: { scanned: string[]; expected: number; blocked: Message | null };
+  lastScans: Decision[];
+  sync: SyncSummary;
+  devices: { scanner: DeviceStatus; printer: DeviceStatus; lineStop: DeviceStatus };
+  settings: StationSettings;
+}
+
+export type CommandReply =
+  | { ok: true; state: StationState; decision?: Decision; note?: Message }
+  | { ok: false; error: Message & { detail?: string } };
+
+/** What the station streams: each decision (for the verdict screen) and every new state. */
+export type StationStreamEvent =
+  { type: 'verdict'; decision: Decision } | { type: 'state'; state: StationState };
+
+/** The typed call surface both transports implement (and the Electron preload exposes). */
+export type StationBridge = {
+  [K in StationCommandName]: (input: StationCommandInput<K>) => Promise<CommandReply>;
+};
+
+/** The verdict's colour on the floor: green goes on, red stops, amber asks for attention. */
+export function verdictTone(verdict: Verdict): 'green' | 'red' | 'amber' {
+  if (verdict === 'accepted') return 'green';
+  if (verdict === 'line_stop' || verdict === 'line_stopped' || verdict === 'wrong_order')
+    return 'red';
+  return 'amber';
+}

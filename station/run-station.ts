@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StationSettings } from '#core/api/station-api.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { openReplica } from '#db/open-replica.ts';
+import { Outbox } from '#db/outbox.ts';
+import { ReplicaStore } from '#db/replica-store.ts';
+import { StationDevices } from './devices/station-devices.ts';
+import { readEnrollment, writeEnrollment } from './enrollment-file.ts';
+import { serveStation } from './http/station-http.ts';
+import { sqliteLookup } from './replica/sqlite-lookup.ts';
+import { stationCommands, type StationCommandMap } from './service/command-map.ts';
+import { Station } from './service/station.ts';
+import { SETTINGS_KEY } from './service/station-service.ts';
+import { enroll } from './sync/enroll.ts';
+import { SyncClient } from './sync/sync-client.ts';
+
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../renderer/dist', import.meta.url));
+
+export interface RunStationOptions {
+  dataDir: string;
+  role?: StationRole;
+  serverUrl?: string;
+  enrollCode?: string;
+  fingerprint?: string;
+  /** Overrides the saved scanner setting (the runner's --scanner-serial flags). */
+  scanner?: StationSettings['scanner'];
+  /** 0: any free port. Without a port nothing is served (Electron hosts the service itself). */
+  port?: number;
+  uiDir?: string;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningStation {
+  station: Station;
+  commands: StationCommandMap;
+  sync: SyncClient;
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: enrollment (once; afterwards read from the data dir), the replica,
+ * the outbox, sync, the devices, the station, and in browser mode its HTTP face.
+ */
+export async function runStation(options: RunStationOptions): Promise<RunningStation> {
+  const log = options.log ?? (() => undefined);
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  let enrollment = readEnrollment(options.dataDir);
+  if (!enrollment) {
+    if (!options.serverUrl || !options.enrollCode) {
+      throw new Error('this station is not enrolled yet: pass --server URL and --enroll CODE once');
+    }
+    enrollment = await enroll(options.serverUrl, options.enrollCode, options.fingerprint);
+    writeEnrollment(options.dataDir, enrollment);
+    log(`Enrolled as ${enrollment.stationName} (${enrollment.role}, line ${enrollment.line}).`);
+  } else if (options.enrollCode) {
+    log(`Already enrolled as ${enrollment.stationName}; --enroll ignored.`);
+  }
+  if (options.role && options.role !== enrollment.role) {
+    throw new Error(`this station is enrolled as ${enrollment.role}, not ${options.role}`);
+  }
+  const { db, recovered } = openReplica(join(options.dataDir, 'replica.sqlite'));
+  if (recovered) {
+    log(
+      `The replica was corrupt: moved to ${recovered.movedTo}; ${recovered.outboxSaved} unsent events saved${recovered.outboxLost ? ', some could not be read' : ''}.`,
+    );
+  }
+  const store = new ReplicaStore(db);
+  const outbox = new Outbox(db, enrollment.stationId);
+  const sync = new SyncClient({
+    db,
+    store,
+    outbox,
+    enrollment,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+  });
+  const devices = new StationDevices();
+  const station = new Station({
+    db,
+    store,
+    outbox,
+    replica: sqliteLookup(db),
+    identity: {
+      id: enrollment.stationId,
+      name: enrollment.stationName,
+      role: enrollment.role,
+      line: enrollment.line,
+      serverUrl: enrollment.serverUrl,
+    },
+    devices,
+    sync,
+  });
+  if (options.scanner !== undefined)
+    station.settings = { ...station.settings, scanner: options.scanner };
+  await station.start();
+  for (const [kind, status] of Object.entries(devices.statuses)) {
+    if (!status.ok) log(`${kind}: ${status.message}`);
+  }
+  sync.start();
+  const commands = stationCommands(station);
+  const http =
+    options.port === undefined
+      ? undefined
+      : await serveStation({
+          service: station,
+          commands,
+          uiDir: options.uiDir ?? DEFAULT_UI_DIR,
+          port: options.port,
+        });
+  return {
+    station,
+    commands,
+    sync,
+    url: http?.url ?? null,
+    async close() {
+      await http?.close();
+      await sync.stop();
+      await devices.close();
+      db.close();
+    },
+  };
+}

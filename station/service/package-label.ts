@@ -1,0 +1,32 @@
+import type { OrderRecord } from '../rules/replica-lookup.ts';
+import type { LabelDocument } from '#native/printers/printer.ts';
+
+/** The package label (DESIGN.md: order code, SSCC, ship-to, contents, n of m) in the printer's format. */
+export async function packageLabel(
+  order: OrderRecord,
+  number: number,
+  of: number,
+  accepts: LabelDocument['format'] | 'any',
+): Promise<LabelDocument> {
+  // Loaded on first print: packing is the only role that renders labels.
+  const { renderLabel } = await import('#labels/render-label.ts');
+  const contents = order.lines
+    .map((line) => `${line.quantity} × ${line.nameZh || line.nameEn} ${line.nameEn}`.trim())
+    .join('\n');
+  const input = {
+    kind: 'package' as const,
+    data: {
+      orderCode: order.code,
+      packageNumber: number,
+      packageCount: of,
+      shipTo: order.shipTo,
+      contents,
+      ...(order.customerReference ? { customerReference: order.customerReference } : {}),
+    },
+  };
+  const title = `package ${number}/${of} of ${order.code}`;
+  if (accepts === 'zpl') {
+    return { format: 'zpl', data: (await renderLabel(input, 'zpl')).toString('utf8'), title };
+  }
+  return { format: 'pdf', data: new Uint8Array(await renderLabel(input, 'pdf')), title };
+}

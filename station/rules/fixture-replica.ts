@@ -1,0 +1,108 @@
+import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import type { OrderState } from '#core/orders/state-machine.ts';
+import type {
+  BadgeRecord,
+  OrderRecord,
+  PackageRecord,
+  ReplicaLookup,
+  ResourceRecord,
+  UnitRecord,
+} from './replica-lookup.ts';
+
+/** An in-memory replica for the rules' tests: one order of 2 tables (2 legs each), its units and a package. */
+export function fixtureReplica(state: OrderState = 'released') {
+  const code = mintOrderCode();
+  const other = mintOrderCode();
+  const orders = new Map<string, OrderRecord>();
+  const order = (orderCode: string, orderState: OrderState): OrderRecord => ({
+    code: orderCode,
+    state: orderState,
+    lineId: 'L1',
+    shipTo: 'Shanghai',
+    carrier: 'SF',
+    customerReference: null,
+    unitsOrdered: 2,
+    packageCount: 1,
+    lines: [
+      {
+        position: 1,
+        product: 'P',
+        nameEn: 'Table',
+        nameZh: '桌子',
+        quantity: 2,
+        bom: [
+          { resourceType: 'leg', materialName: 'Oak leg', quantityPerUnit: 2, step: 'assembly' },
+          { resourceType: 'top', materialName: 'Oak top', quantityPerUnit: 1, step: 'assembly' },
+        ],
+      },
+    ],
+  });
+  orders.set(code, order(code, state));
+  orders.set(other, order(other, state));
+  const resources = new Map<string, ResourceRecord>();
+  const addResource = (orderCode: string, serial: number, resourceType: string) => {
+    const resource = mintOrderScopedCode('resource', orderCode, serial);
+    resources.set(resource, {
+      code: resource,
+      order: orderCode,
+      resourceType,
+      materialName: resourceType,
+      step: 'assembly',
+      consumed: false,
+    });
+    return resource;
+  };
+  const legs = [1, 2, 3, 4, 5].map((n) => addResource(code, n, 'leg'));
+  const glue = addResource(code, 6, 'glue');
+  const otherLeg = addResource(other, 1, 'leg');
+  const units = new Map<string, UnitRecord>();
+  const unitCodes = [1, 2].map((n) => mintOrderScopedCode('unit', code, n));
+  for (const unit of unitCodes) units.set(unit, { code: unit, order: code, packedInto: null });
+  const otherUnit = mintOrderScopedCode('unit', other, 1);
+  units.set(otherUnit, { code: otherUnit, order: other, packedInto: null });
+  const packages = new Map<string, PackageRecord>();
+  const pkg = mintOrderScopedCode('package', code, 1);
+  packages.set(pkg, { code: pkg, order: code, number: 1, of: 1, dispatched: false });
+  const otherPackage = mintOrderScopedCode('package', other, 1);
+  packages.set(otherPackage, {
+    code: otherPackage,
+    order: other,
+    number: 1,
+    of: 1,
+    dispatched: false,
+  });
+  const badges = new Map<string, BadgeRecord>();
+  const supervisor = mintBadgeCode();
+  badges.set(supervisor, { code: supervisor, name: 'Chen', role: 'supervisor', revoked: false });
+
+  const replica: ReplicaLookup = {
+    order: (c) => orders.get(c),
+    resource: (c) => resources.get(c),
+    consumedOf: (o, type) =>
+      [...resources.values()].filter((r) => r.order === o && r.resourceType === type && r.consumed)
+        .length,
+    unit: (c) => units.get(c),
+    package: (c) => packages.get(c),
+    packagesOf: (o) => [...packages.values()].filter((p) => p.order === o),
+    closedPackageNumbers: (o) =>
+      [...packages.values()].filter((p) => p.order === o).map((p) => p.number),
+    badge: (c) => badges.get(c),
+  };
+  return {
+    replica,
+    code,
+    other,
+    orders,
+    resources,
+    legs,
+    glue,
+    otherLeg,
+    units,
+    unitCodes,
+    otherUnit,
+    packages,
+    pkg,
+    otherPackage,
+    supervisor,
+  };
+}

@@ -30,6 +30,9 @@ export interface Scenario {
   lineStopEvent: string;
 }
 
+/** The code with its check character changed: a misread (never the code itself). */
+export const misreadOf = (code: string) => `${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`;
+
 let ssccSerial = Math.floor(Math.random() * 1_000_000);
 
 export async function runScenario(server: TestServer): Promise<Scenario> {
@@ -73,7 +76,7 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
       type: 'scan.decided',
       role: 'production',
       currentOrder: order.code,
-      scanned: `${order.resources[1]!.code.slice(0, -1)}0`,
+      scanned: misreadOf(order.resources[1]!.code),
       scannedOrder: null,
       verdict: 'misread',
       reason: 'The check character does not match.',

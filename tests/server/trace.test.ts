@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
-import { runScenario, type Scenario } from './trace-scenario.ts';
+import { misreadOf, runScenario, type Scenario } from './trace-scenario.ts';
 
 describe.each(STORAGES)('traceability on %s', (storage) => {
   let server: TestServer;
@@ -95,7 +95,7 @@ describe.each(STORAGES)('traceability on %s', (storage) => {
       expect(response.status, code).toBe(404);
       expect(response.body.error.code).toBe('OT_ERR_NOT_FOUND');
     }
-    const misread = await s.planner.get(`/api/v1/trace/${s.order.code.slice(0, -1)}0`);
+    const misread = await s.planner.get(`/api/v1/trace/${misreadOf(s.order.code)}`);
     expect(misread.status).toBe(400);
     expect(misread.body.error.issues[0].path).toBe('code');
     const badge = await s.planner.get(`/api/v1/trace/${mintBadgeCode()}`);

@@ -1,8 +1,7 @@
 import type { LabelPreviewBody } from '#core/api/back-office.ts';
-import { mintOrderScopedCode } from '#core/codes/formats.ts';
-import { mintSscc } from '#core/gs1/check-digit.ts';
 import { defaultTemplate } from '#core/labels/default-templates.ts';
 import { LabelDataError } from '#core/labels/label-data.ts';
+import { sampleLabel } from '#core/labels/sample-data.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
 import { renderLabel, renderResourceBatch } from '#labels/render-label.ts';
@@ -127,38 +126,11 @@ export async function resourceLabelsPdf(
   }
 }
 
-const SAMPLE_ORDER = 'RDWREKC0W9S';
-
-/** What a preview shows when no data is given: a typical label of the kind. */
-function sampleData(kind: LabelKind): Record<string, unknown> {
-  switch (kind) {
-    case 'package':
-      return {
-        orderCode: SAMPLE_ORDER,
-        packageNumber: 1,
-        packageCount: 2,
-        // GS1's own example company prefix (GS1 General Specifications examples).
-        sscc: mintSscc('0614141', 1),
-        shipTo: '苏州工业园区星湖街 1 号\nSuzhou Industrial Park',
-        contents: '2 × Oak dining table',
-        customerReference: 'PO-2026-0042',
-      };
-    case 'resource':
-      return {
-        code: mintOrderScopedCode('resource', SAMPLE_ORDER, 12),
-        material: 'Oak leg 72 cm',
-        step: 'assembly',
-      };
-    case 'unit':
-      return { code: mintOrderScopedCode('unit', SAMPLE_ORDER, 1), product: 'Oak dining table' };
-  }
-}
-
 /** A PNG of the template filled with the given data, or with sample data of its kind. */
 export async function previewLabel(body: LabelPreviewBody): Promise<Buffer> {
   const kind = body.template.kind;
   try {
-    return await renderLabel({ kind, data: body.data ?? sampleData(kind) }, 'png', {
+    return await renderLabel({ kind, data: body.data ?? sampleLabel(kind).data }, 'png', {
       template: body.template,
       ...(body.dpi ? { pngDpi: body.dpi } : {}),
     });

@@ -43,7 +43,10 @@ export const prodOrder = (orderCode: string) => [
   { type: 'prodorder', bizTransaction: codeUri(orderCode) },
 ];
 
-/** Release mints every resource and unit code: an ADD ObjectEvent (EPCIS 2.0 §7.4.2 ObjectEvent, CBV commissioning). */
+/**
+ * Release mints every resource and unit code: an ADD ObjectEvent (EPCIS 2.0 §7.4.2
+ * ObjectEvent, CBV commissioning).
+ */
 export function commissioningEvent(order: OrderFacts): EpcisEvent | undefined {
   const codes = [...order.resources, ...order.units];
   if (!order.releasedAt || codes.length === 0) return undefined;

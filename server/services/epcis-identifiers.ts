@@ -1,13 +1,14 @@
 /*
  * How our things are named in EPCIS. Our codes are not GS1 keys (no GS1 company prefix, our
- * own alphabet and check character), so they cannot be EPC URIs (EPCIS 2.0 identifiers: an
- * object may be named by any URI; docs/decisions/0004-epcis-identifiers.md). They become URNs in
- * our own namespace. An SSCC *is* a GS1 key: it is written as a GS1 Digital Link URI
- * (EPCIS 2.0 accepts GS1 Digital Link URIs wherever an EPC goes), which needs no company prefix length — an EPC
- * URI (`urn:epc:id:sscc:…`) would, and the server does not know it.
+ * own alphabet and check character), so they cannot be EPC URIs; EPCIS 2.0 lets any URI
+ * name an object, so they become URNs in our own namespace
+ * (docs/decisions/0004-epcis-identifiers.md). An SSCC *is* a GS1 key: it is written as a
+ * GS1 Digital Link URI, which EPCIS 2.0 accepts wherever an EPC goes and which needs no
+ * company prefix length — an EPC URI (`urn:epc:id:sscc:…`) would, and the server does not
+ * know it.
  */
 
-/** The JSON-LD prefix of our extension fields (EPCIS 2.0 JSON-LD: user extensions by namespace). */
+/** The JSON-LD prefix of our extension fields (EPCIS 2.0: user extensions by namespace). */
 export const EXTENSION_PREFIX = 'ordertrace';
 export const EXTENSION_NAMESPACE = 'urn:ordertrace:epcis:';
 
@@ -34,7 +35,10 @@ export const stationUri = (stationId: string) =>
 /** The business location is the production line. */
 export const lineUri = (line: string) => `urn:ordertrace:line:${encodeURIComponent(line)}`;
 
-/** One transformation per order: its TransformationEvents share this (EPCIS 2.0 §7.4.6 TransformationEvent). */
+/**
+ * One transformation per order: its TransformationEvents share this (EPCIS 2.0 §7.4.6
+ * TransformationEvent).
+ */
 export const transformationUri = (orderCode: string) =>
   `urn:ordertrace:transformation:${orderCode}`;
 

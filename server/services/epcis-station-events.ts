@@ -25,7 +25,7 @@ import type { EventRow } from './order-events.ts';
  * raw scan, the operator) travels as `ordertrace:` extension fields.
  */
 
-/** When, where, who: the dimensions every station event shares (EPCIS 2.0: the when, where and why of every event). */
+/** When, where and who: what every station event shares (EPCIS 2.0 event dimensions). */
 function stationDimensions(row: EventRow): EpcisEvent {
   return {
     eventTime: row.stationTime,

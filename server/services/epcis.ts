@@ -16,9 +16,9 @@ import { loadEvents } from './order-events.ts';
 
 /**
  * The event history of one order, or of everything, as an EPCIS 2.0 EPCISDocument in
- * JSON-LD (the EPCIS 2.0 JSON/JSON-LD binding). `since`/`until` select by event time, as the EPCIS query
- * parameters GE_eventTime / LT_eventTime of EPCIS SimpleEventQuery do. The whole history is mapped before
- * the window is applied, so the units a finished-step report produced are the same
+ * JSON-LD (the EPCIS 2.0 JSON/JSON-LD binding). `since`/`until` select by event time, as
+ * GE_eventTime / LT_eventTime of the EPCIS SimpleEventQuery do. The whole history is mapped
+ * before the window is applied, so the units a finished-step report produced are the same
  * whatever the window.
  */
 export async function exportEpcis(

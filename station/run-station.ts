@@ -93,8 +93,11 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
     devices,
     sync,
   });
-  if (options.scanner !== undefined)
+  if (options.scanner !== undefined) {
+    // Kept, so the station restarts with the same scanner without the flags.
     station.settings = { ...station.settings, scanner: options.scanner };
+    store.setMeta(SETTINGS_KEY, JSON.stringify(station.settings));
+  }
   await station.start();
   for (const [kind, status] of Object.entries(devices.statuses)) {
     if (!status.ok) log(`${kind}: ${status.message}`);

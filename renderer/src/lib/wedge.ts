@@ -1,0 +1,54 @@
+import { createDoubleReadFilter } from '#core/scan/double-read.ts';
+import { createKeyboardBurstDetector } from '#core/scan/keyboard-burst.ts';
+
+/**
+ * The keyboard-wedge fallback: a scanner the OS treats as a keyboard types codes into the
+ * window. Keys are read at the window, so no field needs focus; keys typed into a field
+ * are left to it. Returns the function that stops listening.
+ */
+export function listenForWedgeScans(onScan: (text: string) => void): () => void {
+  const detector = createKeyboardBurstDetector({
+    suffix: 'enter',
+    maxInterKeyMs: 40,
+    minLength: 4,
+  });
+  const doubles = createDoubleReadFilter(750);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const handle = (outputs: ReturnType<typeof detector.flush>) => {
+    for (const output of outputs)
+      if (output.kind === 'scan' && doubles.accept(output.text, output.endedAt))
+        onScan(output.text);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    const deadline = detector.deadline();
+    if (deadline !== undefined)
+      timer = setTimeout(
+        () => {
+          handle(detector.flush(performance.now()));
+          arm();
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+  };
+  const onKey = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement | null;
+    if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+    handle(
+      detector.push({
+        key: event.key,
+        time: event.timeStamp,
+        ctrlKey: event.ctrlKey,
+        altKey: event.altKey,
+        metaKey: event.metaKey,
+        repeat: event.repeat,
+      }),
+    );
+    arm();
+  };
+  window.addEventListener('keydown', onKey);
+  return () => {
+    window.removeEventListener('keydown', onKey);
+    clearTimeout(timer);
+  };
+}

@@ -18,7 +18,9 @@ import { epcisRoutes } from './routes/epcis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labelRoutes } from './routes/labels.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { portalStaticRoutes } from './routes/portal-static.ts';
 import { stationRoutes } from './routes/stations.ts';
+import { syncDownRoutes } from './routes/sync-down.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { traceRoutes } from './routes/trace.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -38,6 +40,8 @@ export async function buildApp(
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Live feeds (SSE) never end by themselves: closing the server must end them.
+    forceCloseConnections: true,
     // Unknown properties are errors, not silently dropped: schemas are strict objects.
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -66,10 +70,12 @@ export async function buildApp(
   await app.register(orderRoutes(context));
   await app.register(stationRoutes(context));
   await app.register(syncRoutes(context));
+  await app.register(syncDownRoutes(context));
   await app.register(backOfficeRoutes(context));
   await app.register(epcisRoutes(context));
   await app.register(traceRoutes(context));
   await app.register(dashboardRoutes(context));
   await app.register(labelRoutes(context));
+  await app.register(portalStaticRoutes());
   return app;
 }

@@ -37,3 +37,69 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** The progress step that means "units finished": reporting it complete makes the order produced. */
 export const FINISHED_STEP = 'finished';
+
+export const REPLICATED_ENTITIES = ['order', 'resource', 'unit', 'package', 'badge'] as const;
+export const replicatedEntitySchema = z.enum(REPLICATED_ENTITIES);
+export type ReplicatedEntity = z.infer<typeof replicatedEntitySchema>;
+
+/** One change, as pulled: the entity's whole replicated row, or null data for a delete. */
+export const changeSchema = z.object({
+  id: z.number().int().positive(),
+  entity: replicatedEntitySchema,
+  key: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const MAX_PULL_LIMIT = 5000;
+
+export const pullQuerySchema = z.strictObject({
+  protocol: z.coerce.number().int(),
+  after: z.coerce.number().int().nonnegative(),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(1000),
+});
+
+export const pullResponseSchema = z.object({
+  changes: z.array(changeSchema),
+  /** Apply the changes, then store this as the new cursor, in one transaction. */
+  cursor: z.number().int().nonnegative(),
+  /** More changes wait after this batch: pull again at once. */
+  more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+/*
+ * The snapshot is NDJSON, streamed: a header line, one line per row, and an end line with
+ * the checksums the station must arrive at. Every row is as of `cursor`.
+ */
+export const snapshotHeaderSchema = z.object({
+  type: z.literal('header'),
+  protocol: z.number().int(),
+  cursor: z.number().int().nonnegative(),
+  /** Rows to expect, for progress. */
+  rows: z.number().int().nonnegative(),
+  entities: z.array(replicatedEntitySchema),
+});
+export const snapshotRowSchema = z.object({
+  entity: replicatedEntitySchema,
+  key: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()),
+});
+export const scopeChecksumSchema = z.object({ rows: z.number().int().nonnegative(), sum: z.number().int().nonnegative() });
+export const checksumsSchema = z.partialRecord(replicatedEntitySchema, scopeChecksumSchema);
+export type Checksums = z.infer<typeof checksumsSchema>;
+export const snapshotEndSchema = z.object({ type: z.literal('end'), checksums: checksumsSchema });
+
+export const snapshotQuerySchema = z.strictObject({
+  protocol: z.coerce.number().int(),
+  /** Only these entities (repairing a diverged scope); all when absent. */
+  entity: z
+    .union([replicatedEntitySchema, z.array(replicatedEntitySchema)])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .optional(),
+});
+
+export const checksumsResponseSchema = z.object({ cursor: z.number().int().nonnegative(), checksums: checksumsSchema });
+
+/** What the live channel says: changes exist up to this cursor. */
+export const liveNoticeSchema = z.object({ cursor: z.number().int().nonnegative() });

@@ -28,7 +28,7 @@ export async function appendChanges(
 ): Promise<void> {
   if (changes.length === 0) return;
   if (kind === 'postgres') await sql`SELECT pg_advisory_xact_lock(7002)`.execute(db);
-  await db
+  const rows = await db
     .insertInto('change_log')
     .values(
       changes.map((change) => ({
@@ -39,6 +39,32 @@ export async function appendChanges(
         op: change.data ? 'upsert' : 'delete',
         data: change.data ? JSON.stringify(change.data) : null,
         at: at.toISOString(),
+      })),
+    )
+    .returning(['id', 'line_id', 'role', 'entity', 'entity_key', 'op', 'data'])
+    .execute();
+  // Several changes to one entity in a batch: the last one is current.
+  const latest = new Map(rows.map((row) => [`${row.entity}\u0000${row.entity_key}`, row]));
+  await db
+    .insertInto('replica_current')
+    .values(
+      [...latest.values()].map((row) => ({
+        entity: row.entity,
+        entity_key: row.entity_key,
+        line_id: row.line_id,
+        role: row.role,
+        change_id: row.id,
+        op: row.op,
+        data: row.data,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['entity', 'entity_key']).doUpdateSet((eb) => ({
+        line_id: eb.ref('excluded.line_id'),
+        role: eb.ref('excluded.role'),
+        change_id: eb.ref('excluded.change_id'),
+        op: eb.ref('excluded.op'),
+        data: eb.ref('excluded.data'),
       })),
     )
     .execute();

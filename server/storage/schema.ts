@@ -207,7 +207,25 @@ export interface LabelTemplatesTable {
   updated_by: string;
 }
 
+export interface ReplicaCurrentTable {
+  entity: string;
+  entity_key: string;
+  line_id: string | null;
+  role: string | null;
+  change_id: number;
+  op: string;
+  data: string | null;
+}
+
+export interface SyncHorizonTable {
+  id: number;
+  horizon: number;
+  compacted_at: string;
+}
+
 export interface Database {
+  replica_current: ReplicaCurrentTable;
+  sync_horizon: SyncHorizonTable;
   badges: BadgesTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -223,6 +223,39 @@ export async function up(db: Kysely<any>, kind: StorageKind): Promise<void> {
     .addColumn('at', text, (c) => c.notNull())
     .execute();
 
+  await db.schema
+    .createIndex('change_log_scope')
+    .on('change_log')
+    .columns(['line_id', 'id'])
+    .execute();
+
+  // The latest row of every replicated entity: what a snapshot serves, and what keeps a
+  // change-log row from being compacted away.
+  await db.schema
+    .createTable('replica_current')
+    .addColumn('entity', text, (c) => c.notNull())
+    .addColumn('entity_key', text, (c) => c.notNull())
+    .addColumn('line_id', text)
+    .addColumn('role', text)
+    .addColumn('change_id', 'bigint', (c) => c.notNull())
+    .addColumn('op', text, (c) => c.notNull())
+    .addColumn('data', text)
+    .addPrimaryKeyConstraint('replica_current_pk', ['entity', 'entity_key'])
+    .execute();
+  await db.schema
+    .createIndex('replica_current_scope')
+    .on('replica_current')
+    .columns(['line_id', 'entity'])
+    .execute();
+
+  // Stations behind this change-log id must take a snapshot (compaction removed tombstones).
+  await db.schema
+    .createTable('sync_horizon')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('horizon', 'bigint', (c) => c.notNull())
+    .addColumn('compacted_at', text, (c) => c.notNull())
+    .execute();
+
   // Similar-product search: trigrams work for Chinese, which has no spaces between words.
   if (kind === 'sqlite') {
     await sql`CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, text, tokenize = 'trigram')`.execute(

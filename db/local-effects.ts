@@ -1,0 +1,49 @@
+import type { Database } from 'better-sqlite3';
+import type { StationEvent } from '#core/events/station-events.ts';
+import { parseCode } from '#core/codes/formats.ts';
+
+/**
+ * What a station's own decision changes in its replica before the server confirms it:
+ * a resource consumed, units packed, a package dispatched. One function serves both the
+ * moment of decision (inside the outbox transaction) and a rebuilt replica (re-applied
+ * from events the server has not confirmed), so the two can never disagree.
+ */
+export function applyLocalEffect(db: Database, event: StationEvent): void {
+  const body = event.body;
+  const at = event.stationTime;
+  switch (body.type) {
+    case 'scan.decided': {
+      if (body.verdict !== 'accepted' || body.role !== 'production') return;
+      const scanned = parseCode(body.scanned);
+      if (scanned.valid && scanned.kind === 'resource') {
+        db.prepare(
+          'UPDATE resources SET consumed_locally_at = ? WHERE code = ? AND consumed_locally_at IS NULL',
+        ).run(at, scanned.code);
+      }
+      return;
+    }
+    case 'package.closed': {
+      const update = db.prepare('UPDATE units SET packed_locally_into = ? WHERE code = ?');
+      for (const unit of body.units) update.run(body.package, unit);
+      return;
+    }
+    case 'package.dispatched':
+      db.prepare('UPDATE packages SET dispatched_locally_at = ? WHERE code = ?').run(
+        at,
+        body.package,
+      );
+      return;
+    default:
+      return;
+  }
+}
+
+/** After a snapshot replaced replica rows: put back the effects the server does not know yet. */
+export function reapplyUnconfirmedEffects(db: Database): number {
+  const events = db
+    .prepare('SELECT event FROM outbox WHERE acked_at IS NULL ORDER BY seq')
+    .pluck()
+    .all() as string[];
+  for (const text of events) applyLocalEffect(db, JSON.parse(text) as StationEvent);
+  return events.length;
+}

@@ -1,0 +1,106 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
+import { stationEventSchema } from '#core/events/station-events.ts';
+import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
+
+export interface OutboxStatus {
+  /** Events the server has not confirmed yet. */
+  depth: number;
+  /** Age in milliseconds of the oldest unconfirmed event, or null when there is none. */
+  oldestAgeMs: number | null;
+  /** Highest sequence the server confirmed holding 1..n of. */
+  ackedThrough: number;
+  lastSeq: number;
+}
+
+/**
+ * The up path's durable queue (DESIGN.md "Sync", push). A station decision and its outbox
+ * row are written in one transaction by `record`, so a decision the operator saw is never
+ * lost and never sent twice: the server keys it by (station, seq) and its payload hash.
+ */
+export class Outbox {
+  private readonly insert: Statement;
+  private readonly lastSeqStatement: Statement;
+  private readonly pendingStatement: Statement;
+  private readonly statusStatement: Statement;
+  private readonly nextId = createUuidV7Generator();
+
+  constructor(
+    private readonly db: Database,
+    private readonly stationId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.insert = db.prepare('INSERT INTO outbox (seq, id, event, created_at) VALUES (?, ?, ?, ?)');
+    this.lastSeqStatement = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox').pluck();
+    this.pendingStatement = db
+      .prepare('SELECT event FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?')
+      .pluck();
+    this.statusStatement = db.prepare(
+      'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL',
+    );
+  }
+
+  /**
+   * Record a decision: run `effect` (its change to the replica) and append the event, in
+   * one transaction. Returns the event as it will be sent.
+   */
+  record<T>(
+    body: StationEventBody,
+    operator: string | null,
+    effect?: () => T,
+  ): { event: StationEvent; result: T | undefined } {
+    return this.db.transaction(() => {
+      const result = effect?.();
+      const at = this.now();
+      const event: StationEvent = {
+        id: this.nextId(),
+        stationId: this.stationId,
+        seq: (this.lastSeqStatement.get() as number) + 1,
+        operator,
+        stationTime: at.toISOString(),
+        body,
+      };
+      // Validate before it becomes durable: a malformed event would block the queue forever.
+      stationEventSchema.parse(event);
+      this.insert.run(event.seq, event.id, JSON.stringify(event), at.toISOString());
+      return { event, result };
+    })();
+  }
+
+  /** The next events to push, in sequence order, after `afterSeq`. */
+  pending(limit: number, afterSeq = 0): StationEvent[] {
+    return (this.pendingStatement.all(afterSeq, limit) as string[]).map(
+      (text) => JSON.parse(text) as StationEvent,
+    );
+  }
+
+  /**
+   * The server holds 1..n. Mark those acked; if the server holds less than we thought (it
+   * was restored from a backup), clear the marks above n so they are sent again.
+   */
+  acknowledge(ackedThrough: number): void {
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL')
+        .run(at, ackedThrough);
+      this.db
+        .prepare('UPDATE outbox SET acked_at = NULL WHERE seq > ? AND acked_at IS NOT NULL')
+        .run(ackedThrough);
+    })();
+  }
+
+  status(): OutboxStatus {
+    const row = this.statusStatement.get() as { depth: number; oldest: string | null };
+    const acked = this.db
+      .prepare('SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE acked_at IS NOT NULL')
+      .pluck()
+      .get() as number;
+    return {
+      depth: row.depth,
+      oldestAgeMs: row.oldest ? Math.max(0, this.now().getTime() - Date.parse(row.oldest)) : null,
+      ackedThrough: acked,
+      lastSeq: this.lastSeqStatement.get() as number,
+    };
+  }
+}

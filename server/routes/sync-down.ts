@@ -1,0 +1,177 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ServerResponse } from 'node:http';
+import {
+  checksumsResponseSchema,
+  PROTOCOL_VERSION,
+  pullQuerySchema,
+  pullResponseSchema,
+  REPLICATED_ENTITIES,
+  snapshotQuerySchema,
+} from '#core/api/sync.ts';
+import { z } from 'zod';
+import type { ServerContext } from '../context.ts';
+import { requireStation } from '../plugins/authentication.ts';
+import { checkProtocol, pullChanges, scopeChecksums, writeSnapshot } from '../services/sync.ts';
+import { touchStation } from '../services/stations.ts';
+import { errors } from './responses.ts';
+
+const protocolQuery = z.strictObject({ protocol: z.coerce.number().int() });
+const CHUNK = 64 * 1024;
+
+// "Last seen" is best effort: it must never fail a sync request, even while the server closes.
+const ignoreLastSeenFailure = () => undefined;
+
+/** Buffer NDJSON lines into ~64 KiB writes and honour the socket's backpressure. */
+function lineWriter(response: ServerResponse) {
+  let buffer = '';
+  const flush = (): Promise<void> | undefined => {
+    if (!buffer) return undefined;
+    const ok = response.write(buffer);
+    buffer = '';
+    if (ok) return undefined;
+    // A station that hangs up mid-snapshot must not leave the read transaction open forever.
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        response.off('close', onClose);
+        resolve();
+      };
+      const onClose = () => {
+        response.off('drain', onDrain);
+        reject(new Error('the station closed the connection during the snapshot'));
+      };
+      response.once('drain', onDrain);
+      response.once('close', onClose);
+    });
+  };
+  return {
+    line(text: string) {
+      buffer += `${text}\n`;
+      return buffer.length >= CHUNK ? flush() : undefined;
+    },
+    flush,
+  };
+}
+
+export const syncDownRoutes =
+  (context: ServerContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.addHook('preValidation', async (request) => void requireStation(request));
+
+    app.get(
+      '/api/v1/sync/changes',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Changes in the station’s scope after its cursor, in batches',
+          querystring: pullQuerySchema,
+          response: { 200: pullResponseSchema, ...errors(400, 401, 410) },
+        },
+      },
+      async (request) => {
+        const station = requireStation(request);
+        checkProtocol(request.query.protocol);
+        touchStation(context, station.id).catch(ignoreLastSeenFailure);
+        return pullChanges(context, station, request.query.after, request.query.limit);
+      },
+    );
+
+    app.get(
+      '/api/v1/sync/snapshot',
+      {
+        schema: {
+          tags: ['sync'],
+          summary:
+            'Every current row of the station’s scope as NDJSON: header, rows, end with checksums',
+          querystring: snapshotQuerySchema,
+          response: errors(400, 401),
+        },
+      },
+      async (request, reply) => {
+        const station = requireStation(request);
+        checkProtocol(request.query.protocol);
+        const entities = request.query.entity ?? [...REPLICATED_ENTITIES];
+        reply.hijack();
+        const response = reply.raw;
+        response.writeHead(200, {
+          'content-type': 'application/x-ndjson; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        const out = lineWriter(response);
+        try {
+          await writeSnapshot(context, station, entities, {
+            header: (cursor, rows, list) =>
+              void out.line(
+                JSON.stringify({
+                  type: 'header',
+                  protocol: PROTOCOL_VERSION,
+                  cursor,
+                  rows,
+                  entities: list,
+                }),
+              ),
+            row: (entity, key, data) =>
+              out.line(
+                `{"entity":${JSON.stringify(entity)},"key":${JSON.stringify(key)},"data":${data}}`,
+              ),
+            end: (checksums) => void out.line(JSON.stringify({ type: 'end', checksums })),
+          });
+          await out.flush();
+          response.end();
+        } catch (error) {
+          // Headers are gone: end without the 'end' line, which the station reads as incomplete.
+          request.log.error({ err: error }, 'snapshot failed');
+          response.destroy(error as Error);
+        }
+      },
+    );
+
+    app.get(
+      '/api/v1/sync/checksums',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Per-entity checksums of the station’s scope, to detect a diverged replica',
+          querystring: protocolQuery,
+          response: { 200: checksumsResponseSchema, ...errors(400, 401) },
+        },
+      },
+      async (request) => {
+        checkProtocol(request.query.protocol);
+        return scopeChecksums(context, requireStation(request));
+      },
+    );
+
+    app.get(
+      '/api/v1/sync/live',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Server-sent events: `changes` whenever new changes may exist; pull then',
+          querystring: protocolQuery,
+          response: errors(400, 401),
+        },
+      },
+      async (request, reply) => {
+        const station = requireStation(request);
+        checkProtocol(request.query.protocol);
+        reply.hijack();
+        const response = reply.raw;
+        response.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        response.write('retry: 1000\n\n');
+        // One notice now, so a station that (re)connects pulls whatever it missed meanwhile.
+        const notify = () => response.write('event: changes\ndata: {}\n\n');
+        notify();
+        const unsubscribe = context.live.subscribe('changes', notify);
+        const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+        touchStation(context, station.id).catch(ignoreLastSeenFailure);
+        request.raw.on('close', () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+        });
+      },
+    );
+  };

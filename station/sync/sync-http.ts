@@ -1,0 +1,107 @@
+import { fetch, type Agent, type Response } from 'undici';
+import { errorBodySchema, type ErrorCode } from '#core/api/errors.ts';
+import { pinnedAgent } from './pinned-agent.ts';
+import type { Enrollment } from './enroll.ts';
+
+/** A sync request that failed: offline (no answer) or refused (an answer with a code). */
+export class SyncError extends Error {
+  override name = 'SyncError';
+  constructor(
+    message: string,
+    readonly kind: 'offline' | 'refused',
+    readonly code?: ErrorCode,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** HTTPS to the one server this station enrolled with, its certificate pinned, its token sent. */
+export class SyncHttp {
+  readonly agent: Agent;
+
+  constructor(
+    private readonly enrollment: Enrollment,
+    private readonly timeoutMs = 15_000,
+  ) {
+    this.agent = pinnedAgent(enrollment.certPem, enrollment.fingerprint);
+  }
+
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number; stream?: boolean; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.enrollment.serverUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${this.enrollment.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.agent,
+        signal: options.stream
+          ? undefined
+          : AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause;
+      throw new SyncError(
+        `server unreachable: ${cause?.message ?? (error as Error).message}`,
+        'offline',
+      );
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let parsed;
+    try {
+      parsed = errorBodySchema.safeParse(JSON.parse(text));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success)
+      throw new SyncError(
+        parsed.data.error.message,
+        'refused',
+        parsed.data.error.code,
+        response.status,
+      );
+    // A proxy or a half-started server: treat as not there yet.
+    throw new SyncError(
+      `server answered HTTP ${response.status}`,
+      response.status >= 500 ? 'offline' : 'refused',
+      undefined,
+      response.status,
+    );
+  }
+
+  async json<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<T> {
+    const response = await this.request(
+      method,
+      path,
+      body,
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      throw new SyncError(
+        `the server's answer was cut off: ${(error as Error).message}`,
+        'offline',
+      );
+    }
+  }
+
+  /** Stop: in-flight requests (a live channel, a snapshot) are cut, not waited for. */
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
+}

@@ -48,7 +48,18 @@ export class SyncHttp {
           : AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: Error }).cause;
+      const cause = (error as { cause?: Error & { code?: string } }).cause;
+      if (
+        cause &&
+        (cause.name === 'PinMismatchError' || /CERT|SELF_SIGNED/.test(cause.code ?? ''))
+      ) {
+        // Another certificate than the one pinned at enrollment: a different server, or a
+        // man in the middle. Not "offline": people must look (re-enroll if the server changed).
+        throw new SyncError(
+          `the server's certificate is not the one pinned at enrollment (${cause.message})`,
+          'refused',
+        );
+      }
       throw new SyncError(
         `server unreachable: ${cause?.message ?? (error as Error).message}`,
         'offline',

@@ -166,7 +166,9 @@ describe('faults that must lose nothing', () => {
         join(mkdtempSync(join(tmpdir(), 'ordertrace-pin-')), 'r.sqlite'),
         { ...enrollment, serverUrl: other.url },
       );
-      await expect(impostor.sync.pullAll()).rejects.toThrow(/certificate is not the one pinned at enrollment/);
+      await expect(impostor.sync.pullAll()).rejects.toThrow(
+        /certificate is not the one pinned at enrollment/,
+      );
       await impostor.close();
     } finally {
       await other.destroy();

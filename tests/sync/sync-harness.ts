@@ -38,9 +38,15 @@ export class RestartableServer {
   readonly schema: string | undefined;
   port = 0;
 
-  constructor(readonly storage: StorageName) {
+  /** `schema`: share another instance's PostgreSQL schema (several instances, one database). */
+  constructor(
+    readonly storage: StorageName,
+    schema?: string,
+  ) {
     this.schema =
-      storage === 'postgres' ? `s_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+      storage === 'postgres'
+        ? (schema ?? `s_${process.pid}_${randomBytes(4).toString('hex')}`)
+        : undefined;
   }
 
   get url(): string {

@@ -17,7 +17,14 @@ const status = (kind: string, ok: boolean, message: string): DeviceStatus => ({
  * makes its device "unavailable, because …" on screen, and the station still runs (the UI's
  * keyboard-wedge fallback still scans, the screen still turns red).
  */
-export class StationDevices extends EventEmitter<{ scan: [string]; status: [] }> {
+/** Reads the scanner could not frame as a barcode: recorded as misreads, never dropped. */
+const UNREADABLE = new Set(['noise', 'overlong', 'no-suffix', 'incomplete']);
+
+export class StationDevices extends EventEmitter<{
+  scan: [string];
+  unreadable: [string];
+  status: [];
+}> {
   private scanner: Scanner | undefined;
   private printer: LabelPrinter | undefined;
   private lineStop: LineStopOutput | undefined;
@@ -66,6 +73,10 @@ export class StationDevices extends EventEmitter<{ scan: [string]; status: [] }>
       this.unsubscribe.push(
         scanner.on('scan', (scan) => this.emit('scan', scan.raw)),
         scanner.on('status', show),
+        scanner.on('error', (error) => {
+          if (UNREADABLE.has(error.code))
+            this.emit('unreadable', `${error.code}: ${error.message}`);
+        }),
       );
       show();
     } catch (error) {

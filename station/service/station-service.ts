@@ -96,6 +96,11 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     this.settings = this.loadSettings();
   }
 
+  /** The rules' view of the replica (read-only lookups). */
+  get replica(): ReplicaLookup {
+    return this.options.replica;
+  }
+
   get role(): StationRole {
     return this.options.identity.role;
   }
@@ -111,6 +116,7 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
   async start(): Promise<void> {
     const { devices, sync } = this.options;
     devices.on('scan', (text) => this.scan(text));
+    devices.on('unreadable', (what) => this.unreadable(what));
     devices.on('status', () => this.publish());
     sync?.on('status', () => this.publish());
     await devices.apply(this.settings);
@@ -173,6 +179,14 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     const result = this.decide(parsed);
     const decision = this.recordDecision(text, result);
     return this.reply({ decision });
+  }
+
+  /** A read the scanner could not frame (noise, no suffix…): a misread on record. */
+  unreadable(what: string): Decision {
+    const result = this.work.lineStop
+      ? outcome('line_stopped', null, 'line_stopped')
+      : outcome('misread', null, 'misread', { detail: what.slice(0, 200) });
+    return this.recordDecision(what, result);
   }
 
   private decide(scan: ScanParse): Outcome {

@@ -1,5 +1,7 @@
 import type { MessageKey } from '#core/api/station-api.ts';
 import type { Verdict } from '#core/events/station-events.ts';
+import type { CodeKind } from '#core/codes/formats.ts';
+import type { OrderState } from '#core/orders/state-machine.ts';
 
 /** Every sentence of the station UI in English; zh-CN must have each key (i18n-zh.ts). */
 export const UI_EN = {
@@ -80,6 +82,28 @@ export const UI_EN = {
   role_line_note: 'Role and line come from the enrollment; enroll again to change them.',
   kiosk: 'Kiosk mode (Electron)',
   snapshot: 'Loading data {loaded}/{total}',
+  state_submitted: 'submitted',
+  state_matching: 'matching',
+  state_awaiting_choice: 'awaiting choice',
+  state_customer_service: 'with customer service',
+  state_confirmed: 'confirmed',
+  state_released: 'released',
+  state_in_production: 'in production',
+  state_produced: 'produced',
+  state_packed: 'packed',
+  state_shipped: 'shipped',
+  state_delivered: 'delivered',
+  state_receipt_rejected: 'receipt rejected',
+  state_cancelled: 'cancelled',
+  state_on_hold: 'on hold',
+  kind_order: 'order',
+  kind_resource: 'resource',
+  kind_unit: 'unit',
+  kind_package: 'package',
+  kind_badge: 'badge',
+  kind_product: 'product',
+  kind_gs1: 'GS1',
+  kind_unknown: 'unknown',
   verdict_accepted: 'OK',
   verdict_line_stop: 'LINE STOP',
   verdict_misread: 'MISREAD',
@@ -131,6 +155,10 @@ export const UI_EN = {
 export type UiKey = keyof typeof UI_EN;
 
 /** Compile-time proof that every message and verdict has a sentence. */
-type Covered = `msg_${MessageKey}` | `verdict_${Verdict}`;
+type Covered =
+  | `msg_${MessageKey}`
+  | `verdict_${Verdict}`
+  | `state_${OrderState}`
+  | `kind_${CodeKind | 'gs1' | 'unknown'}`;
 const _covered: Covered extends UiKey ? true : never = true;
 export const COVERED = _covered;

@@ -18,5 +18,18 @@ export class I18n {
     fill(TABLES[this.language][key], params);
 
   /** A station message (a verdict's reason, a refusal) in the current language. */
-  message = (message: Message): string => this.t(`msg_${message.key}`, message.params);
+  message = (message: Message): string => {
+    const params = { ...message.params };
+    if (typeof params.state === 'string') params.state = this.state(params.state);
+    if (typeof params.kind === 'string')
+      params.kind = this.term(`kind_${params.kind}`, params.kind);
+    return this.t(`msg_${message.key}`, params);
+  };
+
+  /** An order state in words (a state this UI does not know yet shows as sent). */
+  state = (state: string): string => this.term(`state_${state}`, state);
+
+  private term(key: string, fallback: string): string {
+    return key in UI_EN ? this.t(key as UiKey) : fallback;
+  }
 }

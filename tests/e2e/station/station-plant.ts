@@ -1,0 +1,150 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- API answers are read field by field */
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { createBadge } from '#server/services/badges.ts';
+import { runStation, type RunningStation } from '#station/run-station.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
+import { OAK_TABLE } from '../../server/fixtures.ts';
+import { socatPair, type SocatPair } from '../../native/socat-pair.ts';
+
+/*
+ * A real server (SQLite) with a catalog, line L1 and badges, and real stations run
+ * in-process through the same composition root as `ordertrace station`, each reading a
+ * serial scanner on its own socat pty pair.
+ */
+export interface E2eStation {
+  role: StationRole;
+  url: string;
+  dataDir: string;
+  running: RunningStation;
+  pty: SocatPair;
+  /** Bytes into the scanner's end of the pty, as a scanner with a CR suffix sends them. */
+  scan(text: string): void;
+  close(): Promise<void>;
+}
+
+export interface E2ePlant {
+  server: TestServer;
+  admin: ApiClient;
+  planner: ApiClient;
+  customer: ApiClient;
+  product: string;
+  operator: string;
+  supervisor: string;
+  station(role: StationRole): Promise<E2eStation>;
+  stop(): Promise<void>;
+}
+
+/** Build the station UI once into a temporary directory (as the portal's tests do). */
+export async function buildStationUi(): Promise<string> {
+  const { build } = await import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'ordertrace-renderer-'));
+  await build({
+    configFile: fileURLToPath(new URL('../../../renderer/vite.config.ts', import.meta.url)),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+export async function startPlant(): Promise<E2ePlant> {
+  const uiDir = await buildStationUi();
+  const server = await startTestServer('sqlite');
+  const admin = await server.userClient('admin');
+  const planner = await server.userClient('planner');
+  const customer = await server.userClient('customer');
+  const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
+  await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
+  const system = { kind: 'system' as const, name: 'e2e' };
+  const operator = await createBadge(server.context, system, { name: 'Zhao 赵', role: 'operator' });
+  const supervisor = await createBadge(server.context, system, {
+    name: 'Chen 陈',
+    role: 'supervisor',
+  });
+  const stations: E2eStation[] = [];
+  return {
+    server,
+    admin,
+    planner,
+    customer,
+    product,
+    operator: operator.code,
+    supervisor: supervisor.code,
+    async station(role) {
+      const created = await admin.post('/api/v1/stations', {
+        name: `e2e-${role}`,
+        role,
+        line: 'L1',
+      });
+      if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+      const dataDir = mkdtempSync(join(tmpdir(), `ordertrace-station-${role}-`));
+      const pty = await socatPair();
+      const running = await runStation({
+        dataDir,
+        role,
+        serverUrl: server.url,
+        enrollCode: created.body.enrollmentCode as string,
+        scanner: {
+          kind: 'serial',
+          path: pty.port,
+          baudRate: 9600,
+          dataBits: 8,
+          parity: 'none',
+          stopBits: 1,
+          suffix: 'cr',
+          interByteTimeoutMs: 60,
+          suffixTimeoutMs: 1000,
+          doubleReadWindowMs: 0,
+          maxScanBytes: 4096,
+          reconnectIntervalMs: 100,
+        },
+        port: 0,
+        uiDir,
+        pollMs: 300,
+      });
+      const station: E2eStation = {
+        role,
+        url: running.url as string,
+        dataDir,
+        running,
+        pty,
+        scan: (text) => writeFileSync(pty.device, `${text}\r`),
+        async close() {
+          await running.close();
+          await pty.dispose();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+      stations.push(station);
+      return station;
+    },
+    async stop() {
+      for (const station of stations.splice(0)) await station.close();
+      await server.stop();
+      rmSync(uiDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Order → released to L1; its resources (by type) and units. */
+export async function releasedOrder(plant: E2ePlant, quantity = 1) {
+  const order = await plant.customer.post('/api/v1/orders', {
+    lines: [{ product: plant.product, quantity }],
+    shipTo: '上海市浦东新区张江路 88 号 王芳',
+    carrier: 'SF Express 顺丰',
+  });
+  if (order.status !== 200) throw new Error(JSON.stringify(order.body));
+  const released = await plant.planner.post(`/api/v1/orders/${order.body.id}/release`, {
+    line: 'L1',
+  });
+  if (released.status !== 200) throw new Error(JSON.stringify(released.body));
+  return {
+    id: order.body.id as string,
+    code: order.body.code as string,
+    resources: released.body.resources as { code: string; resourceType: string }[],
+    units: released.body.units as string[],
+  };
+}

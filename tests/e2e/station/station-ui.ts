@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import type { Verdict } from '#core/events/station-events.ts';
+import type { E2eStation } from './station-plant.ts';
+
+export const SHOTS_DIR = '/tmp/station-shots';
+
+/** The seq of the newest scan on screen (0 for none). */
+const topSeq = (page: Page) =>
+  page.evaluate(() =>
+    Number(document.querySelector('[data-testid="last-scans"] li')?.getAttribute('data-seq') ?? 0),
+  );
+
+/**
+ * Scan through the serial pty and wait for the UI to show the verdict of exactly this scan:
+ * the newest entry of "last scans" must be new and carry `verdict`.
+ */
+export async function scanExpect(
+  page: Page,
+  station: E2eStation,
+  text: string,
+  verdict: Verdict,
+): Promise<void> {
+  const before = await topSeq(page);
+  station.scan(text);
+  await page.waitForFunction(
+    (prior) =>
+      Number(
+        document.querySelector('[data-testid="last-scans"] li')?.getAttribute('data-seq') ?? 0,
+      ) > prior,
+    before,
+    { timeout: 10_000 },
+  );
+  const shown = await page
+    .locator('[data-testid="last-scans"] li')
+    .first()
+    .getAttribute('data-verdict');
+  if (shown !== verdict)
+    throw new Error(`scanning ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` });
+}
+
+/** Both languages of the current screen, switched by the header's language button. */
+export async function shotsInBothLanguages(page: Page, name: string): Promise<void> {
+  for (const language of ['zh-CN', 'en'] as const) {
+    const current = await page.evaluate(() => document.documentElement.lang);
+    if (current !== language) await page.getByTestId('language').last().click();
+    await page.waitForFunction((lang) => document.documentElement.lang === lang, language);
+    await page
+      .getByTestId('verdict')
+      .click({ timeout: 200 })
+      .catch(() => undefined);
+    await shot(page, `${name}-${language}`);
+  }
+}
+
+/** Wait until the station's own replica shows the order in `state` (sync pulled it). */
+export async function waitForOrderState(
+  station: E2eStation,
+  order: string,
+  states: string[],
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const row = station.running.station.replica.order(order);
+    if (row && states.includes(row.state)) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `order ${order} at the ${station.role} station is ${row?.state ?? 'missing'}, not ${states.join('/')}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -85,7 +85,10 @@ export const snapshotRowSchema = z.object({
   key: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()),
 });
-export const scopeChecksumSchema = z.object({ rows: z.number().int().nonnegative(), sum: z.number().int().nonnegative() });
+export const scopeChecksumSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  sum: z.number().int().nonnegative(),
+});
 export const checksumsSchema = z.partialRecord(replicatedEntitySchema, scopeChecksumSchema);
 export type Checksums = z.infer<typeof checksumsSchema>;
 export const snapshotEndSchema = z.object({ type: z.literal('end'), checksums: checksumsSchema });
@@ -99,7 +102,10 @@ export const snapshotQuerySchema = z.strictObject({
     .optional(),
 });
 
-export const checksumsResponseSchema = z.object({ cursor: z.number().int().nonnegative(), checksums: checksumsSchema });
+export const checksumsResponseSchema = z.object({
+  cursor: z.number().int().nonnegative(),
+  checksums: checksumsSchema,
+});
 
 /** What the live channel says: changes exist up to this cursor. */
 export const liveNoticeSchema = z.object({ cursor: z.number().int().nonnegative() });

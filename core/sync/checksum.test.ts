@@ -3,7 +3,10 @@ import { addRow, emptyChecksum, hash53 } from './checksum.ts';
 
 describe('replica checksums', () => {
   it('do not depend on row order', () => {
-    const rows = Array.from({ length: 100 }, (_, i) => [`RS${i}`, JSON.stringify({ n: i })] as const);
+    const rows = Array.from(
+      { length: 100 },
+      (_, i) => [`RS${i}`, JSON.stringify({ n: i })] as const,
+    );
     const forward = emptyChecksum();
     const backward = emptyChecksum();
     for (const [key, data] of rows) addRow(forward, key, data);

@@ -4,7 +4,7 @@ import { STORAGES, startTestServer, type ApiClient, type TestServer } from './ha
 
 describe.each(STORAGES)('bad input gets the right 4xx and changes nothing, on %s', (storage) => {
   let server: TestServer;
-  let customer: ApiClient;
+  let customer: ApiClient & { email: string };
   let planner: ApiClient;
   let product: string;
 

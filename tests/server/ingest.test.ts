@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
+import { fetch, type Response } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { FINISHED_STEP } from '#core/api/sync.ts';
@@ -148,7 +149,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     const response = await fetch(`${customer.baseUrl}/api/v1/orders/${order.id}/live`, {
       headers: { cookie: (customer as any).cookie },
       dispatcher: customer.agent,
-    } as RequestInit);
+    });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const updates = readEvents(response);
     expect((await updates.next()).order.state).toBe('released');
@@ -348,7 +349,8 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
 
 /** Read server-sent events one `order` message at a time. */
 function readEvents(response: Response) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   return {
     async next(): Promise<any> {
@@ -365,7 +367,7 @@ function readEvents(response: Response) {
           ),
         ]);
         if (chunk.done) throw new Error('stream ended');
-        buffer += chunk.value;
+        buffer += decoder.decode(chunk.value, { stream: true });
       }
     },
     close: () => reader.cancel(),

@@ -23,6 +23,8 @@ export interface E2eStation {
   pty: SocatPair;
   /** Bytes into the scanner's end of the pty, as a scanner with a CR suffix sends them. */
   scan(text: string): void;
+  /** Stop the station and start it again from its data dir, without an enrollment code. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,29 +84,31 @@ export async function startPlant(): Promise<E2ePlant> {
       if (created.status !== 200) throw new Error(JSON.stringify(created.body));
       const dataDir = mkdtempSync(join(tmpdir(), `ordertrace-station-${role}-`));
       const pty = await socatPair();
-      const running = await runStation({
-        dataDir,
-        role,
-        serverUrl: server.url,
-        enrollCode: created.body.enrollmentCode as string,
-        scanner: {
-          kind: 'serial',
-          path: pty.port,
-          baudRate: 9600,
-          dataBits: 8,
-          parity: 'none',
-          stopBits: 1,
-          suffix: 'cr',
-          interByteTimeoutMs: 60,
-          suffixTimeoutMs: 1000,
-          doubleReadWindowMs: 0,
-          maxScanBytes: 4096,
-          reconnectIntervalMs: 100,
-        },
-        port: 0,
-        uiDir,
-        pollMs: 300,
-      });
+      const start = (enrollCode?: string) =>
+        runStation({
+          dataDir,
+          role,
+          serverUrl: server.url,
+          ...(enrollCode ? { enrollCode } : {}),
+          scanner: {
+            kind: 'serial',
+            path: pty.port,
+            baudRate: 9600,
+            dataBits: 8,
+            parity: 'none',
+            stopBits: 1,
+            suffix: 'cr',
+            interByteTimeoutMs: 60,
+            suffixTimeoutMs: 1000,
+            doubleReadWindowMs: 0,
+            maxScanBytes: 4096,
+            reconnectIntervalMs: 100,
+          },
+          port: 0,
+          uiDir,
+          pollMs: 300,
+        });
+      const running = await start(created.body.enrollmentCode as string);
       const station: E2eStation = {
         role,
         url: running.url as string,
@@ -112,8 +116,13 @@ export async function startPlant(): Promise<E2ePlant> {
         running,
         pty,
         scan: (text) => writeFileSync(pty.device, `${text}\r`),
+        async restart() {
+          await station.running.close();
+          station.running = await start();
+          station.url = station.running.url as string;
+        },
         async close() {
-          await running.close();
+          await station.running.close();
           await pty.dispose();
           rmSync(dataDir, { recursive: true, force: true });
         },

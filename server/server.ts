@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.ts';
+import { compactChangeLog } from './services/sync.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
 import { migrate } from './storage/migrate.ts';
 import { openStorage, type Storage } from './storage/open-storage.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
+
+const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -71,6 +74,13 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  // Daily change-log compaction (docs/sync.md); the first run waits a day, so a start stays fast.
+  const compaction = setInterval(() => {
+    compactChangeLog(context)
+      .then((result) => context.log.info(result, 'change log compacted'))
+      .catch((error: unknown) => context.log.error({ err: error }, 'change-log compaction failed'));
+  }, COMPACTION_INTERVAL_MS);
+  compaction.unref();
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -79,6 +89,7 @@ export async function startServer(
     url: `https://${host}:${port}`,
     close() {
       closing ??= (async () => {
+        clearInterval(compaction);
         await app.close();
         await context.live.close();
         await context.storage.close();

@@ -20,7 +20,17 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'test-results/**', 'bench/results/**', 'dist/**', 'data/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'test-results/**',
+      'bench/results/**',
+      'dist/**',
+      'data/**',
+      'portal/dist/**',
+      'renderer/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   prettier,

@@ -1,0 +1,61 @@
+import { getContext, setContext } from 'svelte';
+import type { Product } from '#core/api/catalog.ts';
+import { orderSchema, type OrderLineInput, type OrderView } from '#core/api/orders.ts';
+import { call } from '../lib/api.ts';
+
+export interface CartLine {
+  key: number;
+  product: Product;
+  quantity: number;
+  /** Set when the customer wants something like `product`, but different. */
+  differences: string | null;
+}
+
+/** The order being put together: lines from the catalog, then where it goes. */
+export class Cart {
+  lines = $state<CartLine[]>([]);
+  shipTo = $state('');
+  customerReference = $state('');
+  carrier = $state('');
+  submitting = $state(false);
+  #next = 1;
+  canSubmit = $derived(this.lines.length > 0 && this.shipTo.trim().length >= 5 && !this.submitting);
+
+  add = (product: Product, quantity: number, differences: string | null = null) => {
+    this.lines.push({ key: this.#next++, product, quantity, differences });
+  };
+
+  remove = (key: number) => {
+    this.lines = this.lines.filter((line) => line.key !== key);
+  };
+
+  submit = async (): Promise<OrderView> => {
+    this.submitting = true;
+    try {
+      const lines: OrderLineInput[] = this.lines.map((line) =>
+        line.differences === null
+          ? { product: line.product.code, quantity: line.quantity }
+          : {
+              similarTo: line.product.code,
+              differences: line.differences,
+              quantity: line.quantity,
+            },
+      );
+      const order = await call(orderSchema, 'POST', '/api/v1/orders', {
+        lines,
+        shipTo: this.shipTo,
+        customerReference: this.customerReference,
+        carrier: this.carrier,
+      });
+      this.lines = [];
+      this.customerReference = '';
+      return order;
+    } finally {
+      this.submitting = false;
+    }
+  };
+}
+
+const KEY = Symbol('cart');
+export const setCart = (cart: Cart): Cart => setContext(KEY, cart);
+export const getCart = (): Cart => getContext<Cart>(KEY);

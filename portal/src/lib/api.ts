@@ -1,0 +1,93 @@
+import type { ZodType } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '#core/api/errors.ts';
+
+/** Codes the portal adds for what never reached the API's error catalog. */
+export type ClientErrorCode = 'OT_ERR_NETWORK' | 'OT_ERR_UNAVAILABLE' | 'OT_ERR_BAD_RESPONSE';
+
+/** An API refusal, by its stable code (translated by the UI), with the server's sentence. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | ClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const knownCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && (ERROR_CODES as string[]).includes(code);
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'OT_ERR_NETWORK', String(error));
+  }
+  if (response.ok) return response;
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined; // a proxy's HTML page, say: reported by status below
+  }
+  const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const message = typeof error?.message === 'string' ? error.message : response.statusText;
+  // A route the server does not have yet (the back office grows with the server).
+  if (response.status === 404 && message.startsWith('No route'))
+    throw new ApiError(404, 'OT_ERR_UNAVAILABLE', message);
+  throw new ApiError(
+    response.status,
+    knownCode(error?.code) ? error.code : 'OT_ERR_BAD_RESPONSE',
+    message,
+  );
+}
+
+/** JSON in, JSON out, checked against the shared schema when one is given. */
+export async function call<T>(
+  schema: ZodType<T> | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await send(method, path, method === 'GET' ? undefined : (body ?? {}));
+  const json: unknown = await response.json();
+  if (!schema) return json as T;
+  const result = schema.safeParse(json);
+  if (!result.success)
+    throw new ApiError(response.status, 'OT_ERR_BAD_RESPONSE', result.error.message);
+  return result.data;
+}
+
+/** A binary answer (PDF, PNG, JSON-LD file) as a Blob. */
+export async function callBlob(method: string, path: string, body?: unknown): Promise<Blob> {
+  const response = await send(method, path, method === 'GET' ? undefined : (body ?? {}));
+  return response.blob();
+}
+
+export const query = (params: Record<string, string | undefined>): string => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+/** Save a Blob as a file, the way a download link would. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,64 @@
+import { getContext, setContext } from 'svelte';
+import { ApiError } from '../api.ts';
+import { en, type MessageKey, type Messages } from './en.ts';
+import { zh } from './zh.ts';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zh, en };
+const STORAGE_KEY = 'ordertrace.locale';
+
+function initialLocale(): Locale {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** The language the portal speaks: a typed dictionary per locale, switchable at any time. */
+export class I18n {
+  locale = $state<Locale>(initialLocale());
+  #messages = $derived(DICTIONARIES[this.locale]);
+
+  constructor() {
+    $effect.root(() => {
+      $effect(() => {
+        document.documentElement.lang = this.locale;
+        localStorage.setItem(STORAGE_KEY, this.locale);
+      });
+    });
+  }
+
+  toggle = () => {
+    this.locale = this.locale === 'en' ? 'zh-CN' : 'en';
+  };
+
+  t = (key: MessageKey, params: Record<string, string | number> = {}): string =>
+    this.#messages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in params ? String(params[name]) : whole,
+    );
+
+  /** A translated sentence for anything thrown; a validation refusal keeps the server's detail. */
+  error = (error: unknown): string => {
+    if (error instanceof ApiError) {
+      const text = this.t(`err.${error.code}`);
+      return error.code === 'OT_ERR_VALIDATION' && error.message
+        ? `${text} (${error.message})`
+        : text;
+    }
+    return this.t('err.OT_ERR_INTERNAL');
+  };
+
+  time = (iso: string | null | undefined): string => {
+    if (!iso) return this.t('common.never');
+    return new Date(iso).toLocaleString(this.locale, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+  };
+}
+
+export { en, type MessageKey };
+
+const KEY = Symbol('i18n');
+export const setI18n = (i18n: I18n): I18n => setContext(KEY, i18n);
+export const getI18n = (): I18n => getContext<I18n>(KEY);

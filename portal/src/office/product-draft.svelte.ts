@@ -1,0 +1,51 @@
+import { productSchema, type BomItem, type Product } from '#core/api/catalog.ts';
+import { call } from '../lib/api.ts';
+
+/** A product being written: names in both languages, attributes and its bill of materials. */
+export class ProductDraft {
+  nameEn = $state('');
+  nameZh = $state('');
+  descriptionEn = $state('');
+  descriptionZh = $state('');
+  attributes = $state('');
+  bom = $state<BomItem[]>([{ resourceType: '', materialName: '', quantityPerUnit: 1, step: '' }]);
+  complete = $derived(
+    this.nameEn.trim() !== '' &&
+      this.nameZh.trim() !== '' &&
+      this.bom.length > 0 &&
+      this.bom.every(
+        (item) => item.resourceType.trim() && item.materialName.trim() && item.step.trim(),
+      ),
+  );
+
+  addItem = () => {
+    this.bom.push({ resourceType: '', materialName: '', quantityPerUnit: 1, step: '' });
+  };
+
+  removeItem = (index: number) => {
+    this.bom.splice(index, 1);
+  };
+
+  /** `key=value` lines; a number stays a number (width_cm=160). */
+  parsedAttributes = (): Record<string, string | number> => {
+    const entries: [string, string | number][] = [];
+    for (const line of this.attributes.split('\n')) {
+      const at = line.indexOf('=');
+      const key = line.slice(0, at).trim();
+      if (at < 1 || !key) continue;
+      const value = line.slice(at + 1).trim();
+      entries.push([key, value !== '' && Number.isFinite(Number(value)) ? Number(value) : value]);
+    }
+    return Object.fromEntries(entries) as Record<string, string | number>;
+  };
+
+  create = (): Promise<Product> =>
+    call(productSchema, 'POST', '/api/v1/products', {
+      nameEn: this.nameEn,
+      nameZh: this.nameZh,
+      descriptionEn: this.descriptionEn,
+      descriptionZh: this.descriptionZh,
+      attributes: this.parsedAttributes(),
+      bom: this.bom.map((item) => ({ ...item, quantityPerUnit: Number(item.quantityPerUnit) })),
+    });
+}

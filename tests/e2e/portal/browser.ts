@@ -33,6 +33,7 @@ export async function newTab(
   });
   // The portal remembers the language; start each profile in the one asked for.
   await context.addInitScript((value) => localStorage.setItem('ordertrace.locale', value), locale);
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   // CSP violations and uncaught errors fail the tests that check `problems`.
   const problems: string[] = [];

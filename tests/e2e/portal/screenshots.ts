@@ -13,7 +13,7 @@ const out = process.env.SHOTS_DIR ?? '/tmp/portal-shots';
 const password = 'ordertrace-demo';
 mkdirSync(out, { recursive: true });
 
-type Shot = (page: Page) => Promise<string | void>;
+type Shot = (page: Page) => Promise<unknown>;
 const customerScreens: Record<string, Shot> = {
   catalog: async (page) => {
     await page.goto('/catalog');
@@ -34,15 +34,23 @@ const customerScreens: Record<string, Shot> = {
   },
 };
 const officeScreens: Record<string, Shot> = Object.fromEntries(
-  ['queue', 'orders', 'products', 'stations', 'badges', 'exceptions', 'dashboard', 'labels', 'export'].map(
-    (name) => [
-      `office-${name}`,
-      async (page: Page) => {
-        await page.goto(`/office/${name}`);
-        await page.waitForLoadState('networkidle');
-      },
-    ],
-  ),
+  [
+    'queue',
+    'orders',
+    'products',
+    'stations',
+    'badges',
+    'exceptions',
+    'dashboard',
+    'labels',
+    'export',
+  ].map((name) => [
+    `office-${name}`,
+    async (page: Page) => {
+      await page.goto(`/office/${name}`);
+      await page.waitForLoadState('networkidle');
+    },
+  ]),
 );
 officeScreens['office-trace'] = async (page) => {
   await page.goto('/office/orders?');
@@ -81,7 +89,10 @@ try {
         for (const [name, shot] of Object.entries(screens)) {
           try {
             await shot(page);
-            await page.screenshot({ path: `${out}/${who}-${name}-${size}-${locale}.png`, fullPage: true });
+            await page.screenshot({
+              path: `${out}/${who}-${name}-${size}-${locale}.png`,
+              fullPage: true,
+            });
           } catch (error) {
             console.error(`${who} ${name} ${size} ${locale}:`, (error as Error).message);
           }
@@ -94,4 +105,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`screenshots in ${out}`);
+console.warn(`screenshots in ${out}`);

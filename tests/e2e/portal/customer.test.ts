@@ -1,0 +1,229 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FINISHED_STEP } from '#core/api/sync.ts';
+import type { ApiClient } from '../../server/harness.ts';
+import { releasedOrder } from '../../server/station-flow.ts';
+import { logIn, newTab, PHONE } from './browser.ts';
+import { enrollLine, packAndShip, reportProgress, shippedOrder, type Line } from './flows.ts';
+import { startPortalWorld, type PortalWorld } from './portal-server.ts';
+
+type Customer = ApiClient & { email: string; password: string };
+
+describe('the customer portal in Chromium', () => {
+  let world: PortalWorld;
+  let line: Line;
+  let customer: Customer;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    world = await startPortalWorld();
+    line = await enrollLine(world);
+    customer = await world.server.userClient('customer', '王芳');
+    ({ page, problems } = await newTab(world.browser, world.baseURL));
+    await logIn(page, customer.email, customer.password);
+  }, 120_000);
+  afterAll(() => world?.stop());
+
+  const state = () => page.getByTestId('state').first().getAttribute('data-state');
+
+  it('registers a new customer, searches the catalog in Chinese and English, and logs out', async () => {
+    const { context, page: fresh } = await newTab(world.browser, world.baseURL, {
+      viewport: PHONE,
+      locale: 'zh-CN',
+    });
+    await fresh.goto('/');
+    await fresh.waitForURL('**/login');
+    await fresh.getByTestId('to-register').click();
+    await fresh.getByTestId('name').fill('Oliver Brown');
+    await fresh.getByTestId('email').fill(`oliver.${Date.now()}@example.com`);
+    await fresh.getByTestId('password').fill('short');
+    await fresh.getByTestId('submit').click();
+    await expect.poll(() => fresh.getByTestId('error').textContent()).toContain('请检查');
+    await fresh.getByTestId('password').fill('a long enough password');
+    await fresh.getByTestId('submit').click();
+    await fresh.waitForURL('**/catalog');
+    await fresh.getByTestId('search').fill('胡桃木餐桌');
+    await fresh.getByTestId('search-button').click();
+    await expect
+      .poll(() =>
+        fresh.getByTestId('products').locator('article').first().getAttribute('data-testid'),
+      )
+      .toBe(`product-${world.products.walnut}`);
+    await fresh.getByTestId('lang').click();
+    await fresh.getByTestId('search').fill('sofa');
+    await fresh.getByTestId('search-button').click();
+    await expect.poll(() => fresh.getByTestId('products').locator('article').count()).toBe(1);
+    expect(await fresh.getByTestId(`product-${world.products.sofa}`).textContent()).toContain(
+      'Three-seat linen sofa',
+    );
+    await fresh.getByTestId('logout').click();
+    await fresh.waitForURL('**/login');
+    await context.close();
+  });
+
+  it('orders something like a catalog product, sees the candidates and chooses one', async () => {
+    await page.goto('/catalog');
+    const oak = page.getByTestId(`product-${world.products.oak}`);
+    await oak.getByTestId('similar').check();
+    await oak.getByTestId('differences').fill('要胡桃木的 walnut instead of oak');
+    await oak.getByTestId('add-similar').click();
+    await page.getByTestId('ship-to').fill('杭州市西湖区文三路 12 号');
+    await page.getByTestId('place-order').click();
+    await page.waitForURL(/\/orders\/.+/);
+    await page.getByTestId('choose').waitFor();
+    expect(await state()).toBe('awaiting_choice');
+    const candidates = page.getByTestId('choose').locator('[data-testid^="candidate-PD"]');
+    expect(await candidates.first().getAttribute('data-testid')).toBe(
+      `candidate-${world.products.walnut}`,
+    );
+    expect(await page.getByTestId(`candidate-${world.products.oak}`).count()).toBe(0);
+    await page.getByTestId(`candidate-${world.products.walnut}`).locator('input').check();
+    await page.getByTestId('choose-submit').click();
+    await expect.poll(state).toBe('confirmed');
+    const code = await page.getByTestId('order-code').textContent();
+    expect(code).toMatch(/^RD[0-9A-Z]{9}$/);
+    await expect.poll(() => page.getByTestId('barcode-code128').locator('svg').count()).toBe(1);
+    expect(await page.getByTestId('barcode-qrcode').locator('svg').count()).toBe(1);
+    expect(await page.getByTestId('lines').textContent()).toContain('Walnut dining table');
+  });
+
+  it('sends an order nothing matches to customer service, who resolves it with a new product', async () => {
+    await page.goto('/catalog');
+    const sofa = page.getByTestId(`product-${world.products.sofa}`);
+    await sofa.getByTestId('quantity').fill('3');
+    await sofa.getByTestId('similar').check();
+    await sofa.getByTestId('differences').fill('a rocking horse for children, painted red');
+    await sofa.getByTestId('add-similar').click();
+    await page.getByTestId('ship-to').fill('Nanjing, Gulou District, 5 Beijing West Road');
+    await page.getByTestId('place-order').click();
+    await page.waitForURL(/\/orders\/.+/);
+    await page.getByTestId('service-waiting').waitFor();
+    expect(await state()).toBe('customer_service');
+    const orderId = page.url().split('/').pop()!;
+
+    const service = await world.server.userClient('customer_service', 'Zhang Wei');
+    const { context, page: office } = await newTab(world.browser, world.baseURL);
+    await logIn(office, service.email, service.password);
+    await office.waitForURL('**/office/queue');
+    const item = office.locator(`[data-testid="queue-item"][data-order="${orderId}"]`);
+    expect(await item.getByTestId('wants').textContent()).toContain('rocking horse');
+    await item.getByTestId('new-product-1').click();
+    await item.getByTestId('name-en').fill('Red rocking horse');
+    await item.getByTestId('name-zh').fill('红色摇马');
+    await item.getByTestId('attributes').fill('material=beech\ncolour=red');
+    await item.getByTestId('bom-type').fill('body');
+    await item.getByTestId('bom-material').fill('Beech horse body');
+    await item.getByTestId('bom-step').fill('assembly');
+    await item.getByTestId('create-product').click();
+    await item.getByTestId('product-created').waitFor();
+    await expect.poll(() => item.getByTestId('pick-1').inputValue()).toMatch(/^PD/);
+    await item.getByTestId('resolve').click();
+    await office.getByTestId('resolved').waitFor();
+    expect(await office.getByTestId('resolved').textContent()).toMatch(/RD[0-9A-Z]{9}/);
+    await context.close();
+
+    // The customer's page follows without a reload.
+    await expect.poll(state, { timeout: 5000 }).toBe('confirmed');
+    expect(await page.getByTestId('lines').textContent()).toContain('Red rocking horse');
+  });
+
+  it('shows production progress, packing and shipping live while the stations work', async () => {
+    const order = await releasedOrder(customer, world.planner, world.products.oak, 2);
+    await page.goto(`/orders/${order.id}`);
+    await expect.poll(state).toBe('released');
+    await expect.poll(() => page.getByTestId('live').getAttribute('class')).toContain('on');
+    await reportProgress(line, order.code, 'assembly', 1, 2);
+    await expect
+      .poll(() => page.getByTestId('step-assembly').getByTestId('units').textContent(), {
+        timeout: 3000,
+      })
+      .toContain('1 of 2');
+    expect(await state()).toBe('in_production');
+    await reportProgress(line, order.code, 'assembly', 2, 2);
+    await reportProgress(line, order.code, FINISHED_STEP, 2, 2);
+    await expect.poll(state, { timeout: 3000 }).toBe('produced');
+    const pkg = await packAndShip(line, order);
+    await expect.poll(state, { timeout: 3000 }).toBe('shipped');
+    expect(await page.getByTestId('package-code').textContent()).toBe(pkg);
+    expect(await page.getByTestId('packages').textContent()).toMatch(/shipped/);
+  });
+
+  it('confirms a package by its typed code, refuses another customer’s package, takes a rejection', async () => {
+    const mine = await shippedOrder(world, line, customer);
+    const stranger = await world.server.userClient('customer', 'Stranger');
+    const theirs = await shippedOrder(world, line, stranger);
+
+    await page.goto('/receipt');
+    await page.getByTestId('package-input').fill(theirs.pkg);
+    await page.getByTestId('check-package').click();
+    expect(await page.getByTestId('receipt-problem').textContent()).toContain(
+      `belongs to another order (${theirs.code})`,
+    );
+    expect(await page.getByTestId('receipt-found').count()).toBe(0);
+    // The server refuses it too, whatever the page would let through.
+    const api = await customer.post('/api/v1/receipts', {
+      verdict: 'confirm',
+      package: theirs.pkg,
+    });
+    expect(api.status).toBe(404);
+
+    await page.getByTestId('package-input').fill(mine.units[0]!);
+    await page.getByTestId('check-package').click();
+    expect(await page.getByTestId('receipt-problem').textContent()).toContain('not a package code');
+
+    await page.getByTestId('package-input').fill(mine.pkg);
+    await page.getByTestId('check-package').click();
+    await page.getByTestId('confirm-receipt').click();
+    await page.getByTestId('receipt-done').waitFor();
+    expect(await page.getByTestId('receipt-done').textContent()).toContain('Receipt confirmed');
+    expect((await customer.get(`/api/v1/orders/${mine.id}`)).body.state).toBe('delivered');
+
+    const damaged = await shippedOrder(world, line, customer);
+    await page.getByTestId('package-input').fill(damaged.pkg);
+    await page.getByTestId('check-package').click();
+    await page.getByTestId('reject-reason').fill('Table top cracked in transit');
+    await page.getByTestId('reject-receipt').click();
+    await page.getByTestId('receipt-done').waitFor();
+    expect(await page.getByTestId('receipt-done').textContent()).toContain('Rejection recorded');
+    const rejected = (await customer.get(`/api/v1/orders/${damaged.id}`)).body;
+    expect(rejected.state).toBe('receipt_rejected');
+    expect(rejected.packages[0].receiptReason).toBe('Table top cracked in transit');
+  });
+
+  it('lets no customer see or act on another customer’s order, in the portal or the API', async () => {
+    const order = await releasedOrder(customer, world.planner, world.products.sofa, 1);
+    const other = await world.server.userClient('customer', 'Other customer');
+    const { context, page: theirs } = await newTab(world.browser, world.baseURL);
+    await logIn(theirs, other.email, other.password);
+    await theirs.goto(`/orders/${order.id}`);
+    await theirs.getByTestId('error').waitFor();
+    expect(await theirs.getByTestId('error').textContent()).toContain('Not found');
+    expect(await theirs.getByTestId('order-code').count()).toBe(0);
+    expect(await theirs.content()).not.toContain(order.code);
+    await theirs.goto('/orders');
+    await theirs.getByTestId('no-orders').waitFor();
+    await context.close();
+
+    for (const ref of [order.id, order.code]) {
+      expect((await other.get(`/api/v1/orders/${ref}`)).status).toBe(404);
+      expect((await other.get(`/api/v1/orders/${ref}/live`)).status).toBe(404);
+      expect(
+        (await other.post(`/api/v1/orders/${ref}/cancel`, { reason: 'not mine' })).status,
+      ).toBe(404);
+      expect(
+        (
+          await other.post(`/api/v1/orders/${ref}/choose`, {
+            choices: [{ position: 1, product: null }],
+          })
+        ).status,
+      ).toBe(404);
+    }
+    expect((await other.get('/api/v1/orders')).body.orders).toHaveLength(0);
+    expect((await customer.get(`/api/v1/orders/${order.id}`)).body.state).toBe('released');
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});

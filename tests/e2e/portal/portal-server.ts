@@ -1,0 +1,53 @@
+import type { Browser } from 'playwright-core';
+import { LINEN_SOFA, OAK_TABLE, WALNUT_TABLE } from '../../server/fixtures.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
+import { launchChromium } from './browser.ts';
+import { buildPortalOnce } from './portal-build.ts';
+
+export interface PortalWorld {
+  server: TestServer;
+  browser: Browser;
+  baseURL: string;
+  admin: ApiClient;
+  planner: ApiClient;
+  products: { oak: string; walnut: string; sofa: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * A real server (SQLite, HTTPS) serving a fresh portal build, a small catalog and line L1,
+ * and one Chromium. The server reads PORTAL_DIR when it builds its routes.
+ */
+export async function startPortalWorld(): Promise<PortalWorld> {
+  const [dir, browser] = await Promise.all([buildPortalOnce(), launchChromium()]);
+  process.env.PORTAL_DIR = dir;
+  const server = await startTestServer('sqlite');
+  const [admin, planner] = await Promise.all([
+    server.userClient('admin', 'Admin'),
+    server.userClient('planner', 'Planner Li'),
+  ]);
+  const create = async (input: unknown) => {
+    const created = await planner.post('/api/v1/products', input);
+    if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+    return created.body.code as string;
+  };
+  const products = {
+    oak: await create(OAK_TABLE),
+    walnut: await create(WALNUT_TABLE),
+    sofa: await create(LINEN_SOFA),
+  };
+  const line = await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
+  if (line.status !== 200) throw new Error(JSON.stringify(line.body));
+  return {
+    server,
+    browser,
+    baseURL: server.url.replace('localhost', '127.0.0.1'),
+    admin,
+    planner,
+    products,
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}

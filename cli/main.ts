@@ -67,6 +67,20 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
         return { run: m.demoCommand, usage: m.demoUsage };
       },
     },
+    station: {
+      summary: 'run a station (production, packing, shipping) with its UI on 127.0.0.1',
+      load: async () => {
+        const m = await import('./commands/station.ts');
+        return { run: m.stationCommand, usage: m.stationUsage };
+      },
+    },
+    plant: {
+      summary: 'the whole plant on one machine: server, demo data, a station of each role',
+      load: async () => {
+        const m = await import('./commands/plant.ts');
+        return { run: m.plantCommand, usage: m.plantUsage };
+      },
+    },
     epcis: {
       summary: 'export the event history as GS1 EPCIS 2.0 JSON-LD',
       load: async () => {

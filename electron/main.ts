@@ -12,7 +12,7 @@ import { isOwnPage, lockDown, secureWebPreferences } from './window-security.ts'
  * The Electron shell: hosts the station service in the main process and shows the renderer.
  * Thin by design: every rule lives in station/, every IPC argument is validated by the
  * same schemas as the browser transport (runCommand), and the page can reach nothing else.
- *   ordertrace-station [--server URL --enroll CODE [--fingerprint FP]] [--kiosk]
+ *   ordertrace-station [--server URL --enroll CODE [--fingerprint FP]] [--kiosk] [--data-dir DIR]
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Built to electron/dist/main.mjs (npm run build:electron), beside the preload.
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     enroll: { type: 'string' },
     fingerprint: { type: 'string' },
     kiosk: { type: 'boolean' },
+    'data-dir': { type: 'string' },
   },
 });
 const text = (value: string | boolean | undefined) =>
@@ -74,7 +75,12 @@ async function start(): Promise<void> {
   await window.loadFile(rendererIndex);
 }
 
-// One station app per machine: a second start focuses the first (it owns the scanner port).
+// `ordertrace plant` runs one window per role, each with its own data dir; the single-instance
+// lock below is per data dir, so each station still runs once.
+const dataDir = text(flags['data-dir']);
+if (dataDir) app.setPath('userData', dataDir);
+
+// One station app per data dir: a second start focuses the first (it owns the scanner port).
 if (!app.requestSingleInstanceLock()) app.quit();
 else {
   app.on('second-instance', () => {

@@ -16,6 +16,8 @@ export interface BenchmarkOutcome {
   metrics: Record<string, number>;
   /** Upper bounds some metrics must stay under. */
   targets?: Record<string, number>;
+  /** Lower bounds some metrics must reach (speed-ups, throughputs). */
+  floors?: Record<string, number>;
 }
 
 export interface Benchmark {
@@ -73,9 +75,13 @@ export async function runBenchmark(
 ): Promise<BenchmarkResult> {
   const outcome = await benchmark.run(options);
   const cpu = cpus();
-  const met = Object.entries(outcome.targets ?? {}).every(
-    ([metric, max]) => (outcome.metrics[metric] ?? Number.POSITIVE_INFINITY) < max,
-  );
+  const met =
+    Object.entries(outcome.targets ?? {}).every(
+      ([metric, max]) => (outcome.metrics[metric] ?? Number.POSITIVE_INFINITY) < max,
+    ) &&
+    Object.entries(outcome.floors ?? {}).every(
+      ([metric, min]) => (outcome.metrics[metric] ?? Number.NEGATIVE_INFINITY) >= min,
+    );
   const result: BenchmarkResult = {
     name: benchmark.name,
     description: benchmark.description,
@@ -107,7 +113,13 @@ export async function runBenchmark(
 export function formatResult(result: BenchmarkResult): string {
   const rows = Object.entries(result.metrics).map(([metric, value]) => {
     const target = result.targets?.[metric];
-    const verdict = target === undefined ? '' : `< ${target}  ${value < target ? 'ok' : 'MISSED'}`;
+    const floor = result.floors?.[metric];
+    const verdict =
+      target !== undefined
+        ? `< ${target}  ${value < target ? 'ok' : 'MISSED'}`
+        : floor !== undefined
+          ? `≥ ${floor}  ${value >= floor ? 'ok' : 'MISSED'}`
+          : '';
     return [metric, String(value), verdict];
   });
   const width = Math.max(...rows.map(([metric = '']) => metric.length), 6);

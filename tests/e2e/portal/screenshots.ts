@@ -61,9 +61,12 @@ officeScreens['office-trace'] = async (page) => {
 };
 
 async function openOrderInState(page: Page, state: string) {
-  const response = await page.request.get(`/api/v1/orders?state=${state}`);
-  const { orders } = (await response.json()) as { orders: { id: string }[] };
-  await page.goto(`/orders/${orders[0]?.id ?? ''}`);
+  const response = await page.request.get('/api/v1/orders');
+  const { orders } = (await response.json()) as { orders: { id: string; state: string }[] };
+  const wanted =
+    state === 'in_production' ? ['in_production', 'released', 'produced', 'packed'] : [state];
+  const order = orders.find((o) => wanted.includes(o.state));
+  await page.goto(`/orders/${order?.id ?? ''}`);
   await page.getByTestId('state').waitFor();
   await page.waitForTimeout(400); // barcodes draw after bwip-js loads
 }

@@ -6,6 +6,7 @@ import { CANDIDATE_THRESHOLD, similarityScore } from '#core/catalog/similarity.t
 import type { OrderAction } from '#core/orders/state-machine.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid } from '../errors.ts';
+import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from './audit.ts';
 import { getProduct, searchProducts } from './catalog.ts';
@@ -20,6 +21,26 @@ async function uniqueOrderCode(db: Db): Promise<string> {
     if (!(await db.selectFrom('orders').select('id').where('code', '=', code).executeTakeFirst()))
       return code;
   }
+}
+
+/** Confirming is when an order gets its code: the one barcode that follows it from here on. */
+async function confirmWithCode(
+  db: Db,
+  kind: StorageKind,
+  now: Date,
+  caller: Caller,
+  order: OrdersTable,
+) {
+  return applyOrderAction(
+    db,
+    kind,
+    now,
+    caller,
+    order,
+    'confirm',
+    {},
+    { code: await uniqueOrderCode(db) },
+  );
 }
 
 function notify(context: ServerContext, orderId: string, replicated = true) {
@@ -130,16 +151,7 @@ export async function submitOrder(
     await audit(trx, now, caller, 'order.submitted', 'order', id, { lines: lines.length });
     const unmatched = lines.filter((line) => !line.productId);
     if (unmatched.length === 0) {
-      return applyOrderAction(
-        trx,
-        kind,
-        now,
-        caller,
-        order,
-        'confirm',
-        {},
-        { code: await uniqueOrderCode(trx) },
-      );
+      return confirmWithCode(trx, kind, now, caller, order);
     }
     order = await applyOrderAction(trx, kind, now, caller, order, 'start_matching');
     const everyLineHasCandidates = unmatched.every((line) => line.candidates.length > 0);
@@ -195,7 +207,7 @@ async function settleLines(
   const { db, kind } = context.storage;
   const now = context.now();
   const row = await db.transaction().execute(async (trx) => {
-    let order = await findOrder(trx, caller, ref);
+    const order = await findOrder(trx, caller, ref);
     const expected = who === 'customer' ? 'awaiting_choice' : 'customer_service';
     if (order.state !== expected) {
       throw new AppError(
@@ -235,17 +247,7 @@ async function settleLines(
       return applyOrderAction(trx, kind, now, caller, order, 'refer_to_customer_service');
     }
     if (lines.some((line) => !line.product_id)) return order;
-    order = await applyOrderAction(
-      trx,
-      kind,
-      now,
-      caller,
-      order,
-      'confirm',
-      {},
-      { code: await uniqueOrderCode(trx) },
-    );
-    return order;
+    return confirmWithCode(trx, kind, now, caller, order);
   });
   notify(context, row.id, false);
   return orderView(db, row);

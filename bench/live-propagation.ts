@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '#core/api/sync.ts';
+import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
+import type { Caller } from '#server/context.ts';
+import { ingestEvents } from '#server/services/ingest.ts';
+import { stationForToken } from '#server/services/stations.ts';
+import { Child } from './fixtures/child.ts';
+import { BENCH_OPERATOR } from './fixtures/events.ts';
+import { startPlant } from './fixtures/plant.ts';
+import { generateReleasedOrders, resourceCode } from './fixtures/released-orders.ts';
+import { percentile, round, type Benchmark } from './harness.ts';
+
+/*
+ * `stations` production stations of one line, each a SyncClient with its own replica and
+ * live channel (SSE), all in one child process. A server-side change (another station's
+ * event consuming a resource, ingested by the server) until every station has applied it
+ * to its replica: milliseconds per station per change, p50 and p95 over all of them.
+ */
+const FULL = [
+  { stations: 10, rounds: 30, label: 's10' },
+  { stations: 50, rounds: 30, label: 's50' },
+  { stations: 100, rounds: 30, label: 's100' },
+];
+const QUICK = [
+  { stations: 3, rounds: 3, label: 's3' },
+  { stations: 6, rounds: 3, label: 's6' },
+];
+
+const wallMs = () => performance.timeOrigin + performance.now();
+
+export async function measureLivePropagation(
+  stations: number,
+  rounds: number,
+): Promise<Record<string, number>> {
+  const plant = await startPlant('sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'ordertrace-bench-live-'));
+  let child: Child | undefined;
+  try {
+    const data = await generateReleasedOrders(plant, { orders: Math.max(rounds, 100) });
+    const enrollments = [];
+    for (let i = 0; i < stations; i++) enrollments.push(await plant.station('production'));
+    const actorEnrollment = await plant.station('production');
+    const actor = (await stationForToken(plant.context, actorEnrollment.token)) as Extract<
+      Caller,
+      { kind: 'station' }
+    >;
+    child = new Child('stations', { enrollments, dir });
+    const ready = await child.next('ready', 300_000);
+    const nextId = createUuidV7Generator();
+    const latencies: number[] = [];
+    const lastPerRound: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = data.orderCodes[round] as string;
+      const code = resourceCode(order, 1);
+      child.send({ type: 'watch', code });
+      await child.next('watching');
+      const applied = child.next('applied', 30_000);
+      const start = wallMs();
+      await ingestEvents(plant.context, actor, {
+        protocol: PROTOCOL_VERSION,
+        outboxDepth: 0,
+        events: [
+          {
+            id: nextId(),
+            stationId: actor.id,
+            seq: round + 1,
+            operator: BENCH_OPERATOR,
+            stationTime: new Date().toISOString(),
+            body: {
+              type: 'scan.decided',
+              role: 'production',
+              currentOrder: order,
+              scanned: code,
+              scannedOrder: order,
+              verdict: 'accepted',
+              reason: 'Resource of this order, required, not yet consumed.',
+            },
+          },
+        ],
+      });
+      const times = (await applied).times as number[];
+      const these = times.map((time) => time - start);
+      latencies.push(...these);
+      lastPerRound.push(Math.max(...these));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.send({ type: 'stop' });
+    const result = await child.done;
+    return {
+      stations,
+      rounds,
+      live_connected: Number(ready.live),
+      p50_ms: round(percentile(latencies, 0.5), 1),
+      p95_ms: round(percentile(latencies, 0.95), 1),
+      max_ms: round(Math.max(...latencies), 1),
+      last_station_p50_ms: round(percentile(lastPerRound, 0.5), 1),
+      stations_rss_mb: round(result.rss_mb ?? NaN, 1),
+    };
+  } finally {
+    child?.kill();
+    await plant.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const livePropagationBenchmark: Benchmark = {
+  name: 'live_propagation',
+  description:
+    'A server-side change until each of the connected stations (SSE live channel, pull) has applied it',
+  async run({ quick }) {
+    const metrics: Record<string, number> = {};
+    let last: Record<string, number> = {};
+    for (const size of quick ? QUICK : FULL) {
+      last = await measureLivePropagation(size.stations, size.rounds);
+      for (const [key, value] of Object.entries(last)) metrics[`${size.label}_${key}`] = value;
+    }
+    return { metrics: { ...last, ...metrics }, targets: { p95_ms: 100 } };
+  },
+};

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { formatResult, runBenchmark } from './harness.ts';
+import { initialSyncBenchmark } from './initial-sync.ts';
+import { pushBenchmark } from './push.ts';
+
+/* Quick mode: the benchmarks still run and report what they should. Speed is measured, not tested. */
+describe('the initial_sync benchmark', () => {
+  it('bootstraps a station, replicates PouchDB and inserts locally, at two sizes', async () => {
+    const result = await runBenchmark(initialSyncBenchmark, { quick: true });
+    const m = result.metrics;
+    expect(m.orders).toBe(60);
+    expect(m.rows).toBe(60 * 12);
+    for (const metric of [
+      'seconds',
+      'rows_per_s',
+      'pouchdb_seconds',
+      'ratio_vs_pouchdb',
+      'local_insert_seconds',
+      'overhead_vs_local_insert',
+    ]) {
+      expect(m[metric], metric).toBeGreaterThan(0);
+      expect(Number.isFinite(m[metric]), metric).toBe(true);
+    }
+    // A row is a few hundred bytes of JSON on the wire, TLS included.
+    expect(m.bytes_per_row).toBeGreaterThan(100);
+    expect(m.bytes_per_row).toBeLessThan(2000);
+    expect(m.peak_rss_mb).toBeGreaterThan(20);
+    expect(m.r200_rows).toBe(240);
+    expect(result.floors).toEqual({ ratio_vs_pouchdb: 10 });
+    expect(formatResult(result)).toMatch(/ratio_vs_pouchdb\s+[\d.]+\s+≥ 10/);
+  }, 90_000);
+});
+
+describe('the push benchmark', () => {
+  it('pushes an offline outbox with nothing lost or duplicated, beside PouchDB', async () => {
+    const result = await runBenchmark(pushBenchmark, { quick: true });
+    const m = result.metrics;
+    expect(m.events).toBe(400);
+    expect(m.lost).toBe(0);
+    expect(m.duplicated).toBe(0);
+    // 400 events = 37 orders loaded and their resources consumed, the rest misread scans.
+    expect(m.consumed).toBeGreaterThan(300);
+    for (const metric of ['seconds', 'events_per_s', 'pouchdb_seconds', 'ratio_vs_pouchdb'])
+      expect(m[metric], metric).toBeGreaterThan(0);
+    expect(m.e120_lost).toBe(0);
+  }, 90_000);
+});

@@ -1,5 +1,17 @@
 import type { Benchmark } from './harness.ts';
+import { ingestLoadBenchmark } from './ingest-load.ts';
+import { initialSyncBenchmark } from './initial-sync.ts';
 import { labelsBenchmark } from './labels.ts';
+import { livePropagationBenchmark } from './live-propagation.ts';
+import { pushBenchmark } from './push.ts';
+import { stationMemoryBenchmark } from './station-memory.ts';
 
 /** Every benchmark `npm run bench` knows, by name. Add yours here. */
-export const BENCHMARKS: readonly Benchmark[] = [labelsBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  labelsBenchmark,
+  initialSyncBenchmark,
+  pushBenchmark,
+  livePropagationBenchmark,
+  ingestLoadBenchmark,
+  stationMemoryBenchmark,
+];

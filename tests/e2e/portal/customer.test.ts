@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STEP } from '#core/api/sync.ts';
 import type { ApiClient } from '../../server/harness.ts';
 import { releasedOrder } from '../../server/station-flow.ts';
-import { logIn, newTab, PHONE } from './browser.ts';
+import { launchChromium, logIn, newTab, PHONE } from './browser.ts';
+import { writeQrVideo } from './fake-camera.ts';
 import { enrollLine, packAndShip, reportProgress, shippedOrder, type Line } from './flows.ts';
 import { startPortalWorld, type PortalWorld } from './portal-server.ts';
 
@@ -189,6 +193,34 @@ describe('the customer portal in Chromium', () => {
     const rejected = (await customer.get(`/api/v1/orders/${damaged.id}`)).body;
     expect(rejected.state).toBe('receipt_rejected');
     expect(rejected.packages[0].receiptReason).toBe('Table top cracked in transit');
+  });
+
+  it('reads a package label with the camera and confirms it', async () => {
+    const order = await shippedOrder(world, line, customer);
+    const dir = mkdtempSync(join(tmpdir(), 'portal-camera-'));
+    const video = join(dir, 'label.y4m');
+    writeQrVideo(video, order.pkg);
+    const camera = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
+    try {
+      const { page: phone } = await newTab(camera, world.baseURL, { viewport: PHONE });
+      await phone.context().grantPermissions(['camera']);
+      await logIn(phone, customer.email, customer.password);
+      await phone.goto('/receipt');
+      await phone.getByTestId('scan-camera').click();
+      await expect
+        .poll(() => phone.getByTestId('package-input').inputValue(), { timeout: 8000 })
+        .toBe(order.pkg);
+      await phone.getByTestId('confirm-receipt').click();
+      await phone.getByTestId('receipt-done').waitFor();
+      expect((await customer.get(`/api/v1/orders/${order.id}`)).body.state).toBe('delivered');
+    } finally {
+      await camera.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets no customer see or act on another customer’s order, in the portal or the API', async () => {

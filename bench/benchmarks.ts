@@ -5,10 +5,12 @@ import { labelsBenchmark } from './labels.ts';
 import { livePropagationBenchmark } from './live-propagation.ts';
 import { pushBenchmark } from './push.ts';
 import { stationMemoryBenchmark } from './station-memory.ts';
+import { scanVerdictBenchmark } from './scan-verdict.ts';
 
 /** Every benchmark `npm run bench` knows, by name. Add yours here. */
 export const BENCHMARKS: readonly Benchmark[] = [
   labelsBenchmark,
+  scanVerdictBenchmark,
   initialSyncBenchmark,
   pushBenchmark,
   livePropagationBenchmark,

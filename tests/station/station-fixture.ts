@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import type { StationEvent } from '#core/events/station-events.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { openReplica } from '#db/open-replica.ts';
+import { Outbox } from '#db/outbox.ts';
+import { ReplicaStore } from '#db/replica-store.ts';
+import { StationDevices } from '#station/devices/station-devices.ts';
+import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
+import { Station } from '#station/service/station.ts';
+
+/**
+ * A station of `role` over a real replica file: an order of one table (1 top, 2 legs) in
+ * `state`, a third leg beyond the bill, a glue pot it does not call for, two units, a
+ * package of another order, and an operator's and a supervisor's badge.
+ */
+export function stationFixture(role: StationRole, state = 'released') {
+  const dir = mkdtempSync(join(tmpdir(), 'ordertrace-station-test-'));
+  const file = join(dir, 'replica.sqlite');
+  let db: Database = openReplica(file).db;
+  const order = mintOrderCode();
+  const other = mintOrderCode();
+  const resource = (n: number) => mintOrderScopedCode('resource', order, n);
+  const units = [1, 2].map((n) => mintOrderScopedCode('unit', order, n));
+  const operator = mintBadgeCode();
+  const supervisor = mintBadgeCode();
+  const fill = (store: ReplicaStore) => {
+    for (const code of [order, other])
+      store.put('order', code, {
+        code,
+        state,
+        lineId: 'L1',
+        shipTo: 'Suzhou 苏州',
+        carrier: 'SF',
+        customerReference: 'R-1',
+        unitsOrdered: 1,
+        packageCount: 1,
+        lines: [
+          {
+            position: 1,
+            product: 'P',
+            nameEn: 'Table',
+            nameZh: '桌子',
+            quantity: 1,
+            bom: [
+              {
+                resourceType: 'top',
+                materialName: 'Oak top',
+                quantityPerUnit: 1,
+                step: 'assembly',
+              },
+              {
+                resourceType: 'leg',
+                materialName: 'Oak leg',
+                quantityPerUnit: 2,
+                step: 'assembly',
+              },
+            ],
+          },
+        ],
+      });
+    const types = ['top', 'leg', 'leg', 'leg', 'glue'];
+    types.forEach((type, i) =>
+      store.put('resource', resource(i + 1), {
+        code: resource(i + 1),
+        order,
+        serial: i + 1,
+        resourceType: type,
+        materialName: type,
+        step: 'assembly',
+        consumedAt: null,
+      }),
+    );
+    for (const [i, code] of units.entries())
+      store.put('unit', code, { code, order, serial: i + 1, package: null });
+    const otherPackage = mintOrderScopedCode('package', other, 1);
+    store.put('package', otherPackage, {
+      code: otherPackage,
+      order: other,
+      number: 1,
+      of: 1,
+      sscc: null,
+      closedAt: 'x',
+      dispatchedAt: null,
+    });
+    store.put('badge', operator, {
+      code: operator,
+      name: 'Zhao',
+      role: 'operator',
+      revokedAt: null,
+    });
+    store.put('badge', supervisor, {
+      code: supervisor,
+      name: 'Chen',
+      role: 'supervisor',
+      revokedAt: null,
+    });
+  };
+  fill(new ReplicaStore(db));
+  let devices = new StationDevices();
+  const open = () => {
+    const store = new ReplicaStore(db);
+    devices = new StationDevices();
+    return new Station({
+      db,
+      store,
+      outbox: new Outbox(db, 'station-1'),
+      replica: sqliteLookup(db),
+      identity: { id: 'station-1', name: 'test', role, line: 'L1', serverUrl: 'https://localhost' },
+      devices,
+    });
+  };
+  const fixture = {
+    station: open(),
+    order,
+    other,
+    resource,
+    units,
+    operator,
+    supervisor,
+    otherPackage: mintOrderScopedCode('package', other, 1),
+    db: () => db,
+    events: (): StationEvent[] =>
+      (db.prepare('SELECT event FROM outbox ORDER BY seq').pluck().all() as string[]).map(
+        (text) => JSON.parse(text) as StationEvent,
+      ),
+    /** Close everything and open the same file again, as a restart after a power cut. */
+    async restart() {
+      await devices.close();
+      db.close();
+      db = openReplica(file).db;
+      fixture.station = open();
+      await fixture.station.start();
+    },
+    async close() {
+      await devices.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { runCommand, stationCommands } from '#station/service/command-map.ts';
+import { stationFixture } from './station-fixture.ts';
+
+/*
+ * The station service over a real replica file: each decision recorded with both codes,
+ * operator and verdict; its effect on the replica; a line stop that survives a restart;
+ * packages, labels and dispatch; and commands validated at the boundary.
+ */
+let fixture: ReturnType<typeof stationFixture> | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+const verdictOf = (reply: ReturnType<NonNullable<typeof fixture>['station']['scan']>) =>
+  reply.ok ? reply.decision?.verdict : `refused ${reply.error.key}`;
+
+describe('the production station service', () => {
+  it('records every decision with both codes, the operator and the verdict, and consumes locally', async () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    await f.station.start();
+    f.station.scan(f.operator);
+    expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
+    expect(verdictOf(f.station.scan(f.resource(1)))).toBe('accepted');
+    const decided = f
+      .events()
+      .filter((event) => event.body.type === 'scan.decided')
+      .at(-1)!;
+    expect(decided).toMatchObject({
+      stationId: 'station-1',
+      operator: f.operator,
+      body: {
+        currentOrder: f.order,
+        scanned: f.resource(1),
+        scannedOrder: f.order,
+        verdict: 'accepted',
+      },
+    });
+    expect(f.events().map((event) => event.body.type)).toContain('order.loaded');
+    const consumed = f
+      .db()
+      .prepare('SELECT consumed_locally_at FROM resources WHERE code = ?')
+      .pluck()
+      .get(f.resource(1)) as string;
+    // Outbox.record stamps the event after the effect ran: the two times differ by the transaction's length.
+    expect(Math.abs(Date.parse(consumed) - Date.parse(decided.stationTime))).toBeLessThan(1000);
+    expect(verdictOf(f.station.scan(f.resource(1)))).toBe('already_consumed');
+  });
+
+  it('says wrong material beyond the bill of materials and for a material it does not call for', async () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    expect(verdictOf(f.station.scan(f.resource(2)))).toBe('accepted');
+    expect(verdictOf(f.station.scan(f.resource(3)))).toBe('accepted');
+    expect(verdictOf(f.station.scan(f.resource(4)))).toBe('wrong_material'); // a third leg for one table
+    expect(verdictOf(f.station.scan(f.resource(5)))).toBe('wrong_material'); // glue
+    expect(f.station.state().order?.materials.find((m) => m.resourceType === 'leg')).toMatchObject({
+      consumed: 2,
+      required: 2,
+    });
+  });
+
+  it('keeps a line stop across a restart and lifts it only for a supervisor with a reason', async () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    expect(verdictOf(f.station.scan(mintOrderScopedCode('resource', f.other, 1)))).toBe(
+      'line_stop',
+    );
+    await f.restart();
+    expect(f.station.state().lineStop).toMatchObject({ scannedOrder: f.other });
+    expect(verdictOf(f.station.scan(f.resource(1)))).toBe('line_stopped');
+    expect(verdictOf(f.station.scan('???'))).toBe('line_stopped');
+    expect(f.station.reportProgress('assembly', 1)).toMatchObject({
+      ok: false,
+      error: { key: 'line_stopped' },
+    });
+    expect(await f.station.clearLineStop(f.operator, 'done here')).toMatchObject({
+      ok: false,
+      error: { key: 'not_supervisor' },
+    });
+    expect(await f.station.clearLineStop(f.supervisor, 'Bin mix-up, sorted')).toMatchObject({
+      ok: true,
+    });
+    expect(f.events().at(-1)?.body).toEqual({
+      type: 'line.cleared',
+      supervisor: f.supervisor,
+      reason: 'Bin mix-up, sorted',
+    });
+    expect(verdictOf(f.station.scan(f.resource(1)))).toBe('accepted');
+  });
+
+  it('records unreadable reads as misreads rather than dropping them', () => {
+    fixture = stationFixture('production');
+    fixture.station.unreadable('noise: 12 bytes that are not a barcode');
+    expect(fixture.events().at(-1)?.body).toMatchObject({
+      type: 'scan.decided',
+      verdict: 'misread',
+    });
+  });
+
+  it('reports progress per step; the finished step carries the units ordered', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    expect(f.station.reportProgress('finished', 5)).toMatchObject({ ok: true });
+    expect(f.events().at(-1)?.body).toEqual({
+      type: 'progress.reported',
+      order: f.order,
+      step: 'finished',
+      unitsDone: 1,
+      unitsOrdered: 1,
+    });
+  });
+});
+
+describe('the packing station service', () => {
+  it('closes a package of the gathered units, prints its label, wants it scanned back, and reprints with a reason', async () => {
+    fixture = stationFixture('packing', 'produced');
+    const f = fixture;
+    await f.station.start();
+    expect(verdictOf(f.station.scan(f.units[0]!))).toBe('accepted');
+    expect(verdictOf(f.station.scan(f.units[1]!))).toBe('accepted');
+    const closed = await f.station.closePackage();
+    expect(closed.ok).toBe(true);
+    const pkg = mintOrderScopedCode('package', f.order, 1);
+    const types = f.events().map((event) => event.body.type);
+    expect(types.slice(-2)).toEqual(['package.closed', 'label.printed']);
+    expect(f.events().find((event) => event.body.type === 'package.closed')?.body).toMatchObject({
+      package: pkg,
+      units: f.units,
+      number: 1,
+      of: 1,
+    });
+    expect(verdictOf(f.station.scan(f.units[0]!))).toBe('wrong_kind');
+    expect(await f.station.reprint(pkg, 'smudged')).toMatchObject({ ok: true });
+    expect(f.events().at(-1)?.body).toEqual({
+      type: 'label.printed',
+      code: pkg,
+      reprintReason: 'smudged',
+    });
+    expect(verdictOf(f.station.scan(pkg))).toBe('accepted');
+    expect(f.station.state().packing.awaitingVerify).toBeNull();
+    expect(verdictOf(f.station.scan(f.units[0]!))).toBe('already_consumed');
+  });
+});
+
+describe('the shipping station service', () => {
+  it('blocks dispatch on a missing package and on a package of another order', async () => {
+    fixture = stationFixture('shipping', 'packed');
+    const f = fixture;
+    expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
+    expect(f.station.dispatch()).toMatchObject({
+      ok: false,
+      error: { key: 'dispatch_incomplete' },
+    });
+    expect(verdictOf(f.station.scan(f.otherPackage))).toBe('wrong_order');
+    expect(f.station.dispatch()).toMatchObject({
+      ok: false,
+      error: { key: 'package_other_order' },
+    });
+  });
+});
+
+describe('commands at the boundary', () => {
+  it('refuses unknown commands and bad input with a message, never an exception', async () => {
+    fixture = stationFixture('production');
+    const commands = stationCommands(fixture.station);
+    expect(await runCommand(commands, 'dropTables', {})).toMatchObject({
+      ok: false,
+      error: { key: 'invalid_input' },
+    });
+    expect(await runCommand(commands, '__proto__', {})).toMatchObject({
+      ok: false,
+      error: { key: 'invalid_input' },
+    });
+    expect(await runCommand(commands, 'scan', { text: 42 })).toMatchObject({
+      ok: false,
+      error: { key: 'invalid_input' },
+    });
+    expect(await runCommand(commands, 'scan', { text: 'x', extra: 1 })).toMatchObject({
+      ok: false,
+    });
+    expect(
+      await runCommand(commands, 'clearLineStop', { badge: fixture.supervisor, reason: '' }),
+    ).toMatchObject({ ok: false, error: { key: 'invalid_input' } });
+    expect(await runCommand(commands, 'scan', { text: 'A'.repeat(20_000) })).toMatchObject({
+      ok: true,
+      decision: { verdict: 'misread' },
+    });
+  });
+});

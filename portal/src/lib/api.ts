@@ -1,6 +1,8 @@
 import type { ZodType } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '#core/api/errors.ts';
 
+export const UNAUTHENTICATED_EVENT = 'ordertrace:unauthenticated';
+
 /** Codes the portal adds for what never reached the API's error catalog. */
 export type ClientErrorCode = 'OT_ERR_NETWORK' | 'OT_ERR_UNAVAILABLE' | 'OT_ERR_BAD_RESPONSE';
 
@@ -32,6 +34,8 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     throw new ApiError(0, 'OT_ERR_NETWORK', String(error));
   }
   if (response.ok) return response;
+  // The session ended (expired, or logged out in another tab): the app returns to login.
+  if (response.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -1,7 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { userSchema, type User, type UserRole } from '#core/api/auth.ts';
 import { z } from 'zod';
-import { ApiError, call } from './api.ts';
+import { ApiError, call, UNAUTHENTICATED_EVENT } from './api.ts';
 
 const ok = z.object({ ok: z.literal(true) });
 export const STAFF_ROLES: readonly UserRole[] = [
@@ -16,6 +16,10 @@ export class Session {
   user = $state<User | null>(null);
   ready = $state(false);
   isStaff = $derived(this.user !== null && STAFF_ROLES.includes(this.user.role));
+
+  constructor() {
+    addEventListener(UNAUTHENTICATED_EVENT, () => (this.user = null));
+  }
 
   load = async () => {
     try {

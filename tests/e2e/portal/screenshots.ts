@@ -19,7 +19,22 @@ const customerScreens: Record<string, Shot> = {
     await page.goto('/catalog');
     await page.getByTestId('products').locator('article').first().waitFor();
   },
+  'catalog-cart': async (page) => {
+    await page.goto('/catalog');
+    const cards = page.getByTestId('products').locator('article');
+    await cards.first().waitFor();
+    await cards.nth(0).getByTestId('add').click();
+    await cards.nth(1).getByTestId('similar').check();
+    await cards.nth(1).getByTestId('differences').fill('180 cm wide, 胡桃木');
+    await cards.nth(1).getByTestId('add-similar').click();
+    await page.getByTestId('cart').scrollIntoViewIfNeeded();
+  },
+  'order-print': async (page) => {
+    await openOrderInState(page, 'shipped');
+    await page.emulateMedia({ media: 'print' });
+  },
   orders: async (page) => {
+    await page.emulateMedia({ media: 'screen' });
     await page.goto('/orders');
     await page.getByTestId('order-link').first().waitFor();
   },
@@ -52,6 +67,11 @@ const officeScreens: Record<string, Shot> = Object.fromEntries(
     },
   ]),
 );
+officeScreens['office-queue-new-product'] = async (page) => {
+  await page.goto('/office/queue');
+  await page.getByTestId('new-product-1').first().click();
+  await page.getByTestId('bom-row').first().waitFor();
+};
 officeScreens['office-trace'] = async (page) => {
   await page.goto('/office/orders?');
   const response = await page.request.get('/api/v1/orders?state=shipped');

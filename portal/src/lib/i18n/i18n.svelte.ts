@@ -23,6 +23,7 @@ export class I18n {
     $effect.root(() => {
       $effect(() => {
         document.documentElement.lang = this.locale;
+        document.title = this.t('app.title');
         localStorage.setItem(STORAGE_KEY, this.locale);
       });
     });

@@ -133,8 +133,12 @@ export async function writeSnapshot(
         .pluck()
         .get(station.lineId, station.role, ...entities) as number;
       out.header(cursor, count, entities);
+      // In key order (as PostgreSQL's below): the station then inserts into its indexes in
+      // order, not at random pages, which is most of a million-row bootstrap's time.
       const rows = reader
-        .prepare(`SELECT entity, entity_key, data FROM replica_current WHERE ${scope}`)
+        .prepare(
+          `SELECT entity, entity_key, data FROM replica_current WHERE ${scope} ORDER BY entity, entity_key`,
+        )
         .raw()
         .iterate(station.lineId, station.role, ...entities) as Iterable<[string, string, string]>;
       for (const [entity, key, data] of rows) {

@@ -10,6 +10,7 @@ import type { StationEvent } from '#core/events/station-events.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
+import type { EventsTable } from '../storage/schema.ts';
 import { applyEvent, type Effects } from './apply-station-event.ts';
 import { touchStation } from './stations.ts';
 
@@ -72,10 +73,13 @@ export async function ingestEvents(
   const now = context.now();
   const effects: Effects = { orders: new Set() };
   const results = await db.transaction().execute(async (trx) => {
+    const events = [...request.events].sort((a, b) => a.seq - b.seq);
+    const held = await heldEvents(trx, caller.id, events);
     const out: PushResult[] = [];
-    for (const event of [...request.events].sort((a, b) => a.seq - b.seq)) {
-      out.push(await ingestOne(trx, kind, now, caller, event, effects));
+    for (const event of events) {
+      out.push(await ingestOne(trx, kind, now, caller, event, effects, held));
     }
+    await storeEvents(trx, held.taken);
     return out;
   });
   await touchStation(context, caller.id, request.outboxDepth);
@@ -88,6 +92,53 @@ export async function ingestEvents(
   };
 }
 
+/**
+ * What the events table already holds of a batch: by this station's sequence numbers, and
+ * by event id (any station). Read with two queries per batch rather than two per event, and
+ * kept current as the batch is taken, so each event is judged exactly as if the table were
+ * asked at its turn.
+ */
+interface Held {
+  bySeq: Map<number, { id: string; payload_hash: string }>;
+  ids: Set<string>;
+  /** Events taken in this batch, written together at its end (nothing reads them before). */
+  taken: EventsTable[];
+}
+
+const LOOKUP_CHUNK = 500;
+
+async function heldEvents(db: Db, stationId: string, events: StationEvent[]): Promise<Held> {
+  const held: Held = { bySeq: new Map(), ids: new Set(), taken: [] };
+  const seqs = [...new Set(events.map((event) => event.seq))];
+  const ids = [...new Set(events.map((event) => event.id))];
+  for (let i = 0; i < seqs.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .selectFrom('events')
+      .select(['seq', 'id', 'payload_hash'])
+      .where('station_id', '=', stationId)
+      .where('seq', 'in', seqs.slice(i, i + LOOKUP_CHUNK))
+      .execute();
+    for (const row of rows) held.bySeq.set(Number(row.seq), row);
+  }
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .selectFrom('events')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
+      .execute();
+    for (const row of rows) held.ids.add(row.id);
+  }
+  return held;
+}
+
+async function storeEvents(db: Db, rows: EventsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += LOOKUP_CHUNK)
+    await db
+      .insertInto('events')
+      .values(rows.slice(i, i + LOOKUP_CHUNK))
+      .execute();
+}
+
 async function ingestOne(
   db: Db,
   kind: StorageKind,
@@ -95,15 +146,11 @@ async function ingestOne(
   caller: StationCaller,
   event: StationEvent,
   effects: Effects,
+  held: Held,
 ): Promise<PushResult> {
   const hash = payloadHash(event);
   const base = { id: event.id, seq: event.seq };
-  const bySeq = await db
-    .selectFrom('events')
-    .select(['id', 'payload_hash'])
-    .where('station_id', '=', caller.id)
-    .where('seq', '=', event.seq)
-    .executeTakeFirst();
+  const bySeq = held.bySeq.get(event.seq);
   if (bySeq) {
     if (bySeq.payload_hash === hash && bySeq.id === event.id)
       return { ...base, status: 'duplicate' };
@@ -113,7 +160,7 @@ async function ingestOne(
       reason: `Sequence ${event.seq} is already held with a different event; the station's outbox and the server disagree.`,
     };
   }
-  if (await db.selectFrom('events').select('id').where('id', '=', event.id).executeTakeFirst()) {
+  if (held.ids.has(event.id)) {
     return {
       ...base,
       status: 'rejected',
@@ -127,22 +174,21 @@ async function ingestOne(
       : body.type === 'scan.decided'
         ? (body.scannedOrder ?? body.currentOrder)
         : null;
-  await db
-    .insertInto('events')
-    .values({
-      id: event.id,
-      station_id: caller.id,
-      seq: event.seq,
-      payload_hash: hash,
-      type: body.type,
-      order_code: orderCode,
-      verdict: body.type === 'scan.decided' ? body.verdict : null,
-      body: JSON.stringify(event),
-      operator: event.operator,
-      station_time: event.stationTime,
-      server_time: now.toISOString(),
-    })
-    .execute();
+  held.taken.push({
+    id: event.id,
+    station_id: caller.id,
+    seq: event.seq,
+    payload_hash: hash,
+    type: body.type,
+    order_code: orderCode,
+    verdict: body.type === 'scan.decided' ? body.verdict : null,
+    body: JSON.stringify(event),
+    operator: event.operator,
+    station_time: event.stationTime,
+    server_time: now.toISOString(),
+  });
+  held.bySeq.set(event.seq, { id: event.id, payload_hash: hash });
+  held.ids.add(event.id);
   await applyEvent({ db, kind, now, caller, event }, effects);
   return { ...base, status: 'accepted' };
 }

@@ -183,6 +183,7 @@ export const en = {
   'badges.title': 'Badges',
   'badges.name': 'Name',
   'badges.role': 'Role',
+  'badges.code': 'Badge code',
   'badges.issue': 'Issue badge',
   'badges.operator': 'Operator',
   'badges.supervisor': 'Supervisor',

@@ -184,6 +184,7 @@ export const zh: Messages = {
   'badges.title': '工牌',
   'badges.name': '姓名',
   'badges.role': '角色',
+  'badges.code': '工牌编码',
   'badges.issue': '发放工牌',
   'badges.operator': '操作员',
   'badges.supervisor': '主管',

@@ -72,6 +72,11 @@ officeScreens['office-queue-new-product'] = async (page) => {
   await page.getByTestId('new-product-1').first().click();
   await page.getByTestId('bom-row').first().waitFor();
 };
+officeScreens['office-menu'] = async (page) => {
+  await page.goto('/office/queue');
+  const toggle = page.getByTestId('menu-toggle');
+  if (await toggle.isVisible()) await toggle.click();
+};
 officeScreens['office-trace'] = async (page) => {
   await page.goto('/office/orders?');
   const response = await page.request.get('/api/v1/orders?state=shipped');

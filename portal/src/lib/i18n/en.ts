@@ -49,6 +49,7 @@ export const en = {
   'catalog.addSimilar': 'Add “like this” to order',
   'catalog.code': 'Product code {code}',
   'cart.title': 'Your order',
+  'cart.jump': 'Your order ({n}) ↓',
   'cart.empty': 'Nothing yet: add products from the catalog.',
   'cart.like': 'Like {name}, but: {differences}',
   'cart.remove': 'Remove',

@@ -51,6 +51,7 @@ export const zh: Messages = {
   'catalog.addSimilar': '将“类似产品”加入订单',
   'catalog.code': '产品编码 {code}',
   'cart.title': '您的订单',
+  'cart.jump': '查看订单（{n}）↓',
   'cart.empty': '还没有产品：请从目录中添加。',
   'cart.like': '类似 {name}，但：{differences}',
   'cart.remove': '移除',

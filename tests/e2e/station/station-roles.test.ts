@@ -62,8 +62,10 @@ describe('stations of each role, end to end', () => {
     production.scan(plant.operator);
     await expect.poll(() => page.getByTestId('operator').textContent()).toContain('Zhao');
     await scanExpect(page, production, order.code, 'accepted');
+    await shot(page, 'production-verdict-ok');
     await expect.poll(() => page.getByTestId('order-code').textContent()).toBe(order.code);
     await scanExpect(page, production, corrupt(order.resources[0]!.code), 'misread');
+    await shot(page, 'production-verdict-misread');
     await scanExpect(page, production, '\u0001\u0002noise', 'misread');
     await scanExpect(
       page,

@@ -29,6 +29,7 @@ export default tseslint.config(
       'data/**',
       'portal/dist/**',
       'renderer/dist/**',
+      'electron/dist/**',
     ],
   },
   js.configs.recommended,

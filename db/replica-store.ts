@@ -94,13 +94,23 @@ export class ReplicaStore {
 
   /** Apply a pulled batch and advance the cursor in one transaction: a scan never sees half a batch. */
   applyBatch(changes: readonly Change[], cursor: number): void {
-    this.db.transaction(() => {
-      for (const change of changes) {
-        if (change.data) this.put(change.entity, change.key, change.data);
-        else this.deletes[change.entity].run(change.key);
-      }
-      this.setMeta('cursor', String(cursor));
-    })();
+    // A pulled batch commits without waiting for the disk (WAL, synchronous = NORMAL): a
+    // power cut can only take the last batches back together with their cursor, and they
+    // are pulled again. Decisions (the outbox) keep synchronous = FULL, and their next
+    // commit makes these frames durable too. Synchronous code: nothing runs in between.
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        for (const change of changes) {
+          if (change.data) this.put(change.entity, change.key, change.data);
+          else this.deletes[change.entity].run(change.key);
+        }
+        this.setMeta('cursor', String(cursor));
+      })();
+    } finally {
+      this.db.pragma(`synchronous = ${synchronous}`);
+    }
   }
 
   /** Replace every row of these entities (a snapshot, or repairing a diverged scope). */

@@ -21,6 +21,22 @@ const CHUNK = 64 * 1024;
 // "Last seen" is best effort: it must never fail a sync request, even while the server closes.
 const ignoreLastSeenFailure = () => undefined;
 
+/**
+ * "Last seen" at most once a second per station: with live notices every station pulls
+ * after every change, and a write per pull (a commit, a sync to disk) would cost more than
+ * the pull itself. The back office shows it to the second anyway.
+ */
+const LAST_SEEN_EVERY_MS = 1000;
+function lastSeenWriter(context: ServerContext) {
+  const touched = new Map<string, number>();
+  return (stationId: string) => {
+    const now = Date.now();
+    if (now - (touched.get(stationId) ?? Number.NEGATIVE_INFINITY) < LAST_SEEN_EVERY_MS) return;
+    touched.set(stationId, now);
+    touchStation(context, stationId).catch(ignoreLastSeenFailure);
+  };
+}
+
 /** Buffer NDJSON lines into ~64 KiB writes and honour the socket's backpressure. */
 function lineWriter(response: ServerResponse) {
   let buffer = '';
@@ -56,6 +72,7 @@ export const syncDownRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('preValidation', async (request) => void requireStation(request));
+    const seen = lastSeenWriter(context);
 
     app.get(
       '/api/v1/sync/changes',
@@ -70,7 +87,7 @@ export const syncDownRoutes =
       async (request) => {
         const station = requireStation(request);
         checkProtocol(request.query.protocol);
-        touchStation(context, station.id).catch(ignoreLastSeenFailure);
+        seen(station.id);
         return pullChanges(context, station, request.query.after, request.query.limit);
       },
     );
@@ -167,7 +184,7 @@ export const syncDownRoutes =
         notify();
         const unsubscribe = context.live.subscribe('changes', notify);
         const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
-        touchStation(context, station.id).catch(ignoreLastSeenFailure);
+        seen(station.id);
         request.raw.on('close', () => {
           clearInterval(heartbeat);
           unsubscribe();

@@ -80,9 +80,15 @@ export async function ingestEvents(
       out.push(await ingestOne(trx, kind, now, caller, event, effects, held));
     }
     await storeEvents(trx, held.taken);
+    // "Last seen" and the outbox depth commit with the batch: one commit (one sync to disk)
+    // per push rather than two.
+    await touchStation(
+      { ...context, storage: { ...context.storage, db: trx } },
+      caller.id,
+      request.outboxDepth,
+    );
     return out;
   });
-  await touchStation(context, caller.id, request.outboxDepth);
   for (const orderId of effects.orders) context.live.publish(`order:${orderId}`);
   if (effects.orders.size > 0) context.live.publish('changes');
   return {

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { launchChromium } from '../portal/browser.ts';
 import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './station-plant.ts';
-import { scanExpect, shot, shotsInBothLanguages, waitForOrderState } from './station-ui.ts';
+import {
+  scanExpect,
+  shot,
+  shotsInBothLanguages,
+  waitForOrderState,
+  wedgeExpect,
+} from './station-ui.ts';
 
 /*
  * The seed's steps 3, 5 and 6 at real stations: scans arrive through a serial scanner on a
@@ -77,6 +83,7 @@ describe('stations of each role, end to end', () => {
     for (const resource of order.resources)
       await scanExpect(page, production, resource.code, 'accepted');
     await scanExpect(page, production, order.resources[0]!.code, 'already_consumed');
+    await wedgeExpect(page, order.resources[1]!.code, 'already_consumed'); // keyboard-wedge fallback
     await shotsInBothLanguages(page, 'production-consumed');
     await page.getByTestId('unit-done-assembly').click();
     await page.getByTestId('unit-done-finished').click();

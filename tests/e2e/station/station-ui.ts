@@ -39,6 +39,31 @@ export async function scanExpect(
     throw new Error(`scanning ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
 }
 
+/**
+ * A keyboard-wedge scanner: keys typed in a burst and Enter, with no field focused; the
+ * UI's burst detector must turn them into one scan with `verdict`.
+ */
+export async function wedgeExpect(page: Page, text: string, verdict: Verdict): Promise<void> {
+  const before = await topSeq(page);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.type(text, { delay: 0 });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (prior) =>
+      Number(
+        document.querySelector('[data-testid="last-scans"] li')?.getAttribute('data-seq') ?? 0,
+      ) > prior,
+    before,
+    { timeout: 10_000 },
+  );
+  const shown = await page
+    .locator('[data-testid="last-scans"] li')
+    .first()
+    .getAttribute('data-verdict');
+  if (shown !== verdict)
+    throw new Error(`typing ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` });

@@ -28,6 +28,14 @@ export class FloorDashboard {
         Math.max(1, (this.data?.unitsPerHour ?? []).filter((r) => r.line === bar.label).length),
     })),
   );
+  /** The latest working hours, one bar per line and hour. */
+  recentHours = $derived(
+    (this.data?.unitsPerHour ?? []).slice(-12).map((r) => ({
+      line: r.line,
+      hour: r.hour,
+      value: r.units,
+    })),
+  );
   lineStops = $derived(
     this.#sum(
       this.data?.lineStops ?? [],

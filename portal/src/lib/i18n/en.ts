@@ -209,6 +209,7 @@ export const en = {
   'dashboard.title': 'Floor dashboard',
   'dashboard.since': 'Since',
   'dashboard.unitsPerHour': 'Units per hour, per line',
+  'dashboard.recentHours': 'Average per working hour above; the latest hours below.',
   'dashboard.lineStops': 'Line stops',
   'dashboard.firstPass': 'First-pass scan accuracy',
   'dashboard.ordersByState': 'Orders by state',

@@ -210,6 +210,7 @@ export const zh: Messages = {
   'dashboard.title': '车间看板',
   'dashboard.since': '起始时间',
   'dashboard.unitsPerHour': '各产线每小时产量',
+  'dashboard.recentHours': '上方为每个工作小时的平均产量，下方为最近各小时产量。',
   'dashboard.lineStops': '停线次数',
   'dashboard.firstPass': '首次扫描准确率',
   'dashboard.ordersByState': '各状态订单数',

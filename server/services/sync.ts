@@ -52,10 +52,11 @@ export async function pullChanges(
 ): Promise<PullResponse> {
   const { db, kind } = context.storage;
   const read = async (trx: Db): Promise<PullResponse> => {
-    if (after < (await horizon(trx))) {
+    const compactedBefore = await horizon(trx);
+    if (after < compactedBefore) {
       throw new AppError(
         'OT_ERR_RESYNC',
-        `Changes before ${await horizon(trx)} were compacted; take a snapshot.`,
+        `Changes before ${compactedBefore} were compacted; take a snapshot.`,
       );
     }
     const rows = await trx
@@ -70,7 +71,7 @@ export async function pullChanges(
     const batch = rows.slice(0, limit);
     const last = batch.at(-1);
     const cursor =
-      more && last ? Number(last.id) : Math.max(after, await maxChangeId(trx), await horizon(trx));
+      more && last ? Number(last.id) : Math.max(after, await maxChangeId(trx), compactedBefore);
     return {
       changes: batch.map((row) => ({
         id: Number(row.id),

@@ -46,14 +46,18 @@ function readBody(request: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      // Keep reading (and dropping) the rest, so the refusal reaches the client before the close.
+      if (size > MAX_BODY && !tooLarge) {
+        tooLarge = true;
+        chunks.length = 0;
         reject(new Error('body too large'));
-        request.destroy();
-      } else chunks.push(chunk);
+      } else if (!tooLarge) chunks.push(chunk);
     });
     request.on('end', () => {
+      if (tooLarge) return;
       try {
         const text = Buffer.concat(chunks).toString('utf8');
         resolve(text ? JSON.parse(text) : {});
@@ -112,7 +116,7 @@ export async function serveStation(options: StationHttpOptions): Promise<Station
     }
   };
 
-  const server: Server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (!isLocalHost(request.headers.host, port))
       return send(response, 421, { error: 'wrong host' });
@@ -142,8 +146,20 @@ export async function serveStation(options: StationHttpOptions): Promise<Station
         );
       return;
     }
-    if (request.method === 'GET') return void serveFile(url.pathname, response);
+    if (request.method === 'GET') {
+      return void serveFile(url.pathname, response).catch(() =>
+        send(response, 400, { error: 'bad path' }),
+      );
+    }
     send(response, 405, { error: 'method not allowed' });
+  };
+  const server: Server = createServer((request, response) => {
+    try {
+      handle(request, response);
+    } catch {
+      // A request we cannot even parse must never take the station (and its scanner) down.
+      if (!response.headersSent) send(response, 400, { error: 'bad request' });
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -206,6 +206,7 @@ export const en = {
   'trace.search': 'Trace',
   'trace.events': 'History',
   'trace.related': 'Related codes',
+  'trace.units': '{n} units',
   'dashboard.title': 'Floor dashboard',
   'dashboard.since': 'Since',
   'dashboard.unitsPerHour': 'Units per hour, per line',

@@ -207,6 +207,7 @@ export const zh: Messages = {
   'trace.search': '追溯',
   'trace.events': '历史',
   'trace.related': '相关编码',
+  'trace.units': '{n} 件成品',
   'dashboard.title': '车间看板',
   'dashboard.since': '起始时间',
   'dashboard.unitsPerHour': '各产线每小时产量',

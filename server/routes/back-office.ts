@@ -1,43 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { orderSchema, receiptBodySchema } from '#core/api/orders.ts';
+import {
+  auditListSchema,
+  badgeListSchema,
+  badgeSchema,
+  createBadgeBodySchema,
+  exceptionListSchema,
+} from '#core/api/plant.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { createBadge, listBadges } from '../services/badges.ts';
 import { listExceptions, resolveException } from '../services/exceptions.ts';
 import { recordReceipt } from '../services/receipts.ts';
 import { errors, idParams, okSchema } from './responses.ts';
-
-const exceptionSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  order: z.string().nullable(),
-  station: z.string().nullable(),
-  event: z.string().nullable(),
-  description: z.string(),
-  status: z.string(),
-  resolutionNote: z.string().nullable(),
-  resolvedBy: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-
-const auditEntrySchema = z.object({
-  id: z.number(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string(),
-  detail: z.unknown(),
-});
-
-const badgeSchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  role: z.enum(['operator', 'supervisor']),
-  revokedAt: z.string().nullable(),
-});
 
 export const backOfficeRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
@@ -50,7 +26,7 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['stations'],
-          response: { 200: z.object({ badges: z.array(badgeSchema) }), ...errors(401, 403) },
+          response: { 200: badgeListSchema, ...errors(401, 403) },
         },
       },
       async (request) => {
@@ -65,10 +41,7 @@ export const backOfficeRoutes =
         schema: {
           tags: ['stations'],
           summary: 'Issue an operator or supervisor badge; every station learns it through sync',
-          body: z.strictObject({
-            name: z.string().trim().min(1).max(100),
-            role: z.enum(['operator', 'supervisor']),
-          }),
+          body: createBadgeBodySchema,
           response: { 200: badgeSchema, ...errors(400, 401, 403) },
         },
       },
@@ -97,7 +70,7 @@ export const backOfficeRoutes =
             status: z.enum(['open', 'cleared', 'resolved']).optional(),
           }),
           response: {
-            200: z.object({ exceptions: z.array(exceptionSchema) }),
+            200: exceptionListSchema,
             ...errors(400, 401, 403),
           },
         },
@@ -141,7 +114,7 @@ export const backOfficeRoutes =
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
           response: {
-            200: z.object({ entries: z.array(auditEntrySchema) }),
+            200: auditListSchema,
             ...errors(400, 401, 403),
           },
         },

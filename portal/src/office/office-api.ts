@@ -1,35 +1,18 @@
 import { z } from 'zod';
 import { searchResultSchema, productSchema, type Product } from '#core/api/catalog.ts';
 import { orderListSchema, type OrderView } from '#core/api/orders.ts';
+import { badgeListSchema, exceptionListSchema } from '#core/api/plant.ts';
 import { lineSchema, stationSchema } from '#core/api/stations.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import { call, query } from '../lib/api.ts';
 
-/*
- * The back-office calls. Exceptions and badges have no shared schema in core/ yet (they are
- * declared in server/routes/back-office.ts), so the shapes the portal relies on are here.
- */
-export const exceptionSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  order: z.string().nullable(),
-  station: z.string().nullable(),
-  description: z.string(),
-  status: z.string(),
-  resolutionNote: z.string().nullable(),
-  resolvedBy: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type ExceptionView = z.infer<typeof exceptionSchema>;
-
-export const badgeSchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  role: z.enum(['operator', 'supervisor']),
-  revokedAt: z.string().nullable(),
-});
-export type BadgeView = z.infer<typeof badgeSchema>;
+/* The back-office calls, over the schemas the server answers with (core/api). */
+export {
+  badgeSchema,
+  exceptionSchema,
+  type BadgeView,
+  type ExceptionView,
+} from '#core/api/plant.ts';
 
 export const listOrders = async (state?: OrderState | ''): Promise<OrderView[]> =>
   (await call(orderListSchema, 'GET', `/api/v1/orders${query({ state: state || undefined })}`))
@@ -50,13 +33,6 @@ export const listStations = async () =>
   (await call(z.object({ stations: z.array(stationSchema) }), 'GET', '/api/v1/stations')).stations;
 
 export const listExceptions = async (status: string) =>
-  (
-    await call(
-      z.object({ exceptions: z.array(exceptionSchema) }),
-      'GET',
-      `/api/v1/exceptions${query({ status })}`,
-    )
-  ).exceptions;
+  (await call(exceptionListSchema, 'GET', `/api/v1/exceptions${query({ status })}`)).exceptions;
 
-export const listBadges = async () =>
-  (await call(z.object({ badges: z.array(badgeSchema) }), 'GET', '/api/v1/badges')).badges;
+export const listBadges = async () => (await call(badgeListSchema, 'GET', '/api/v1/badges')).badges;

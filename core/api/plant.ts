@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/*
+ * Back-office lists the server answers and the portal shows: exceptions, badges, the audit
+ * log. One schema each, for both ends.
+ */
+export const EXCEPTION_KINDS = ['line_stop', 'conflict', 'receipt_rejected'] as const;
+
+export const exceptionSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  order: z.string().nullable(),
+  station: z.string().nullable(),
+  event: z.string().nullable(),
+  description: z.string(),
+  /** open → cleared (a supervisor at the station) or resolved (someone in the back office). */
+  status: z.string(),
+  resolutionNote: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ExceptionView = z.infer<typeof exceptionSchema>;
+export const exceptionListSchema = z.object({ exceptions: z.array(exceptionSchema) });
+
+export const BADGE_ROLES = ['operator', 'supervisor'] as const;
+export const badgeSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  role: z.enum(BADGE_ROLES),
+  revokedAt: z.string().nullable(),
+});
+export type BadgeView = z.infer<typeof badgeSchema>;
+export const badgeListSchema = z.object({ badges: z.array(badgeSchema) });
+export const createBadgeBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(BADGE_ROLES),
+});
+
+export const auditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  detail: z.unknown(),
+});
+export const auditListSchema = z.object({ entries: z.array(auditEntrySchema) });

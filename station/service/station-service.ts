@@ -5,11 +5,9 @@ import {
   type CommandReply,
   type Decision,
   type Message,
-  type OrderSummary,
   type StationSettings,
   type StationState,
   type StationStreamEvent,
-  type SyncSummary,
 } from '#core/api/station-api.ts';
 import { parseCode } from '#core/codes/formats.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
@@ -24,8 +22,9 @@ import { outcome, type Outcome } from '../rules/outcome.ts';
 import { decidePacking } from '../rules/packing.ts';
 import { decideProduction } from '../rules/production.ts';
 import { englishReason } from '../rules/reasons.ts';
-import { requiredOf, type ReplicaLookup } from '../rules/replica-lookup.ts';
-import { decideShipping, expectedPackages } from '../rules/shipping.ts';
+import type { ReplicaLookup } from '../rules/replica-lookup.ts';
+import { decideShipping } from '../rules/shipping.ts';
+import { stationState } from './state-view.ts';
 import { loadWork, saveWork, workAfter, type WorkState } from './work-state.ts';
 
 export interface StationIdentity {
@@ -292,73 +291,16 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     return this.reply();
   }
 
-  private syncSummary(): SyncSummary {
-    const outbox = this.options.outbox.status();
-    const sync = this.options.sync?.status();
-    return {
-      link: sync?.link ?? 'stopped',
-      ready: sync?.ready ?? true,
-      outboxDepth: outbox.depth,
-      oldestAgeMs: outbox.oldestAgeMs,
-      lastError: sync?.lastError ?? null,
-      snapshot: sync?.snapshot ?? null,
-    };
-  }
-
-  private orderSummary(code: string | null): OrderSummary | null {
-    if (!code) return null;
-    const { replica } = this.options;
-    const order = replica.order(code);
-    if (!order) return null;
-    const materials = new Map<string, OrderSummary['materials'][number]>();
-    for (const line of order.lines)
-      for (const item of line.bom)
-        if (!materials.has(item.resourceType))
-          materials.set(item.resourceType, {
-            resourceType: item.resourceType,
-            materialName: item.materialName,
-            step: item.step,
-            required: requiredOf(order, item.resourceType),
-            consumed: replica.consumedOf(code, item.resourceType),
-          });
-    const steps = [...new Set([...materials.values()].map((m) => m.step)), 'finished'];
-    return {
-      code,
-      state: order.state,
-      shipTo: order.shipTo,
-      carrier: order.carrier,
-      customerReference: order.customerReference,
-      unitsOrdered: order.unitsOrdered,
-      packageCount: order.packageCount,
-      products: order.lines.map(({ nameEn, nameZh, quantity }) => ({ nameEn, nameZh, quantity })),
-      materials: [...materials.values()],
-      steps,
-    };
-  }
-
   state(): StationState {
-    const work = this.work;
-    const order = work.order;
-    return {
-      station: this.options.identity,
-      operator: work.operator,
-      order: this.orderSummary(order),
-      lineStop: work.lineStop,
-      progress: (order && work.progress[order]) || {},
-      packing: {
-        units: work.packing.units,
-        awaitingVerify: work.packing.awaitingVerify,
-        packagesClosed: order ? this.options.replica.closedPackageNumbers(order).length : 0,
-      },
-      shipping: {
-        scanned: work.shipping.scanned,
-        expected: order ? expectedPackages(order, this.options.replica) : 0,
-        blocked: work.shipping.blocked,
-      },
+    return stationState({
+      work: this.work,
       lastScans: this.lastScans,
-      sync: this.syncSummary(),
-      devices: { ...this.options.devices.statuses },
       settings: this.settings,
-    };
+      identity: this.options.identity,
+      replica: this.options.replica,
+      outbox: this.options.outbox.status(),
+      sync: this.options.sync?.status(),
+      devices: this.options.devices.statuses,
+    });
   }
 }

@@ -59,6 +59,8 @@ export const UI_EN = {
   clear_line: 'Clear line stop',
   language: 'Language',
   test: 'Test',
+  device_ready: 'Ready',
+  device_problem: 'Not ready',
   save: 'Save',
   saved: 'Saved',
   none: 'None',

@@ -55,6 +55,8 @@ export const UI_ZH: Readonly<Record<UiKey, string>> = {
   clear_line: '解除停线',
   language: '语言',
   test: '测试',
+  device_ready: '就绪',
+  device_problem: '未就绪',
   save: '保存',
   saved: '已保存',
   none: '无',

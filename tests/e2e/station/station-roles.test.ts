@@ -180,6 +180,11 @@ describe('stations of each role, end to end', () => {
       .toBe('shipped');
     await page.getByTestId('settings').click();
     await page.getByTestId('settings-screen').waitFor();
+    for (const device of ['test-line-stop', 'test-printer', 'test-scanner']) {
+      await page.getByTestId(device).click();
+      await expect.poll(() => page.getByTestId('notice').getAttribute('class')).toContain('ok');
+      await page.getByTestId('notice').locator('button').click();
+    }
     await shotsInBothLanguages(page, 'shipping-settings');
     await shot(page, 'settings');
     expect(problems).toEqual([]);

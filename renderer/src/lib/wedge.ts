@@ -1,18 +1,32 @@
 import { createDoubleReadFilter } from '#core/scan/double-read.ts';
 import { createKeyboardBurstDetector } from '#core/scan/keyboard-burst.ts';
 
+export interface WedgeOptions {
+  suffix: 'enter' | 'tab' | 'none';
+  maxInterKeyMs: number;
+  minLength: number;
+  doubleReadWindowMs: number;
+}
+
+/** The schema's defaults (core/devices/scanner-config.ts), for stations with another scanner. */
+export const WEDGE_DEFAULTS: WedgeOptions = {
+  suffix: 'enter',
+  maxInterKeyMs: 40,
+  minLength: 4,
+  doubleReadWindowMs: 750,
+};
+
 /**
  * The keyboard-wedge fallback: a scanner the OS treats as a keyboard types codes into the
  * window. Keys are read at the window, so no field needs focus; keys typed into a field
  * are left to it. Returns the function that stops listening.
  */
-export function listenForWedgeScans(onScan: (text: string) => void): () => void {
-  const detector = createKeyboardBurstDetector({
-    suffix: 'enter',
-    maxInterKeyMs: 40,
-    minLength: 4,
-  });
-  const doubles = createDoubleReadFilter(750);
+export function listenForWedgeScans(
+  onScan: (text: string) => void,
+  options: WedgeOptions = WEDGE_DEFAULTS,
+): () => void {
+  const detector = createKeyboardBurstDetector(options);
+  const doubles = createDoubleReadFilter(options.doubleReadWindowMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const handle = (outputs: ReturnType<typeof detector.flush>) => {
     for (const output of outputs)

@@ -147,11 +147,13 @@ export async function measureInitialSync(size: SyncSize): Promise<Record<string,
     const data = await generateReleasedOrders(plant, { orders: size.orders });
     const enrollment = await plant.station('production');
     plant.wire.reset();
+    const serverCpu = process.cpuUsage();
     const ours = await runChild('bootstrap', {
       enrollment,
       file: join(dir, 'station.sqlite'),
     });
     const wireBytes = plant.wire.bytes();
+    const serverUsed = process.cpuUsage(serverCpu);
     if (ours.rows !== data.rows)
       throw new Error(`the station holds ${ours.rows} rows, the server released ${data.rows}`);
     const seconds = ours.seconds ?? NaN;
@@ -166,6 +168,9 @@ export async function measureInitialSync(size: SyncSize): Promise<Record<string,
       rows_per_s: Math.round(data.rows / seconds),
       bytes_per_row: round(wireBytes / data.rows, 1),
       peak_rss_mb: round(ours.peak_rss_mb ?? NaN, 1),
+      // CPU time, for reading the wall-clock numbers on a shared machine.
+      station_cpu_seconds: round(ours.cpu_seconds ?? NaN, 2),
+      server_cpu_seconds: round((serverUsed.user + serverUsed.system) / 1e6, 2),
       pouchdb_seconds: round(pouch.seconds, 3),
       pouchdb_load_seconds: round(pouch.loadSeconds, 2),
       ratio_vs_pouchdb: round(pouch.seconds / seconds, 2),

@@ -39,7 +39,7 @@ describe('the EPCIS validator', () => {
     }
   });
 
-  it('holds GS1’s data unchanged, when the shared copy is beside the repo', () => {
+  it('holds GS1’s data unchanged (compared with the shared copy beside the repo)', () => {
     // In CI and on the plant's machines `../shared/epcis` holds GS1's originals. Compared
     // as JSON: the repo's formatter lays the schema out its own way.
     const shared = new URL('../../../shared/epcis/', import.meta.url);
@@ -47,7 +47,10 @@ describe('the EPCIS validator', () => {
     const examples = readdirSync(new URL('examples/', ours)).map((f) => `examples/${f}`);
     for (const file of ['EPCIS-JSON-Schema.json', ...examples]) {
       const original = new URL(file.replace('examples/', ''), shared);
-      if (!existsSync(original)) continue;
+      expect(
+        existsSync(original),
+        `${original.pathname} (shared/ must sit beside the checkout)`,
+      ).toBe(true);
       const read = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));
       expect(read(new URL(file, ours)), file).toEqual(read(original));
     }

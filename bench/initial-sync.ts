@@ -168,6 +168,7 @@ export async function measureInitialSync(size: SyncSize): Promise<Record<string,
       rows_per_s: Math.round(data.rows / seconds),
       bytes_per_row: round(wireBytes / data.rows, 1),
       peak_rss_mb: round(ours.peak_rss_mb ?? NaN, 1),
+      peak_heap_mb: round(ours.peak_heap_mb ?? NaN, 1),
       // CPU time, for reading the wall-clock numbers on a shared machine.
       station_cpu_seconds: round(ours.cpu_seconds ?? NaN, 2),
       server_cpu_seconds: round((serverUsed.user + serverUsed.system) / 1e6, 2),

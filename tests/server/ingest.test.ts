@@ -7,8 +7,9 @@ import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import {
   consume,
+  dispatch,
   enrollStation,
-  packageCode,
+  packWhole,
   releasedOrder,
   type TestStation,
 } from './station-flow.ts';
@@ -183,18 +184,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     expect((await updates.next()).order.state).toBe('produced');
 
     const packing = await enrollStation(server, admin, 'packing', 'L1');
-    const pkg = packageCode(order.code, 1);
-    await packing.push([
-      packing.event({
-        type: 'package.closed',
-        order: order.code,
-        package: pkg,
-        sscc: null,
-        units: order.units,
-        number: 1,
-        of: 1,
-      }),
-    ]);
+    const pkg = await packWhole(packing, order);
     expect((await updates.next()).order).toMatchObject({
       state: 'packed',
       packages: [{ code: pkg, number: 1, of: 1 }],
@@ -238,21 +228,8 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     const order = await releasedOrder(customer, planner, product, 1);
     const packing = await enrollStation(server, admin, 'packing', 'L1');
     const dock = await enrollStation(server, admin, 'shipping', 'L1');
-    const pkg = packageCode(order.code, 1);
-    await packing.push([
-      packing.event({
-        type: 'package.closed',
-        order: order.code,
-        package: pkg,
-        sscc: null,
-        units: order.units,
-        number: 1,
-        of: 1,
-      }),
-    ]);
-    await dock.push([
-      dock.event({ type: 'package.dispatched', order: order.code, package: pkg, carrier: null }),
-    ]);
+    const pkg = await packWhole(packing, order);
+    await dispatch(dock, order.code, pkg);
     const rejected = await customer.post('/api/v1/receipts', {
       verdict: 'reject',
       package: pkg,
@@ -275,24 +252,9 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
       enrollStation(server, admin, 'shipping', 'L1'),
       enrollStation(server, admin, 'shipping', 'L1'),
     ]);
-    const pkg = packageCode(order.code, 1);
-    await packing.push([
-      packing.event({
-        type: 'package.closed',
-        order: order.code,
-        package: pkg,
-        sscc: null,
-        units: order.units,
-        number: 1,
-        of: 1,
-      }),
-    ]);
-    await dockA.push([
-      dockA.event({ type: 'package.dispatched', order: order.code, package: pkg, carrier: null }),
-    ]);
-    const second = await dockB.push([
-      dockB.event({ type: 'package.dispatched', order: order.code, package: pkg, carrier: null }),
-    ]);
+    const pkg = await packWhole(packing, order);
+    await dispatch(dockA, order.code, pkg);
+    const second = await dispatch(dockB, order.code, pkg);
     expect(second.body.results[0].status).toBe('accepted');
     const conflicts = (
       await supervisor.get('/api/v1/exceptions?status=open')

@@ -85,3 +85,26 @@ export const consume = (station: TestStation, order: string, resource: string) =
   });
 
 export const packageCode = (order: string, n: number) => mintOrderScopedCode('package', order, n);
+
+/** Close the order's one package with all its units at a packing station; returns its code. */
+export async function packWhole(
+  packing: TestStation,
+  order: { code: string; units: string[] },
+): Promise<string> {
+  const pkg = packageCode(order.code, 1);
+  await packing.push([
+    packing.event({
+      type: 'package.closed',
+      order: order.code,
+      package: pkg,
+      sscc: null,
+      units: order.units,
+      number: 1,
+      of: 1,
+    }),
+  ]);
+  return pkg;
+}
+
+export const dispatch = (dock: TestStation, order: string, pkg: string) =>
+  dock.push([dock.event({ type: 'package.dispatched', order, package: pkg, carrier: null })]);

@@ -23,6 +23,7 @@ export class Outbox {
   private readonly lastSeqStatement: Statement;
   private readonly pendingStatement: Statement;
   private readonly statusStatement: Statement;
+  private readonly ackedStatement: Statement;
   private readonly nextId = createUuidV7Generator();
 
   constructor(
@@ -34,6 +35,9 @@ export class Outbox {
     this.lastSeqStatement = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox').pluck();
     this.pendingStatement = db
       .prepare('SELECT event FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?')
+      .pluck();
+    this.ackedStatement = db
+      .prepare('SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE acked_at IS NOT NULL')
       .pluck();
     this.statusStatement = db.prepare(
       'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL',
@@ -92,10 +96,7 @@ export class Outbox {
 
   status(): OutboxStatus {
     const row = this.statusStatement.get() as { depth: number; oldest: string | null };
-    const acked = this.db
-      .prepare('SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE acked_at IS NOT NULL')
-      .pluck()
-      .get() as number;
+    const acked = this.ackedStatement.get() as number;
     return {
       depth: row.depth,
       oldestAgeMs: row.oldest ? Math.max(0, this.now().getTime() - Date.parse(row.oldest)) : null,

@@ -36,6 +36,8 @@ const MIGRATIONS: readonly string[] = [
     acked_at TEXT                -- when the server confirmed it holds it
   );
   `,
+  // What is still to send is a short tail of a long history: index just that tail.
+  `CREATE INDEX outbox_unacked ON outbox (seq) WHERE acked_at IS NULL;`,
 ];
 
 export const REPLICA_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,23 +1,69 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
-// Node built-ins and I/O libraries that must never reach core/ (DESIGN.md: core is pure).
-const ioModules = [
-  'fs',
-  'node:*',
-  'fs/*',
-  'net',
-  'http',
-  'https',
-  'child_process',
-  'better-sqlite3',
-  'pg',
-  'serialport',
-  'node-hid',
-];
+/*
+ * The boundaries of docs/architecture.md, enforced. Each folder lists the folders it may
+ * import through subpath imports (`#core/…`); anything else under `#` is an error, in
+ * static imports, re-exports and `import()` alike. Patterns are regular expressions, not
+ * no-restricted-imports' gitignore-style `group` globs: in those a leading `#` starts a
+ * comment, which once let every `#server/…` import through. tests/lint/boundaries.test.ts
+ * lints a forbidden import of each kind and proves it fails.
+ */
+const mayImport = {
+  core: ['core'],
+  db: ['core'],
+  native: ['core'],
+  labels: ['core'],
+  station: ['station', 'db', 'native', 'labels', 'core'],
+  server: ['server', 'labels', 'core'],
+  renderer: ['core'],
+  portal: ['core'],
+  electron: ['station', 'db', 'native', 'labels', 'core'],
+};
+
+/** Folders whose code runs where there is no I/O: core is pure, the UIs run in a browser. */
+const noIo = ['core', 'renderer', 'portal'];
+
+// Node built-ins and I/O libraries, matched whole (`node:fs`, `fs/promises`, `pg`).
+const ioModule =
+  '^(node:.*|(fs|net|http|https|http2|child_process|worker_threads|os|dgram|tls|cluster)(/.*)?|better-sqlite3|pg|serialport|node-hid)$';
+
+const why = {
+  core: 'core/ is pure TypeScript: no I/O, no other folder (docs/architecture.md).',
+  renderer: 'The station UI runs in a sandboxed page: only core/, no Node (docs/architecture.md).',
+  portal: 'The portal runs in a browser: only core/, no Node (docs/architecture.md).',
+};
+
+/** `#x/…` for any x outside the allowed list. */
+const forbiddenSubpath = (/** @type {string[]} */ allowed) => `^#(?!(${allowed.join('|')})/)`;
+
+const boundaryConfigs = Object.entries(mayImport).map(([folder, allowed]) => {
+  const message =
+    why[/** @type {keyof typeof why} */ (folder)] ??
+    `${folder}/ imports only ${allowed.map((f) => `${f}/`).join(', ')} (docs/architecture.md).`;
+  const forbidden = [forbiddenSubpath(allowed), ...(noIo.includes(folder) ? [ioModule] : [])];
+  return {
+    name: `ordertrace/boundaries/${folder}`,
+    files: [`${folder}/**/*.ts`, `${folder}/**/*.svelte`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: forbidden.map((regex) => ({ regex, caseSensitive: true, message })) },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...forbidden.map((regex) => ({
+          selector: `ImportExpression > Literal[value=/${regex.replaceAll('/', '\\/')}/]`,
+          message,
+        })),
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   {
@@ -34,7 +80,9 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
+  ...svelte.configs['flat/recommended'],
   prettier,
+  ...svelte.configs['flat/prettier'],
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -47,37 +95,30 @@ export default tseslint.config(
     },
   },
   {
+    // Svelte components and runes modules carry TypeScript.
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, svelteFeatures: { runes: true } },
+    },
+    rules: {
+      // It flags every `new Date`/`Map`/`URL`, also the local values a function builds and
+      // returns; reactive state here is declared with $state, which svelte-check checks.
+      'svelte/prefer-svelte-reactivity': 'off',
+    },
+  },
+  {
+    // The UIs run in a browser (or a sandboxed renderer).
+    files: ['renderer/**', 'portal/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  ...boundaryConfigs,
+  {
     files: ['core/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ioModules, message: 'core/ is pure: no I/O (see DESIGN.md).' },
-            { group: ['../../*', '#*', '!#core/*'], message: 'core/ imports only core/.' },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'core/ is pure: no process access.' },
         { name: 'fetch', message: 'core/ is pure: no network.' },
-      ],
-    },
-  },
-  {
-    // The UIs run in a browser (or a sandboxed renderer): no Node, only core's schemas.
-    files: ['renderer/**', 'portal/**'],
-    languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ioModules, message: 'The UI never imports Node modules (DESIGN.md).' },
-            { group: ['#*', '!#core/*'], message: 'The UI imports only core/.' },
-          ],
-        },
       ],
     },
   },

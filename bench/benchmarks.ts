@@ -6,6 +6,7 @@ import { livePropagationBenchmark } from './live-propagation.ts';
 import { pushBenchmark } from './push.ts';
 import { stationMemoryBenchmark } from './station-memory.ts';
 import { scanVerdictBenchmark } from './scan-verdict.ts';
+import { similarBenchmark } from './similar.ts';
 
 /** Every benchmark `npm run bench` knows, by name. Add yours here. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   livePropagationBenchmark,
   ingestLoadBenchmark,
   stationMemoryBenchmark,
+  similarBenchmark,
 ];

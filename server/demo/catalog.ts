@@ -1,62 +1,63 @@
 import type { ProductInput } from '#core/api/catalog.ts';
 
-/** A small solid-wood furniture workshop: what the demo plant makes. */
+/*
+ * A small solid-wood furniture workshop: what the demo plant makes. Attribute values are
+ * English; `<key>_zh` carries the Chinese word for a string value, so the matcher learns both
+ * languages' vocabulary from the catalog itself (docs/decisions/0005-similar-matching.md).
+ * The first six keep their order: the demo seed picks them by position.
+ */
+const leg = (wood: string) => ({
+  resourceType: 'leg',
+  materialName: `${wood} leg 72 cm`,
+  quantityPerUnit: 4,
+  step: 'assembly',
+});
+const fittings = {
+  resourceType: 'hardware',
+  materialName: 'Leg fitting kit',
+  quantityPerUnit: 1,
+  step: 'assembly',
+};
+const top = (wood: string, size: string) => ({
+  resourceType: 'panel',
+  materialName: `${wood} top panel ${size}`,
+  quantityPerUnit: 1,
+  step: 'assembly',
+});
+const oak = { material: 'oak', material_zh: '橡木' };
+const walnut = { material: 'walnut', material_zh: '胡桃木' };
+const ash = { material: 'ash', material_zh: '白蜡木' };
+const linen = { material: 'linen', material_zh: '亚麻' };
+const diningTable = { type: 'dining table', type_zh: '餐桌' };
+const diningChair = { type: 'dining chair', type_zh: '餐椅' };
+const sofa = { type: 'sofa', type_zh: '沙发' };
+const bookshelf = { type: 'bookshelf', type_zh: '书架' };
+const bedsideTable = { type: 'bedside table', type_zh: '床头柜' };
+const coffeeTable = { type: 'coffee table', type_zh: '茶几' };
+
 export const DEMO_PRODUCTS: ProductInput[] = [
   {
     nameEn: 'Oak dining table 160',
     nameZh: '橡木餐桌 160',
     descriptionEn: 'Solid white oak, oiled, seats six.',
     descriptionZh: '白橡实木，木蜡油，六人座。',
-    attributes: { material: 'oak', width_cm: 160, finish: 'oil' },
-    bom: [
-      {
-        resourceType: 'panel',
-        materialName: 'Oak top panel 160×90',
-        quantityPerUnit: 1,
-        step: 'assembly',
-      },
-      { resourceType: 'leg', materialName: 'Oak leg 72 cm', quantityPerUnit: 4, step: 'assembly' },
-      {
-        resourceType: 'hardware',
-        materialName: 'Leg fitting kit',
-        quantityPerUnit: 1,
-        step: 'assembly',
-      },
-    ],
+    attributes: { ...diningTable, ...oak, length_cm: 160, seats: 6, finish: 'oil' },
+    bom: [top('Oak', '160×90'), leg('Oak'), fittings],
   },
   {
     nameEn: 'Walnut dining table 160',
     nameZh: '胡桃木餐桌 160',
     descriptionEn: 'Solid black walnut, oiled, seats six.',
     descriptionZh: '黑胡桃实木，木蜡油，六人座。',
-    attributes: { material: 'walnut', width_cm: 160, finish: 'oil' },
-    bom: [
-      {
-        resourceType: 'panel',
-        materialName: 'Walnut top panel 160×90',
-        quantityPerUnit: 1,
-        step: 'assembly',
-      },
-      {
-        resourceType: 'leg',
-        materialName: 'Walnut leg 72 cm',
-        quantityPerUnit: 4,
-        step: 'assembly',
-      },
-      {
-        resourceType: 'hardware',
-        materialName: 'Leg fitting kit',
-        quantityPerUnit: 1,
-        step: 'assembly',
-      },
-    ],
+    attributes: { ...diningTable, ...walnut, length_cm: 160, seats: 6, finish: 'oil' },
+    bom: [top('Walnut', '160×90'), leg('Walnut'), fittings],
   },
   {
     nameEn: 'Oak dining chair',
     nameZh: '橡木餐椅',
     descriptionEn: 'Solid oak frame, woven paper-cord seat.',
     descriptionZh: '橡木框架，纸绳编织座面。',
-    attributes: { material: 'oak', seat: 'paper cord' },
+    attributes: { ...diningChair, ...oak, seat: 'paper cord', seat_zh: '纸绳' },
     bom: [
       {
         resourceType: 'frame',
@@ -77,7 +78,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     nameZh: '三人亚麻沙发',
     descriptionEn: 'Beech frame, natural linen cover, feather cushions.',
     descriptionZh: '榉木框架，本色亚麻面料，羽绒坐垫。',
-    attributes: { material: 'linen', seats: 3, colour: 'natural' },
+    attributes: { ...sofa, ...linen, seats: 3, colour: 'natural', colour_zh: '本色' },
     bom: [
       {
         resourceType: 'frame',
@@ -104,7 +105,14 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     nameZh: '白蜡木五层书架',
     descriptionEn: 'Solid ash, 180 cm tall, adjustable shelves.',
     descriptionZh: '白蜡木实木，高 180 厘米，层板可调。',
-    attributes: { material: 'ash', height_cm: 180, tiers: 5 },
+    attributes: {
+      ...bookshelf,
+      ...ash,
+      height_cm: 180,
+      tiers: 5,
+      colour: 'natural',
+      colour_zh: '本色',
+    },
     bom: [
       {
         resourceType: 'side',
@@ -125,7 +133,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     nameZh: '胡桃木床头柜',
     descriptionEn: 'One drawer, soft-close runners.',
     descriptionZh: '单抽屉，阻尼滑轨。',
-    attributes: { material: 'walnut', drawers: 1 },
+    attributes: { ...bedsideTable, ...walnut, drawers: 1 },
     bom: [
       {
         resourceType: 'carcass',
@@ -143,6 +151,191 @@ export const DEMO_PRODUCTS: ProductInput[] = [
         resourceType: 'runner',
         materialName: 'Soft-close runner pair',
         quantityPerUnit: 1,
+        step: 'assembly',
+      },
+    ],
+  },
+  {
+    nameEn: 'Oak dining table 120',
+    nameZh: '橡木餐桌 120',
+    descriptionEn: 'Solid white oak, oiled, seats four.',
+    descriptionZh: '白橡实木，木蜡油，四人座。',
+    attributes: { ...diningTable, ...oak, length_cm: 120, seats: 4, finish: 'oil' },
+    bom: [top('Oak', '120×80'), leg('Oak'), fittings],
+  },
+  {
+    nameEn: 'Walnut dining table 200',
+    nameZh: '胡桃木餐桌 200',
+    descriptionEn: 'Solid black walnut, oiled, seats eight.',
+    descriptionZh: '黑胡桃实木，木蜡油，八人座。',
+    attributes: { ...diningTable, ...walnut, length_cm: 200, seats: 8, finish: 'oil' },
+    bom: [top('Walnut', '200×100'), leg('Walnut'), fittings],
+  },
+  {
+    nameEn: 'Walnut coffee table 120',
+    nameZh: '胡桃木茶几 120',
+    descriptionEn: 'Low table in solid walnut, one open shelf.',
+    descriptionZh: '黑胡桃实木矮桌，带一层开放隔板。',
+    attributes: { ...coffeeTable, ...walnut, length_cm: 120, finish: 'oil' },
+    bom: [
+      top('Walnut', '120×60'),
+      {
+        resourceType: 'leg',
+        materialName: 'Walnut leg 40 cm',
+        quantityPerUnit: 4,
+        step: 'assembly',
+      },
+    ],
+  },
+  {
+    nameEn: 'Walnut dining chair',
+    nameZh: '胡桃木餐椅',
+    descriptionEn: 'Solid walnut frame, leather seat.',
+    descriptionZh: '胡桃木框架，皮革座面。',
+    attributes: { ...diningChair, ...walnut, seat: 'leather', seat_zh: '皮革' },
+    bom: [
+      {
+        resourceType: 'frame',
+        materialName: 'Walnut chair frame',
+        quantityPerUnit: 1,
+        step: 'assembly',
+      },
+      {
+        resourceType: 'seat',
+        materialName: 'Leather seat pad',
+        quantityPerUnit: 1,
+        step: 'upholstery',
+      },
+    ],
+  },
+  {
+    nameEn: 'Two-seat grey linen sofa',
+    nameZh: '两人灰色亚麻沙发',
+    descriptionEn: 'Beech frame, grey linen cover.',
+    descriptionZh: '榉木框架，灰色亚麻面料。',
+    attributes: { ...sofa, ...linen, seats: 2, colour: 'grey', colour_zh: '灰色' },
+    bom: [
+      {
+        resourceType: 'frame',
+        materialName: 'Beech sofa frame 2-seat',
+        quantityPerUnit: 1,
+        step: 'frame',
+      },
+      {
+        resourceType: 'fabric',
+        materialName: 'Linen cover, grey',
+        quantityPerUnit: 1,
+        step: 'upholstery',
+      },
+    ],
+  },
+  {
+    nameEn: 'Three-seat leather sofa',
+    nameZh: '三人真皮沙发',
+    descriptionEn: 'Beech frame, brown full-grain leather.',
+    descriptionZh: '榉木框架，棕色头层牛皮。',
+    attributes: {
+      ...sofa,
+      material: 'leather',
+      material_zh: '真皮',
+      seats: 3,
+      colour: 'brown',
+      colour_zh: '棕色',
+    },
+    bom: [
+      {
+        resourceType: 'frame',
+        materialName: 'Beech sofa frame 3-seat',
+        quantityPerUnit: 1,
+        step: 'frame',
+      },
+      {
+        resourceType: 'cover',
+        materialName: 'Leather cover, brown',
+        quantityPerUnit: 1,
+        step: 'upholstery',
+      },
+    ],
+  },
+  {
+    nameEn: 'Black ash bookshelf 5 tiers',
+    nameZh: '黑色白蜡木五层书架',
+    descriptionEn: 'Solid ash stained black, 180 cm tall.',
+    descriptionZh: '白蜡木实木染黑，高 180 厘米。',
+    attributes: {
+      ...bookshelf,
+      ...ash,
+      height_cm: 180,
+      tiers: 5,
+      colour: 'black',
+      colour_zh: '黑色',
+    },
+    bom: [
+      {
+        resourceType: 'side',
+        materialName: 'Ash side panel 180 cm, black',
+        quantityPerUnit: 2,
+        step: 'assembly',
+      },
+      {
+        resourceType: 'shelf',
+        materialName: 'Ash shelf 80×30, black',
+        quantityPerUnit: 5,
+        step: 'assembly',
+      },
+    ],
+  },
+  {
+    nameEn: 'Oak bookshelf 3 tiers',
+    nameZh: '橡木三层书架',
+    descriptionEn: 'Solid oak, 100 cm tall.',
+    descriptionZh: '橡木实木，高 100 厘米。',
+    attributes: {
+      ...bookshelf,
+      ...oak,
+      height_cm: 100,
+      tiers: 3,
+      colour: 'natural',
+      colour_zh: '本色',
+    },
+    bom: [
+      {
+        resourceType: 'side',
+        materialName: 'Oak side panel 100 cm',
+        quantityPerUnit: 2,
+        step: 'assembly',
+      },
+      {
+        resourceType: 'shelf',
+        materialName: 'Oak shelf 80×30',
+        quantityPerUnit: 3,
+        step: 'assembly',
+      },
+    ],
+  },
+  {
+    nameEn: 'Oak bedside table 2 drawers',
+    nameZh: '橡木两抽床头柜',
+    descriptionEn: 'Two drawers, soft-close runners.',
+    descriptionZh: '两个抽屉，阻尼滑轨。',
+    attributes: { ...bedsideTable, ...oak, drawers: 2 },
+    bom: [
+      {
+        resourceType: 'carcass',
+        materialName: 'Oak carcass',
+        quantityPerUnit: 1,
+        step: 'assembly',
+      },
+      {
+        resourceType: 'drawer',
+        materialName: 'Oak drawer box',
+        quantityPerUnit: 2,
+        step: 'assembly',
+      },
+      {
+        resourceType: 'runner',
+        materialName: 'Soft-close runner pair',
+        quantityPerUnit: 2,
         step: 'assembly',
       },
     ],

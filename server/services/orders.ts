@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { OrderView, SubmitOrderBody } from '#core/api/orders.ts';
 import { submitOrderBodySchema } from '#core/api/orders.ts';
 import { mintOrderCode } from '#core/codes/formats.ts';
-import { CANDIDATE_THRESHOLD, similarityScore } from '#core/catalog/similarity.ts';
 import type { OrderAction } from '#core/orders/state-machine.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from './audit.ts';
-import { getProduct, searchProducts } from './catalog.ts';
+import { getProduct } from './catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
-
-const MAX_CANDIDATES = 5;
+import { findCandidates } from './similar.ts';
 
 async function uniqueOrderCode(db: Db): Promise<string> {
   for (;;) {
@@ -84,27 +82,18 @@ export async function submitOrder(
           candidates: [],
         };
       }
-      const similar = await getProduct(db, line.similarTo).catch(() => {
-        throw invalid(
-          `Line ${position}: product ${line.similarTo} is not in the catalog.`,
-          `lines.${index}.similarTo`,
-        );
-      });
-      const hits = await searchProducts(
+      const { similar, candidates } = await findCandidates(
         context,
-        `${line.differences} ${similar.nameEn} ${similar.nameZh}`,
-        50,
-        (candidate) => similarityScore(similar, line.differences, candidate),
-      );
-      const candidates = hits
-        .filter((hit) => hit.product.code !== similar.code && hit.score >= CANDIDATE_THRESHOLD)
-        .slice(0, MAX_CANDIDATES)
-        .map((hit) => ({
-          product: hit.product.code,
-          nameEn: hit.product.nameEn,
-          nameZh: hit.product.nameZh,
-          score: hit.score,
-        }));
+        line.similarTo,
+        line.differences,
+      ).catch((error: unknown) => {
+        throw error instanceof AppError && error.code === 'OT_ERR_NOT_FOUND'
+          ? invalid(
+              `Line ${position}: product ${line.similarTo} is not in the catalog.`,
+              `lines.${index}.similarTo`,
+            )
+          : error;
+      });
       return {
         position,
         quantity: line.quantity,

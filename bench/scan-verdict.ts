@@ -5,7 +5,7 @@ import { median, percentile, round, type Benchmark } from './harness.ts';
 import { benchStation } from './scan-verdict-station.ts';
 
 /*
- * Verdict latency (issue 7, DESIGN.md "decisions take microseconds"): scan text in → verdict
+ * Verdict latency (issue 7; docs/design.md "Station rules": a verdict takes microseconds): scan text in → verdict
  * event out, the durable outbox write (synchronous FULL) included; and the same from bytes
  * written into a serial pty (socat) through the real serial scanner driver. Scans alternate
  * between consumable resources and refusals (misread, unknown) as a line sees them.

@@ -14,7 +14,7 @@ export interface OutboxStatus {
 }
 
 /**
- * The up path's durable queue (DESIGN.md "Sync", push). A station decision and its outbox
+ * The up path's durable queue (docs/design.md "Sync", push). A station decision and its outbox
  * row are written in one transaction by `record`, so a decision the operator saw is never
  * lost and never sent twice: the server keys it by (station, seq) and its payload hash.
  */

@@ -13,7 +13,7 @@ export const isOwnPage = (url: string, rendererIndex: string): boolean => {
 export const STATION_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/** DESIGN.md "Security", Electron: isolated, sandboxed, no Node in the page, no remote content. */
+/** docs/design.md "Security", Electron: isolated, sandboxed, no Node in the page, no remote content. */
 export function secureWebPreferences(
   preload: string,
 ): BrowserWindowConstructorOptions['webPreferences'] {

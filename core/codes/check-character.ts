@@ -7,7 +7,7 @@ import { symbolOf, symbolValue } from './alphabet.ts';
  * field and k counts positions from the right (the check character has weight α^0 = 1).
  * The check character makes the weighted sum zero.
  *
- * Why this catches what DESIGN.md asks for:
+ * Why this catches what docs/design.md asks for:
  * - a single substitution a→b changes the sum by w·(a−b); in a field a product of two
  *   non-zero elements is never zero, so every single-character error is caught;
  * - swapping neighbours a,b changes it by (w_i − w_{i+1})·(a−b) = w_{i+1}·(α − 1)·(a−b),

@@ -2,7 +2,7 @@ import { CODE_ALPHABET, LOOKALIKES, symbolValue } from './alphabet.ts';
 import { checkCharacter, hasValidCheckCharacter } from './check-character.ts';
 
 /*
- * Ordertrace code formats (DESIGN.md "Codes"). Every code is prefix + body + check character.
+ * Ordertrace code formats (docs/design.md "Codes"). Every code is prefix + body + check character.
  *
  *   order     RD + 8 random symbols + check                       (11 characters)
  *   resource  RS + order code + serial (4–8 digits) + check       (18–22)

@@ -1,5 +1,5 @@
 /*
- * The order lifecycle (DESIGN.md "Order lifecycle") as one pure transition function.
+ * The order lifecycle (docs/design.md "Order lifecycle") as one pure transition function.
  *
  * submitted → matching → awaiting_choice | customer_service → confirmed → released
  *   → in_production → produced → packed → shipped → delivered | receipt_rejected

@@ -9,7 +9,7 @@ export class PinMismatchError extends Error {
 
 /**
  * An HTTPS agent that trusts exactly one certificate: the server's, pinned at enrollment
- * (DESIGN.md "Security"). Its fingerprint is checked instead of the host name, because a
+ * (docs/design.md "Security"). Its fingerprint is checked instead of the host name, because a
  * plant server is reached by whatever address the network gives it.
  */
 export function pinnedAgent(certPem: string, fingerprint: string): Agent {

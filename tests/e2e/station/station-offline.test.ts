@@ -8,7 +8,7 @@ import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './sta
 import { scanExpect, waitForOrderState } from './station-ui.ts';
 
 /*
- * DESIGN.md: decisions are local and keep working when the network is down. The server is
+ * docs/design.md: decisions are local and keep working when the network is down. The server is
  * stopped, the operator works on (a line stop included, which survives a station restart),
  * the server comes back, and every decision arrives exactly once.
  */

@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ServerContext } from './context.ts';
 import { installAuthentication } from './plugins/authentication.ts';
+import { installMetrics } from './metrics/install-metrics.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backOfficeRoutes } from './routes/back-office.ts';
@@ -28,6 +29,8 @@ import { SERVER_VERSION } from './version.ts';
 export interface AppOptions {
   https: { key: string; cert: string };
   logger: FastifyInstance['log'] | false;
+  /** Serve /metrics to requests bearing this token; without it, no /metrics. */
+  metricsToken?: string | undefined;
 }
 
 /** The whole HTTP API as one Fastify instance that does not listen (server.ts does). */
@@ -62,6 +65,8 @@ export async function buildApp(
   await app.register(fastifyCookie);
   // preHandler: the login limit keys on the email in the body, which is parsed by then.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
+  // Before authentication: the scrape's bearer token is not a station's.
+  installMetrics(app, context, options.metricsToken);
   installAuthentication(app, context);
 
   await app.register(healthRoutes(context));

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
 
 /** The server's settings, from flags first, then environment, then defaults. */
 export const serverConfigSchema = z.strictObject({
@@ -17,6 +18,19 @@ export const serverConfigSchema = z.strictObject({
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Bearer token for GET /metrics; without it metrics are off. */
+  metricsToken: z
+    .string()
+    .min(
+      MIN_METRICS_TOKEN_LENGTH,
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`,
+    )
+    .optional(),
+  /** MQTT broker to publish plant-floor events to (docs/integration.md); off without it. */
+  mqttUrl: z
+    .string()
+    .regex(/^mqtts?:\/\/[^\s]+$/, 'MQTT_URL must be an mqtt:// or mqtts:// URL')
+    .optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -37,6 +51,8 @@ export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConf
     tlsCert: blankToUndefined(env.TLS_CERT),
     tlsKey: blankToUndefined(env.TLS_KEY),
     logLevel: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
+    metricsToken: blankToUndefined(env.METRICS_TOKEN),
+    mqttUrl: blankToUndefined(env.MQTT_URL),
   });
   if (!result.success) {
     const problems = result.error.issues.map(

@@ -3,6 +3,7 @@ import type { UserRole } from '#core/api/auth.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import type { Logger } from 'pino';
 import type { LiveBus } from './live/live-bus.ts';
+import type { ServerMetrics } from './metrics/server-metrics.ts';
 import type { Storage } from './storage/open-storage.ts';
 import type { Database } from './storage/schema.ts';
 
@@ -16,6 +17,8 @@ export interface ServerContext {
   log: Logger;
   /** SHA-256 of the TLS certificate stations pin at enrollment. */
   fingerprint: string;
+  /** Prometheus metrics (served at /metrics when METRICS_TOKEN is set). */
+  metrics: ServerMetrics;
 }
 
 /** Who is calling: a person with a session, or an enrolled station with its token. */

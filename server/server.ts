@@ -5,6 +5,7 @@ import { compactChangeLog } from './services/sync.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
+import { createServerMetrics } from './metrics/server-metrics.ts';
 import { migrate } from './storage/migrate.ts';
 import { openStorage, type Storage } from './storage/open-storage.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
@@ -55,6 +56,7 @@ export async function openContext(
       now: options.now ?? (() => new Date()),
       log,
       fingerprint: tls.fingerprint,
+      metrics: createServerMetrics(() => storage.db),
     },
     tls,
   };
@@ -69,6 +71,7 @@ export async function startServer(
   const app = await buildApp(context, {
     https: { key: tls.key, cert: tls.cert },
     logger: context.log,
+    metricsToken: config.metricsToken,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

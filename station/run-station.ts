@@ -9,6 +9,8 @@ import { ReplicaStore } from '#db/replica-store.ts';
 import { StationDevices } from './devices/station-devices.ts';
 import { readEnrollment, writeEnrollment } from './enrollment-file.ts';
 import { serveStation } from './http/station-http.ts';
+import { serveMetrics } from './metrics/serve-metrics.ts';
+import { createStationMetrics } from './metrics/station-metrics.ts';
 import { sqliteLookup } from './replica/sqlite-lookup.ts';
 import { stationCommands, type StationCommandMap } from './service/command-map.ts';
 import { Station } from './service/station.ts';
@@ -30,6 +32,8 @@ export interface RunStationOptions {
   port?: number;
   uiDir?: string;
   pollMs?: number;
+  /** Serve Prometheus metrics on their own address, behind this bearer token. */
+  metrics?: { token: string; port: number; host: string };
   log?: (line: string) => void;
 }
 
@@ -38,6 +42,8 @@ export interface RunningStation {
   commands: StationCommandMap;
   sync: SyncClient;
   url: string | null;
+  /** Where /metrics is served, when it is. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -113,12 +119,17 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
           uiDir: options.uiDir ?? DEFAULT_UI_DIR,
           port: options.port,
         });
+  const metrics = options.metrics
+    ? await serveMetrics({ ...options.metrics, registry: createStationMetrics(station, devices) })
+    : undefined;
   return {
     station,
     commands,
     sync,
     url: http?.url ?? null,
+    metricsUrl: metrics?.url ?? null,
     async close() {
+      await metrics?.close();
       await http?.close();
       await sync.stop();
       await devices.close();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scannerConfigSchema, SUFFIXES, type Suffix } from '#core/devices/scanner-config.ts';
 import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
+import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const stationUsage = `ordertrace station --role production|packing|shipping --server URL --enroll CODE
@@ -10,6 +11,18 @@ export const stationUsage = `ordertrace station --role production|packing|shippi
   Run a station headless and serve its UI on http://127.0.0.1:PORT (browser mode).
   Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll.
   --fingerprint pins the server certificate's SHA-256 as the back office shows it.`;
+
+/** METRICS_TOKEN turns the station's /metrics on (METRICS_PORT, METRICS_HOST: where). */
+function stationMetricsSettings(env: NodeJS.ProcessEnv) {
+  const token = env.METRICS_TOKEN;
+  if (!token) return {};
+  if (token.length < MIN_METRICS_TOKEN_LENGTH)
+    throw new UsageError(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  const port = Number(env.METRICS_PORT ?? 9464);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('METRICS_PORT must be a port number');
+  return { metrics: { token, port, host: env.METRICS_HOST ?? '0.0.0.0' } };
+}
 
 export async function stationCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,12 +72,14 @@ export async function stationCommand(args: string[]): Promise<number> {
         }
       : {}),
     port,
+    ...stationMetricsSettings(process.env),
     log: (line) => console.log(line),
   });
   const identity = running.station.state().station;
   console.log(
     `Station ${identity.name} (${identity.role}, line ${identity.line}) on ${running.url}`,
   );
+  if (running.metricsUrl) console.log(`Metrics on ${running.metricsUrl} (bearer METRICS_TOKEN)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -30,13 +30,20 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(storage: StorageName): Promise<TestServer> {
+/** `env`: more server settings as environment variables (METRICS_TOKEN, MQTT_URL…). */
+export async function startTestServer(
+  storage: StorageName,
+  options: { env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-server-'));
   const schema =
     storage === 'postgres' ? `t_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const config = loadServerConfig({
     flags: { port: '0', host: '127.0.0.1', 'data-dir': dataDir, 'log-level': 'silent' },
-    env: storage === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {},
+    env: {
+      ...(storage === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {}),
+      ...options.env,
+    },
     cwd: dataDir,
   });
   const server = await startServer(config, {

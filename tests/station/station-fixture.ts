@@ -123,6 +123,8 @@ export function stationFixture(role: StationRole, state = 'released') {
     supervisor,
     otherPackage: mintOrderScopedCode('package', other, 1),
     db: () => db,
+    /** The devices of the station now open (the scanner's reads come from here). */
+    devices: () => devices,
     events: (): StationEvent[] =>
       (db.prepare('SELECT event FROM outbox ORDER BY seq').pluck().all() as string[]).map(
         (text) => JSON.parse(text) as StationEvent,

@@ -5,15 +5,15 @@ import {
   parseLabelRequest,
   type LabelDataInput,
 } from '#core/labels/label-data.ts';
-import { mmToDots } from '#core/labels/label-sizes.ts';
+import { mmToDots, type LabelSizeId } from '#core/labels/label-sizes.ts';
 import { layoutLabel } from './layout.ts';
 import { DEFAULT_ZPL_CJK_FONT, renderZpl } from './render-zpl.ts';
 import { ORDER, SSCC, sampleLabel } from '#core/labels/sample-data.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 
-const zplOf = (input: LabelDataInput, options = {}) => {
+const zplOf = (input: LabelDataInput, options = {}, size?: LabelSizeId) => {
   const request = parseLabelRequest(input);
-  const layout = layoutLabel(defaultTemplate(input.kind), labelFieldValues(request));
+  const layout = layoutLabel(defaultTemplate(input.kind, size), labelFieldValues(request));
   return { layout, zpl: renderZpl(layout, options) };
 };
 
@@ -43,16 +43,18 @@ describe('renderZpl, field by field', () => {
     expect(dataOf(qr[0] ?? '')).toBe(`MA,${mintOrderScopedCode('package', ORDER, 2)}`);
   });
 
-  it('prints the order code as Code 128 at the module width of the layout', () => {
+  it('prints the package code (not the order code) as Code 128 at the layout module', () => {
+    const packageCode = mintOrderScopedCode('package', ORDER, 2);
     const barcode = layout.items.find(
       (item) => item.type === 'barcode' && item.symbology === 'code128',
     );
-    const field = fields(zpl).find((f) => f.includes('^BC') && f.includes(ORDER));
+    const field = fields(zpl).find((f) => f.includes('^BC') && f.includes('N,N,N,A'));
     expect(barcode?.type).toBe('barcode');
     if (barcode?.type !== 'barcode') return;
+    expect(barcode.data).toBe(packageCode);
     expect(field).toBe(
       `^FO${mmToDots(barcode.x, 203)},${mmToDots(barcode.y, 203)}^BY${barcode.moduleDots}` +
-        `^BCN,${mmToDots(barcode.height, 203)},N,N,N,A^FH^FD${ORDER}^FS`,
+        `^BCN,${mmToDots(barcode.height, 203)},N,N,N,A^FH^FD${packageCode}^FS`,
     );
   });
 
@@ -66,7 +68,14 @@ describe('renderZpl, field by field', () => {
     const texts = fields(zpl).filter((f) => f.includes('^FB'));
     const shown = texts.map(dataOf);
     expect(shown).toEqual(
-      expect.arrayContaining([ORDER, `(00) ${SSCC}`, 'SHIP TO', '2 of 3', '张伟 收']),
+      expect.arrayContaining([
+        ORDER,
+        mintOrderScopedCode('package', ORDER, 2),
+        `(00) ${SSCC}`,
+        'SHIP TO',
+        '2 of 3',
+        '张伟 收',
+      ]),
     );
     const chinese = texts.find((f) => f.includes('张伟'));
     expect(chinese).toContain(`^A@N,`);
@@ -98,9 +107,23 @@ describe('renderZpl, field by field', () => {
   });
 });
 
-describe('renderZpl for small labels', () => {
-  it('prints a resource label with its code in a QR code and as text', () => {
-    const { zpl } = zplOf(sampleLabel('resource'));
+describe('renderZpl for resource and unit labels', () => {
+  it('prints a unit label with its code as Code 128, as a QR code and as text', () => {
+    const { layout, zpl } = zplOf(sampleLabel('unit'));
+    const code = mintOrderScopedCode('unit', ORDER, 7);
+    const linear = layout.items.find((i) => i.type === 'barcode' && i.symbology === 'code128');
+    expect(linear?.type === 'barcode' && linear.moduleDots).toBe(3);
+    expect(fields(zpl).map(dataOf)).toEqual(
+      expect.arrayContaining([code, `MA,${code}`, `Order ${ORDER}`]),
+    );
+    expect(fields(zpl).find((f) => f.includes('^BC'))).toMatch(
+      new RegExp(`\\^BY3\\^BCN,144,N,N,N,A\\^FH\\^FD${code}\\^FS$`),
+    );
+    expect(zpl).toContain(`^PW${mmToDots(100, 203)}`);
+  });
+
+  it('prints a small resource label with its code in a QR code and as text', () => {
+    const { zpl } = zplOf(sampleLabel('resource'), {}, '50x30mm');
     const code = mintOrderScopedCode('resource', ORDER, 125);
     expect(fields(zpl).map(dataOf)).toEqual(
       expect.arrayContaining([`MA,${code}`, code, `Order ${ORDER}`, 'Step Cutting']),

@@ -18,9 +18,9 @@ import { EXIT, UsageError } from '../usage-error.ts';
 
 export const labelUsage = `ordertrace label package --order CODE [--package N/M] [--sscc SSCC] [--ship-to TEXT]
     [--contents TEXT] [--customer-ref TEXT] [--size 100x150mm|4x6in] OUTPUT
-ordertrace label resource --code CODE [--material TEXT] [--step TEXT] [--size 50x30mm|100x50mm] OUTPUT
+ordertrace label resource --code CODE [--material TEXT] [--step TEXT] [--size 100x50mm|50x30mm] OUTPUT
 ordertrace label resource --order CODE --serials FIRST-LAST [--material TEXT] [--step TEXT] --format pdf …
-ordertrace label unit --code CODE [--product TEXT] [--size 50x30mm|100x50mm] OUTPUT
+ordertrace label unit --code CODE [--product TEXT] [--size 100x50mm|50x30mm] OUTPUT
   OUTPUT is --format pdf|zpl|png|svg --out FILE (- for standard output), and optionally
   --template FILE (a label template as JSON, see docs/labels.md), --dpi N (PNG resolution),
   --zpl-cjk-font NAME (printer font for Chinese text in ZPL, default E:ANMDS.TTF).

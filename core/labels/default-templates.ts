@@ -66,6 +66,7 @@ const PACKAGE_100X150: LabelTemplateInput = {
     text(4, 57, 92, 3.5, 'CONTENTS', 7, { when: 'contents' }),
     text(4, 61, 92, 12, '{contents}', 9),
     rule(74),
+    // The package code in Code 128 too: a dock's 1D scanner reads the package, not the order.
     {
       type: 'barcode',
       x: 4,
@@ -73,9 +74,9 @@ const PACKAGE_100X150: LabelTemplateInput = {
       width: 92,
       height: 17,
       symbology: 'code128',
-      field: 'orderCode',
+      field: 'packageCode',
     },
-    text(4, 93.5, 92, 5, '{orderCode}', 10, { align: 'center', minFontSizePt: 6 }),
+    text(4, 93.5, 92, 5, '{packageCode}', 10, { align: 'center', minFontSizePt: 6 }),
     rule(100, 4, 92, 'sscc'),
     text(4, 102, 92, 3.5, 'SSCC', 7, { when: 'sscc' }),
     {
@@ -112,10 +113,13 @@ function recentred(template: LabelTemplateInput, size: LabelSizeId, id: string, 
   };
 }
 
-/** Small labels carry a QR code: a Code 128 of an 18–22 character code needs ~60 mm. */
+/**
+ * 50×30 mm carries a QR code only: a Code 128 of an 18–22 character code needs 70 mm at a
+ * 0.25 mm module. For 1D scanners use 100×50 mm, the default.
+ */
 const smallLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
   id: `${kind}-50x30mm`,
-  name: `${kind === 'resource' ? 'Resource' : 'Unit'} label 50×30 mm`,
+  name: `${kind === 'resource' ? 'Resource' : 'Unit'} label 50×30 mm (QR only)`,
   kind,
   ...LABEL_SIZES['50x30mm'],
   marginMm: 1.5,
@@ -136,6 +140,12 @@ const smallLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
   ],
 });
 
+/**
+ * The code as Code 128 across the whole label, for a handheld 1D scanner at arm's length,
+ * with the QR code beside the text below it. The module is as wide as the box allows: 3
+ * dots (0.375 mm, 15 mil) for codes of up to four-digit serials, 2 dots (0.25 mm) for the
+ * longest codes, never narrower; 18 mm bars.
+ */
 const wideLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
   id: `${kind}-100x50mm`,
   name: `${kind === 'resource' ? 'Resource' : 'Unit'} label 100×50 mm`,
@@ -144,16 +154,25 @@ const wideLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
   marginMm: 2,
   dpi: 203,
   elements: [
-    { type: 'barcode', x: 3, y: 3, width: 94, height: 15, symbology: 'code128', field: 'code' },
-    text(3, 18.5, 94, 4.5, '{code}', 10, { align: 'center', minFontSizePt: 6 }),
+    {
+      type: 'barcode',
+      x: 2,
+      y: 2.5,
+      width: 96,
+      height: 18,
+      symbology: 'code128',
+      field: 'code',
+      minModuleMm: 0.25,
+    },
+    text(3, 21, 94, 4.5, '{code}', 10, { align: 'center', minFontSizePt: 6 }),
     ...(kind === 'resource'
       ? [
-          text(3, 25, 70, 10.5, '{material}', 12),
-          text(3, 36.5, 70, 4.3, 'Order {orderCode}', 10),
-          text(3, 41.5, 70, 4.3, 'Step {step}', 10),
+          text(3, 27, 72, 9, '{material}', 11),
+          text(3, 37, 72, 4.3, 'Order {orderCode}', 10),
+          text(3, 42.5, 72, 4.3, 'Step {step}', 10),
         ]
-      : [text(3, 25, 70, 15.5, '{product}', 12), text(3, 41.5, 70, 4.3, 'Order {orderCode}', 10)]),
-    { type: 'barcode', x: 75, y: 24, width: 22, height: 22, symbology: 'qrcode', field: 'code' },
+      : [text(3, 27, 72, 14, '{product}', 11), text(3, 42.5, 72, 4.3, 'Order {orderCode}', 10)]),
+    { type: 'barcode', x: 77, y: 27, width: 20, height: 20, symbology: 'qrcode', field: 'code' },
   ],
 });
 
@@ -173,8 +192,8 @@ export const DEFAULT_TEMPLATES: readonly LabelTemplate[] = DEFAULTS.map((templat
 /** Which sizes each kind has a default template for, first the usual one. */
 export const DEFAULT_SIZES: Readonly<Record<LabelKind, readonly LabelSizeId[]>> = {
   package: ['100x150mm', '4x6in'],
-  resource: ['50x30mm', '100x50mm'],
-  unit: ['50x30mm', '100x50mm'],
+  resource: ['100x50mm', '50x30mm'],
+  unit: ['100x50mm', '50x30mm'],
 };
 
 export function defaultTemplate(kind: LabelKind, size?: LabelSizeId): LabelTemplate {

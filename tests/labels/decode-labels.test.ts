@@ -5,6 +5,8 @@ import { LABEL_SIZES, type LabelSizeId } from '#core/labels/label-sizes.ts';
 import type { LabelLayout } from '#labels/layout.ts';
 import { layoutFor, renderLabel } from '#labels/render-label.ts';
 import { sampleLabel, worstCaseLabel } from '#core/labels/sample-data.ts';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { hasValidGs1CheckDigit } from '#core/gs1/check-digit.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir, type Decoded } from './zbar.ts';
 
 /*
@@ -66,6 +68,42 @@ describe('labels scan back to what they encode', () => {
     );
     expect(decoded.filter((symbol) => symbol.gs1)).toEqual([
       { type: 'CODE-128', data: `00${data.sscc}`, gs1: true },
+    ]);
+  });
+
+  it('gives a 1D dock scanner the SSCC (valid check digit) and the package code', async () => {
+    const input = sampleLabel('package');
+    const data = input.data as { orderCode: string; packageNumber: number };
+    const pdf = await renderLabel(input, 'pdf');
+    const linear = await withTempDir(async (dir) =>
+      (await decodeImage((await rasterise(pdf, dir, { dpi: 300 }))[0] ?? '')).filter(
+        (symbol) => symbol.type === 'CODE-128',
+      ),
+    );
+    const sscc = linear.find((symbol) => symbol.gs1)?.data.slice(2) ?? '';
+    expect(sscc).toMatch(/^[0-9]{18}$/);
+    expect(hasValidGs1CheckDigit(sscc)).toBe(true);
+    expect(linear.filter((symbol) => !symbol.gs1).map((symbol) => symbol.data)).toEqual([
+      mintOrderScopedCode('package', data.orderCode, data.packageNumber),
+    ]);
+  });
+
+  it('gives a handheld scanner a unit label’s code in Code 128 beside the QR code', async () => {
+    const input = sampleLabel('unit');
+    const { code } = input.data as { code: string };
+    const layout = layoutFor(input);
+    const linear = layout.items.find(
+      (item) => item.type === 'barcode' && item.symbology === 'code128',
+    );
+    // 15 mil: what a general-purpose handheld imager reads from arm's length.
+    expect(linear?.type === 'barcode' && linear.moduleMm).toBeGreaterThanOrEqual(0.375);
+    const pdf = await renderLabel(input, 'pdf');
+    const decoded = await withTempDir(async (dir) =>
+      decodeImage((await rasterise(pdf, dir, { dpi: 300 }))[0] ?? ''),
+    );
+    expect(decoded.sort(byTypeAndData)).toEqual([
+      { type: 'CODE-128', data: code, gs1: false },
+      { type: 'QR-Code', data: code, gs1: false },
     ]);
   });
 });

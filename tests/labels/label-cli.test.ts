@@ -53,10 +53,11 @@ describe('ordertrace label', () => {
       });
       const [page] = await rasterise(await readFile(out), dir);
       const decoded = (await decodeImage(page ?? '')).sort(byTypeAndData);
-      expect(decoded.map((symbol) => symbol.data)).toEqual([
-        `00${SSCC}`,
-        ORDER,
-        mintOrderScopedCode('package', ORDER, 2),
+      const packageCode = mintOrderScopedCode('package', ORDER, 2);
+      expect(decoded.map((symbol) => `${symbol.type} ${symbol.data}`)).toEqual([
+        `CODE-128 00${SSCC}`,
+        `CODE-128 ${packageCode}`,
+        `QR-Code ${packageCode}`,
       ]);
     });
   });
@@ -136,7 +137,7 @@ describe('ordertrace label', () => {
     ],
     [
       ['unit', '--code', 'x', '--size', '4x6in', '--format', 'pdf', '--out', 'x.pdf'],
-      /--size of a unit label is one of 50x30mm, 100x50mm/,
+      /--size of a unit label is one of 100x50mm, 50x30mm/,
     ],
     [['unit', '--code', 'PC😀', '--format', 'pdf', '--out', 'x.pdf'], /U\+1F600/],
     [['pallet', '--format', 'pdf', '--out', 'x.pdf'], /there is no 'pallet' label/],

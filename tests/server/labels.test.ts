@@ -62,8 +62,8 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
     // Oak table: one top and four legs per unit.
     expect(order.resources).toHaveLength(5);
     expect(pagesOf(pdf.data)).toBe(5);
-    // The default resource label is 50×30 mm: the page is the label.
-    expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 142, 85]);
+    // The default resource label is 100×50 mm: the page is the label.
+    expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
   });
 
   it('refuses the PDF for an order not yet released, an unknown order, and non-planners', async () => {
@@ -89,8 +89,8 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       ['resource', false],
       ['unit', false],
     ]);
-    const wide = { ...defaultTemplate('resource', '100x50mm'), id: 'plant-resource', name: 'Ours' };
-    const saved = await admin.request('PUT', '/api/v1/labels/templates/resource', wide);
+    const small = { ...defaultTemplate('resource', '50x30mm'), id: 'plant-resource', name: 'Ours' };
+    const saved = await admin.request('PUT', '/api/v1/labels/templates/resource', small);
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({
       kind: 'resource',
@@ -102,16 +102,16 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       kind: 'resource',
       custom: true,
       updatedBy: `user:${admin.email}`,
-      template: { name: 'Ours', widthMm: 100 },
+      template: { name: 'Ours', widthMm: 50 },
     });
     const pdf = await bytes(planner, 'GET', `/api/v1/orders/${order.id}/labels/resources.pdf`);
-    expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
+    expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 142, 85]);
 
     expect((await planner.request('DELETE', '/api/v1/labels/templates/resource')).status).toBe(403);
     const reset = await admin.request('DELETE', '/api/v1/labels/templates/resource');
     expect(reset.body).toMatchObject({ kind: 'resource', custom: false, updatedBy: null });
     const back = await bytes(planner, 'GET', `/api/v1/orders/${order.id}/labels/resources.pdf`);
-    expect(mediaBoxes(back.data)[0]!.map(Math.round)).toEqual([0, 0, 142, 85]);
+    expect(mediaBoxes(back.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
   });
 
   it('refuses a bad template with the field that is wrong, and non-admins', async () => {
@@ -155,8 +155,8 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       dpi: 300,
     });
     expect(given.status).toBe(200);
-    // 50 mm at 300 dpi is 591 pixels wide (PNG IHDR width, big-endian at byte 16).
-    expect(given.data.readUInt32BE(16)).toBe(591);
+    // 100 mm at 300 dpi is 1181 pixels wide (PNG IHDR width, big-endian at byte 16).
+    expect(given.data.readUInt32BE(16)).toBe(1181);
     const wrong = await planner.post('/api/v1/labels/preview', {
       template: defaultTemplate('unit'),
       data: { code: mintOrderScopedCode('resource', order.code, 1) },

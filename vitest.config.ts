@@ -7,5 +7,7 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     testTimeout: 30_000,
+    // Servers and browsers start slowly on a busy 2-core machine; a hook is not a benchmark.
+    hookTimeout: 60_000,
   },
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '#core/api/sync.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { Caller } from '#server/context.ts';
-import { ingestEvents } from '#server/services/ingest.ts';
+import { ingestEvents } from '#server/station-events/ingest.ts';
 import { stationForToken } from '#server/services/stations.ts';
 import { Child } from './fixtures/child.ts';
 import { BENCH_OPERATOR } from './fixtures/events.ts';
@@ -86,6 +86,7 @@ export async function measureLivePropagation(
               scannedOrder: order,
               verdict: 'accepted',
               reason: 'Resource of this order, required, not yet consumed.',
+              effect: { kind: 'consume', resource: code },
             },
           },
         ],

@@ -38,6 +38,14 @@ const MIGRATIONS: readonly string[] = [
   `,
   // What is still to send is a short tail of a long history: index just that tail.
   `CREATE INDEX outbox_unacked ON outbox (seq) WHERE acked_at IS NULL;`,
+  // The station's line and the rules it enforces (core/sync/replicated-rows.ts lineRowSchema).
+  `CREATE TABLE lines (code TEXT PRIMARY KEY, data TEXT NOT NULL);
+   -- Packages this station closed that the server has not sent back yet: the station's own
+   -- fact, kept apart from the replicated rows so checksums still compare with the server's.
+   CREATE TABLE local_packages (
+     code TEXT PRIMARY KEY, order_code TEXT NOT NULL, number INTEGER NOT NULL, package_count INTEGER
+   );
+   CREATE INDEX local_packages_order ON local_packages (order_code);`,
 ];
 
 export const REPLICA_SCHEMA_VERSION = MIGRATIONS.length;

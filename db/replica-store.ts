@@ -12,6 +12,7 @@ const TABLE: Readonly<Record<ReplicatedEntity, string>> = {
   unit: 'units',
   package: 'packages',
   badge: 'badges',
+  line: 'lines',
 };
 
 /**
@@ -47,6 +48,10 @@ export class ReplicaStore {
       badge: db.prepare(
         `INSERT INTO badges (code, role, revoked_at, data) VALUES (@key, @role, @revokedAt, @text)
          ON CONFLICT (code) DO UPDATE SET role = excluded.role, revoked_at = excluded.revoked_at, data = excluded.data`,
+      ),
+      line: db.prepare(
+        `INSERT INTO lines (code, data) VALUES (@key, @text)
+         ON CONFLICT (code) DO UPDATE SET data = excluded.data`,
       ),
     };
     this.deletes = Object.fromEntries(

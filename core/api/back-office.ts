@@ -58,6 +58,9 @@ export const traceEventSchema = z.object({
   body: z.record(z.string(), z.unknown()),
   /** The event names the traced code (scanned it, packed it, dispatched it). */
   mentionsCode: z.boolean(),
+  /** `rejected`: the server stored it but did not apply it (`rejection` says why). */
+  outcome: z.enum(['applied', 'rejected']),
+  rejection: z.string().nullable(),
 });
 export type TraceEvent = z.infer<typeof traceEventSchema>;
 
@@ -76,7 +79,8 @@ export const tracePackageSchema = z.object({
   code: z.string(),
   sscc: z.string().nullable(),
   number: z.number(),
-  of: z.number(),
+  /** The order's package count, once its last package closed. */
+  of: z.number().nullable(),
   units: z.array(z.string()),
   closedAt: z.string().nullable(),
   dispatchedAt: z.string().nullable(),

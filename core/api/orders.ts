@@ -51,7 +51,7 @@ export const packageViewSchema = z.object({
   code: z.string(),
   sscc: z.string().nullable(),
   number: z.number(),
-  of: z.number(),
+  of: z.number().nullable(),
   closedAt: z.string().nullable(),
   dispatchedAt: z.string().nullable(),
   receipt: z.enum(['confirmed', 'rejected']).nullable(),

@@ -4,7 +4,19 @@ import { z } from 'zod';
  * Back-office lists the server answers and the portal shows: exceptions, badges, the audit
  * log. One schema each, for both ends.
  */
-export const EXCEPTION_KINDS = ['line_stop', 'conflict', 'receipt_rejected'] as const;
+export const EXCEPTION_KINDS = [
+  'line_stop',
+  'conflict',
+  'receipt_rejected',
+  // A station event the server stored but did not apply (core/api/sync.ts REJECTION_KINDS).
+  'event_rejected',
+  'out_of_scope',
+  'clock_skew',
+  'unknown_badge',
+  /** A supervisor let an incomplete step go on (a scrapped part, a short shipment). */
+  'override',
+] as const;
+export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 export const exceptionSchema = z.object({
   id: z.string(),
@@ -12,6 +24,8 @@ export const exceptionSchema = z.object({
   order: z.string().nullable(),
   station: z.string().nullable(),
   event: z.string().nullable(),
+  /** The station's sequence number of that event. */
+  seq: z.number().nullable(),
   description: z.string(),
   /** open → cleared (a supervisor at the station) or resolved (someone in the back office). */
   status: z.string(),

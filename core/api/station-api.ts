@@ -16,6 +16,8 @@ const MAX_COMMAND_SCAN = 65_536;
 const codeText = z.string().trim().max(64);
 const reasonText = z.string().trim().min(3).max(500);
 const none = z.strictObject({});
+/** A supervisor's badge and reason, for letting an incomplete step go on. */
+const overrideInput = z.strictObject({ badge: codeText, reason: reasonText });
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -38,8 +40,18 @@ export const stationCommandSchemas = {
   reportProgress: z.strictObject({
     step: z.string().trim().min(1).max(100),
     unitsDone: z.number().int().nonnegative().max(1_000_000),
+    /** Finish although materials are missing (a scrapped part): a supervisor's badge and why. */
+    override: overrideInput.optional(),
   }),
-  closePackage: none,
+  /**
+   * Close the gathered units into a package. With units of the order still to pack it closes
+   * only when `partial` says so (the order stays in packing), or as the last package with a
+   * supervisor's `override` (a short shipment agreed with the customer).
+   */
+  closePackage: z.strictObject({
+    partial: z.boolean().optional(),
+    override: overrideInput.optional(),
+  }),
   print: z.strictObject({ package: codeText }),
   reprint: z.strictObject({ package: codeText, reason: reasonText }),
   dispatch: none,
@@ -97,6 +109,15 @@ export const MESSAGE_KEYS = [
   'device_failed',
   'device_ok',
   'not_stopped',
+  // Completeness and the guarantees (docs/station.md).
+  'operator_required',
+  'unknown_label',
+  'replica_stale',
+  'materials_missing',
+  'units_missing',
+  'package_partial',
+  'package_count_unknown',
+  'override_recorded',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 export interface Message {
@@ -123,6 +144,7 @@ export interface OrderSummary {
   unitsOrdered: number;
   packageCount: number;
   products: { nameEn: string; nameZh: string; quantity: number }[];
+  /** Per step and material: how many the order needs and how many are consumed. */
   materials: {
     resourceType: string;
     materialName: string;
@@ -131,6 +153,9 @@ export interface OrderSummary {
     consumed: number;
   }[];
   steps: string[];
+  /** The units that go through each step (those of the order lines whose bill names it). */
+  stepUnits: Record<string, number>;
+  materialsComplete: boolean;
 }
 
 export interface DeviceStatus {
@@ -162,10 +187,21 @@ export interface StationState {
   progress: Record<string, number>;
   packing: {
     units: string[];
-    awaitingVerify: { package: string; number: number; of: number } | null;
+    awaitingVerify: { package: string; number: number; of: number | null } | null;
     packagesClosed: number;
+    /** Units of the loaded order: all, packed so far (here and elsewhere), still to pack. */
+    unitsExpected: number;
+    unitsPacked: number;
+    unitsRemaining: number;
   };
-  shipping: { scanned: string[]; expected: number; blocked: Message | null };
+  shipping: {
+    scanned: string[];
+    /** Packages of the loaded order still to leave (0 while the count is unknown). */
+    expected: number;
+    /** The same, null while the order's package count is not known. */
+    packagesRemaining: number | null;
+    blocked: Message | null;
+  };
   lastScans: Decision[];
   sync: SyncSummary;
   devices: { scanner: DeviceStatus; printer: DeviceStatus; lineStop: DeviceStatus };
@@ -178,7 +214,10 @@ export type CommandReply =
 
 /** What the station streams: each decision (for the verdict screen) and every new state. */
 export type StationStreamEvent =
-  { type: 'verdict'; decision: Decision } | { type: 'state'; state: StationState };
+  | { type: 'verdict'; decision: Decision }
+  | { type: 'state'; state: StationState }
+  /** A scan refused before any decision (nobody logged in): shown, not recorded. */
+  | { type: 'notice'; message: Message };
 
 /** The typed call surface both transports implement (and the Electron preload exposes). */
 export type StationBridge = {

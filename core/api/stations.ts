@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineRulesSchema } from '../sync/replicated-rows.ts';
 import { STATION_ROLES } from '../orders/state-machine.ts';
 
 export const createStationBodySchema = z.strictObject({
@@ -41,7 +42,14 @@ export const enrollResultSchema = z.object({
   serverFingerprint: z.string(),
 });
 
-export const lineSchema = z.object({ id: z.string(), name: z.string(), plant: z.string() });
+export const lineSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  plant: z.string(),
+  /** How the line's stations enforce the guarantees (docs/station.md "Line rules"). */
+  rules: lineRulesSchema,
+});
+export const lineRulesBodySchema = lineRulesSchema.partial().strict();
 export const createLineBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   plant: z.string().trim().min(1).max(64).default('main'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stationEventSchema } from '../events/station-events.ts';
+import { FINISHED_STEP } from '../orders/completeness.ts';
 
 /*
  * The sync protocol between stations and the server (docs/sync.md). Every request names the
@@ -13,16 +14,38 @@ export const MAX_PUSH_EVENTS = 1000;
 
 export const pushRequestSchema = z.strictObject({
   protocol: z.number().int(),
-  /** Events waiting in the station's outbox, for the back office's station list. */
-  outboxDepth: z.number().int().nonnegative(),
+  /** Events waiting in the station's outbox, for the back office's station list (a claim: bounded). */
+  outboxDepth: z.number().int().nonnegative().max(100_000_000),
   events: z.array(stationEventSchema).min(1).max(MAX_PUSH_EVENTS),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
+/**
+ * Why the server stored an event without applying it (docs/sync.md "The server's checks").
+ * Each is raised as an exception of the same kind; the push acknowledges past it.
+ */
+export const REJECTION_KINDS = [
+  /** The event contradicts the order's state or completeness, or could not be applied. */
+  'event_rejected',
+  /** Another line's order, or an event this station's role never records. */
+  'out_of_scope',
+  /** The station's clock is further from the server's than the bound allows. */
+  'clock_skew',
+  /** The operator or supervisor badge is not issued, revoked, or of the wrong role. */
+  'unknown_badge',
+] as const;
+export const rejectionKindSchema = z.enum(REJECTION_KINDS);
+export type RejectionKind = z.infer<typeof rejectionKindSchema>;
+
 export const pushResultSchema = z.object({
   id: z.string(),
   seq: z.number(),
-  status: z.enum(['accepted', 'duplicate', 'rejected']),
+  /**
+   * `accepted`: stored and applied. `rejected`: stored, not applied, raised as an exception
+   * (`kind` says why). `conflict`: not stored, the sequence is held with another event.
+   */
+  status: z.enum(['accepted', 'duplicate', 'rejected', 'conflict']),
+  kind: rejectionKindSchema.optional(),
   reason: z.string().optional(),
 });
 export type PushResult = z.infer<typeof pushResultSchema>;
@@ -36,9 +59,16 @@ export const pushResponseSchema = z.object({
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** The progress step that means "units finished": reporting it complete makes the order produced. */
-export const FINISHED_STEP = 'finished';
+export { FINISHED_STEP };
 
-export const REPLICATED_ENTITIES = ['order', 'resource', 'unit', 'package', 'badge'] as const;
+export const REPLICATED_ENTITIES = [
+  'order',
+  'resource',
+  'unit',
+  'package',
+  'badge',
+  'line',
+] as const;
 export const replicatedEntitySchema = z.enum(REPLICATED_ENTITIES);
 export type ReplicatedEntity = z.infer<typeof replicatedEntitySchema>;
 

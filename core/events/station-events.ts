@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseCode, withArticle, type CodeKind } from '../codes/formats.ts';
 import { UUID_PATTERN } from '../ids/uuid-v7.ts';
 import { STATION_ROLES } from '../orders/state-machine.ts';
+import { plainText } from '../text/plain-text.ts';
 
 /*
  * The facts a station records (DESIGN.md "Station rules" and "Sync"). One schema per event,
@@ -50,11 +51,40 @@ export const VERDICTS = [
 export const verdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof verdictSchema>;
 
-/** Raw scanner text, kept as read (control characters and all) for the audit trail. */
-const scannedText = z.string().max(512);
+/**
+ * Scanner text as read, for the audit trail, with control characters made visible (`<GS>`,
+ * core/text/plain-text.ts `visibleText`): nothing downstream decides on it.
+ */
+const scannedText = plainText().max(1024);
+/** A sentence: no control characters, so it stores alike on SQLite and PostgreSQL. */
+const sentence = (max: number) => plainText().max(max);
 const isoTime = z.iso.datetime({ offset: true });
 const orderCode = codeOf('order');
 const badgeCode = codeOf('badge');
+
+/**
+ * What an accepted scan changed, as the station decided it: the one fact the replica, the
+ * server and EPCIS apply. They never re-read the scanned text.
+ */
+export const scanEffectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('load_order'), order: orderCode }),
+  z.object({ kind: z.literal('consume'), resource: codeOf('resource') }),
+  z.object({ kind: z.literal('gather_unit'), unit: codeOf('unit'), order: orderCode }),
+  z.object({ kind: z.literal('verify_label'), package: codeOf('package') }),
+  z.object({ kind: z.literal('scan_package'), package: codeOf('package'), order: orderCode }),
+]);
+export type ScanEffect = z.infer<typeof scanEffectSchema>;
+
+/**
+ * A supervisor's word that a step may go on although it is incomplete (a scrapped part, a
+ * short shipment agreed with the customer). Recorded on the event; the server raises it as
+ * an exception the back office sees and the trace shows.
+ */
+export const overrideSchema = z.object({
+  supervisor: badgeCode,
+  reason: sentence(500).trim().min(3),
+});
+export type Override = z.infer<typeof overrideSchema>;
 
 const scanDecided = z.object({
   type: z.literal('scan.decided'),
@@ -62,10 +92,14 @@ const scanDecided = z.object({
   /** The order the station was working on, if any. */
   currentOrder: orderCode.nullable(),
   scanned: scannedText,
+  /** The normalised code the rule decided on (parseScan's `code`), when the scan was one. */
+  code: sentence(64).nullish(),
   /** The order the scanned code belongs to, where it names one. */
   scannedOrder: orderCode.nullable(),
   verdict: verdictSchema,
-  reason: z.string().max(500),
+  reason: sentence(500),
+  /** What the scan changed: set exactly when the verdict is `accepted` and it changed something. */
+  effect: scanEffectSchema.nullish(),
 });
 
 const orderLoaded = z.object({ type: z.literal('order.loaded'), order: orderCode });
@@ -73,15 +107,18 @@ const orderLoaded = z.object({ type: z.literal('order.loaded'), order: orderCode
 const lineCleared = z.object({
   type: z.literal('line.cleared'),
   supervisor: badgeCode,
-  reason: z.string().trim().min(3).max(500),
+  reason: sentence(500).trim().min(3),
 });
 
 const progressReported = z.object({
   type: z.literal('progress.reported'),
   order: orderCode,
-  step: z.string().min(1).max(100),
-  unitsDone: z.number().int().nonnegative(),
-  unitsOrdered: z.number().int().positive(),
+  step: sentence(100).min(1),
+  unitsDone: z.number().int().nonnegative().max(10_000_000),
+  /** The units that go through this step: of the order lines whose bill names it. */
+  unitsOrdered: z.number().int().positive().max(10_000_000),
+  /** Set when the step was reported although materials were missing. */
+  override: overrideSchema.nullish(),
 });
 
 const packageClosed = z.object({
@@ -93,22 +130,28 @@ const packageClosed = z.object({
     .regex(/^[0-9]{18}$/)
     .nullable(),
   units: z.array(codeOf('unit')).min(1).max(10_000),
-  number: z.number().int().positive(),
-  of: z.number().int().positive(),
+  number: z.number().int().positive().max(99_999_999),
+  /**
+   * How many packages the order has: known when its last package closes (then `of` equals
+   * `number`), null for a package closed while units of the order are still to pack.
+   */
+  of: z.number().int().positive().max(99_999_999).nullable(),
+  /** Set when the last package closed with units missing (a short shipment agreed). */
+  override: overrideSchema.nullish(),
 });
 
 const labelPrinted = z.object({
   type: z.literal('label.printed'),
   code: codeOf('package', 'resource', 'unit'),
   /** Set on a reprint: why the first label was not good enough. */
-  reprintReason: z.string().min(3).max(500).nullable(),
+  reprintReason: sentence(500).min(3).nullable(),
 });
 
 const packageDispatched = z.object({
   type: z.literal('package.dispatched'),
   order: orderCode,
   package: codeOf('package'),
-  carrier: z.string().max(100).nullable(),
+  carrier: sentence(100).nullable(),
 });
 
 export const stationEventBodySchema = z.discriminatedUnion('type', [
@@ -127,10 +170,10 @@ export type StationEventType = StationEventBody['type'];
 export const stationEventSchema = z.object({
   /** Client-made UUIDv7: time-ordered, the server's idempotency key with (station, seq). */
   id: z.string().regex(UUID_PATTERN, 'expected a UUIDv7'),
-  stationId: z.string().min(1).max(64),
+  stationId: sentence(64).min(1),
   /** Per-station sequence number, 1, 2, 3… without gaps. */
-  seq: z.number().int().positive(),
-  /** The operator's badge, null before anyone has logged in. */
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** The operator's badge; null only where the line does not require a logged-in operator. */
   operator: badgeCode.nullable(),
   /** The station's clock when it decided; the server records its own beside it. */
   stationTime: isoTime,

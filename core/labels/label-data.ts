@@ -52,13 +52,14 @@ export const packageLabelDataSchema = z
   .strictObject({
     orderCode: ownCode('order', 'The order code'),
     packageNumber: z.int().min(1).max(9999),
-    packageCount: z.int().min(1).max(9999),
+    /** Absent on a package closed while units of the order are still to pack: "2 of ?". */
+    packageCount: z.int().min(1).max(9999).optional(),
     sscc: ssccSchema.optional(),
     shipTo: text('The ship-to address', 4000),
     contents: text('The contents', 4000),
     customerReference: text('The customer reference', 200),
   })
-  .refine((data) => data.packageNumber <= data.packageCount, {
+  .refine((data) => data.packageCount === undefined || data.packageNumber <= data.packageCount, {
     message: 'The package number is larger than the package count',
     path: ['packageNumber'],
   });
@@ -128,7 +129,7 @@ export function labelFieldValues(request: LabelRequest): LabelFieldValues {
         // scans on receipt (DESIGN.md "Receipt").
         packageCode: mintOrderScopedCode('package', data.orderCode, data.packageNumber),
         packageNumber: String(data.packageNumber),
-        packageCount: String(data.packageCount),
+        packageCount: data.packageCount === undefined ? '?' : String(data.packageCount),
         sscc: data.sscc,
         ssccElementString: data.sscc
           ? encodeElementString([{ ai: '00', value: data.sscc }])

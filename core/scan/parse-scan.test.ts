@@ -112,6 +112,27 @@ describe('parsing what a scanner delivered', () => {
     });
   });
 
+  it('normalises once: symbology prefix, surrounding whitespace and case', () => {
+    const resource = mintOrderScopedCode('resource', order, 4);
+    for (const text of [
+      resource,
+      `]C0${resource}`,
+      `]C1${resource}`,
+      `]Q1${resource}`,
+      `]d2${resource}`,
+      ` ${resource}\r\n`,
+      resource.toLowerCase(),
+      `]C0${resource.toLowerCase()}\t`,
+    ]) {
+      expect(parseScan(text), JSON.stringify(text)).toMatchObject({
+        kind: 'resource',
+        valid: true,
+        code: resource,
+        order,
+      });
+    }
+  });
+
   it('refuses empty, overlong, lowercase, control-character and unknown scans', () => {
     expect(parseScan('')).toMatchObject({
       kind: 'unknown',
@@ -122,8 +143,9 @@ describe('parsing what a scanner delivered', () => {
     expect(noise).toMatchObject({ kind: 'unknown', valid: false });
     expect(noise.error).toMatch(/10000 characters long/);
     expect(noise.code.length).toBeLessThanOrEqual(64);
-    expect(parseScan(order.toLowerCase()).error).toMatch(/Lowercase/);
-    expect(parseScan(`${order}\n`).error).toMatch(/control character U\+000A/);
+    expect(parseScan(`${order.slice(0, 4)}\n${order.slice(4)}`).error).toMatch(
+      /control character U\+000A/,
+    );
     expect(parseScan('HELLO WORLD')).toMatchObject({ kind: 'unknown', valid: false });
   });
 });

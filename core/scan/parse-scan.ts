@@ -36,6 +36,17 @@ function gs1Result(data: string, symbology: Symbology | undefined): ScanParse {
   return result;
 }
 
+/**
+ * Our codes are upper case; a keyboard-wedge scanner with Caps Lock on (or a phone camera
+ * app) delivers them lower case. The check character still guards every symbol, so reading
+ * them upper case cannot turn one code into another. GS1 data keeps its case (AIs such as
+ * batch numbers are case-sensitive).
+ */
+function normaliseCase(data: string): string {
+  if (data.includes(GS) || /^[0-9(]/.test(data)) return data;
+  return /^[A-Za-z0-9]+$/.test(data) ? data.toUpperCase() : data;
+}
+
 /** A bare GTIN-8/12/13/14 (EAN/UPC, or ITF-14): report it as AI (01) GTIN. */
 const isBareGtin = (data: string) => /^(?:[0-9]{8}|[0-9]{12,14})$/.test(data);
 
@@ -43,9 +54,11 @@ const looksLikeElementString = (data: string) =>
   /^[0-9]/.test(data) && (data.includes(GS) || /^[0-9]{16,}$/.test(data));
 
 /**
- * Parse what a scanner delivered. Accepts an AIM symbology identifier in front and FNC1 as
- * ASCII 29; never depends on keyboard layout. Suffixes (CR, LF, Tab) must already be gone:
- * the scanner driver strips them, so here a control character is a fault.
+ * Parse what a scanner delivered, normalising it once: the one place where raw scanner text
+ * becomes a code. Accepts an AIM symbology identifier in front and FNC1 as ASCII 29; never
+ * depends on keyboard layout; leading and trailing whitespace (a suffix the driver left, a
+ * typed space) is dropped and our codes are read upper case. `code` is the normalised code
+ * every decision and every recorded effect uses; a control character inside is a fault.
  */
 export function parseScan(scan: string): ScanParse {
   if (scan.length > MAX_SCAN_LENGTH) {
@@ -56,8 +69,9 @@ export function parseScan(scan: string): ScanParse {
       error: `The scan is ${scan.length} characters long; no code is longer than ${MAX_SCAN_LENGTH}. The scanner may be sending noise.`,
     };
   }
-  const { symbology, data } = splitSymbology(scan);
+  const { symbology, data: raw } = splitSymbology(scan.trim());
   const withSymbology = symbology ? { symbology } : {};
+  const data = normaliseCase(raw);
 
   // GS1 data always starts with a digit AI; a GS1-mode reader that hands us letters is
   // reading one of our own codes from a symbol that merely started with FNC1.

@@ -8,7 +8,7 @@ import type { StationRole } from '#core/orders/state-machine.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { createBadge, type Badge } from '../services/badges.ts';
 import { createProduct } from '../services/catalog.ts';
-import { ingestEvents } from '../services/ingest.ts';
+import { ingestEvents } from '../station-events/ingest.ts';
 import { changeOrderState, chooseCandidates, submitOrder } from '../services/orders.ts';
 import { recordReceipt } from '../services/receipts.ts';
 import { releaseOrder } from '../services/release.ts';
@@ -166,6 +166,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
       scannedOrder: runningCode,
       verdict: 'accepted' as const,
       reason: 'Resource of this order, required, not yet consumed.',
+      effect: { kind: 'consume' as const, resource: r.code },
     })),
     {
       type: 'progress.reported',
@@ -215,6 +216,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
         scannedOrder: code,
         verdict: 'accepted' as const,
         reason: 'Resource of this order, required, not yet consumed.',
+        effect: { kind: 'consume' as const, resource: r.code },
       })),
       {
         type: 'progress.reported',

@@ -6,6 +6,7 @@ import {
   createStationResultSchema,
   enrollBodySchema,
   enrollResultSchema,
+  lineRulesBodySchema,
   lineSchema,
   stationSchema,
 } from '#core/api/stations.ts';
@@ -19,6 +20,7 @@ import {
   listStations,
   reissueEnrollment,
   revokeStation,
+  setLineRules,
 } from '../services/stations.ts';
 import { errors, idParams } from './responses.ts';
 
@@ -50,6 +52,21 @@ export const stationRoutes =
       },
       async (request) =>
         createLine(context, requireUser(request, 'admin'), request.body.name, request.body.plant),
+    );
+
+    app.put(
+      '/api/v1/lines/:id/rules',
+      {
+        schema: {
+          tags: ['stations'],
+          summary: "Set how the line's stations enforce unknown labels and operator log-in",
+          params: idParams,
+          body: lineRulesBodySchema,
+          response: { 200: lineSchema, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) =>
+        setLineRules(context, requireUser(request, 'admin'), request.params.id, request.body),
     );
 
     app.get(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pushRequestSchema, pushResponseSchema } from '#core/api/sync.ts';
 import type { ServerContext } from '../context.ts';
 import { requireStation } from '../plugins/authentication.ts';
-import { ingestEvents } from '../services/ingest.ts';
+import { ingestEvents } from '../station-events/ingest.ts';
 import { errors } from './responses.ts';
 
 export const syncRoutes =

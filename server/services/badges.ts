@@ -1,6 +1,7 @@
 import type { Caller, ServerContext } from '../context.ts';
 import { mintBadgeCode } from '#core/codes/formats.ts';
 import { audit } from './audit.ts';
+import { badgeRow } from '../replication/rows.ts';
 import { appendChanges } from './change-log.ts';
 
 export type BadgeRole = 'operator' | 'supervisor';
@@ -36,7 +37,12 @@ export async function createBadge(
       })
       .execute();
     await appendChanges(trx, kind, now, [
-      { entity: 'badge', key: code, lineId: null, data: { ...badge } },
+      {
+        entity: 'badge',
+        key: code,
+        lineId: null,
+        data: badgeRow({ ...input, code, revoked_at: null }),
+      },
     ]);
     await audit(trx, now, caller, 'badge.created', 'badge', code, {
       name: input.name,
@@ -70,7 +76,7 @@ export async function revokeBadge(
         entity: 'badge',
         key: code,
         lineId: null,
-        data: { code, name: row.name, role: row.role, revokedAt: now.toISOString() },
+        data: badgeRow({ ...row, revoked_at: now.toISOString() }),
       },
     ]);
     await audit(trx, now, caller, 'badge.revoked', 'badge', code);

@@ -1,19 +1,21 @@
 import { sql } from 'kysely';
 import type { StorageKind } from '../storage/open-storage.ts';
+import type { ReplicatedEntity } from '#core/api/sync.ts';
+import type { ReplicatedRows } from '#core/sync/replicated-rows.ts';
 import type { Db } from '../context.ts';
 
-/** Entities stations replicate (DESIGN.md "Sync"). */
-export type ReplicatedEntity = 'order' | 'resource' | 'unit' | 'package' | 'badge';
-
-export interface Change {
-  entity: ReplicatedEntity;
-  key: string;
-  /** The whole replicated row, or null when it is deleted. */
-  data: Record<string, unknown> | null;
-  /** Scope: the line it belongs to (null: every line) and the role (null: every role). */
-  lineId: string | null;
-  role?: string | null;
-}
+/** One change to one replicated entity, its row typed by core's schema for that entity. */
+export type Change = {
+  [E in ReplicatedEntity]: {
+    entity: E;
+    key: string;
+    /** The whole replicated row (server/replication/rows.ts), or null when it is deleted. */
+    data: ReplicatedRows[E] | null;
+    /** Scope: the line it belongs to (null: every line) and the role (null: every role). */
+    lineId: string | null;
+    role?: string | null;
+  };
+}[ReplicatedEntity];
 
 /**
  * Append changes to the change log in the caller's transaction, so a change and its log row

@@ -93,7 +93,7 @@ export async function dashboard(context: ServerContext, since?: string): Promise
   const now = context.now();
   const from = since ? new Date(since) : new Date(now.getTime() - DEFAULT_WINDOW_MS);
   const [rows, states] = await Promise.all([
-    loadEvents(db, { types: ['progress.reported', 'scan.decided'] }),
+    loadEvents(db, { types: ['progress.reported', 'scan.decided'], appliedOnly: true }),
     db
       .selectFrom('orders')
       .select((eb) => ['state', eb.fn.countAll<number>().as('n')])

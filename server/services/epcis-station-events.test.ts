@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FINISHED_STEP } from '#core/api/sync.ts';
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEventBody, Verdict } from '#core/events/station-events.ts';
+import { parseScan } from '#core/scan/parse-scan.ts';
 import { stationEventToEpcis } from './epcis-station-events.ts';
 import type { EventRow } from './order-events.ts';
 
@@ -32,22 +33,33 @@ function row(body: StationEventBody, stationTime = '2026-11-28T09:30:00.000+08:0
       stationTime,
       body,
     },
+    outcome: 'applied',
+    rejection: null,
   };
 }
 
 const map = (r: EventRow, produced = new Map<string, number>()) =>
   stationEventToEpcis(r, new Map(), new Map(), produced);
 
-const scan = (verdict: Verdict, role: 'production' | 'packing', scanned: string) =>
-  row({
+/** A scan as a station records it: the normalised code, and the effect when it consumed. */
+const scan = (verdict: Verdict, role: 'production' | 'packing', scanned: string) => {
+  const parsed = parseScan(scanned);
+  const code = parsed.valid ? parsed.code : null;
+  return row({
     type: 'scan.decided',
     role,
     currentOrder: ORDER,
     scanned,
+    code,
     scannedOrder: ORDER,
     verdict,
     reason: 'test',
+    effect:
+      verdict === 'accepted' && role === 'production' && parsed.kind === 'resource' && code
+        ? { kind: 'consume', resource: code }
+        : null,
   });
+};
 
 describe('station events as EPCIS events', () => {
   it('keeps the station’s own time zone, and escapes names into URNs', () => {

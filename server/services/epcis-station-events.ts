@@ -64,24 +64,28 @@ export function stationEventToEpcis(
   const body = row.event.body;
   switch (body.type) {
     case 'scan.decided': {
-      const scanned = parseCode(body.scanned);
       if (body.verdict === 'accepted') {
-        // A resource consumed into the order: an input of the order's transformation.
-        // Accepted packing and shipping scans are summed up by the aggregation and
-        // shipping events, so they are not repeated here.
-        if (body.role !== 'production' || !scanned.valid || scanned.kind !== 'resource') return [];
+        // A resource consumed into the order (the effect the station decided): an input of
+        // the order's transformation. Accepted packing and shipping scans are summed up by
+        // the aggregation and shipping events, so they are not repeated here.
+        const effect = body.effect;
+        if (effect?.kind !== 'consume') return [];
+        const order = parseCode(effect.resource);
+        const orderCode = order.valid ? (order.order ?? '') : '';
         return [
           {
             type: 'TransformationEvent',
             ...stationDimensions(row),
-            inputEPCList: [codeUri(scanned.code)],
-            transformationID: transformationUri(scanned.order ?? ''),
+            inputEPCList: [codeUri(effect.resource)],
+            transformationID: transformationUri(orderCode),
             bizStep: 'assembling',
             disposition: 'in_progress',
-            bizTransactionList: prodOrder(scanned.order ?? ''),
+            bizTransactionList: prodOrder(orderCode),
           },
         ];
       }
+      // The normalised code the station decided on (what it read, when it was a code).
+      const scanned = parseCode(body.code ?? '');
       // A refused scan: the object was inspected and found not to belong (CBV inspecting).
       const clearance = clearances.get(row.id);
       return [
@@ -146,7 +150,13 @@ export function stationEventToEpcis(
           bizTransactionList: prodOrder(body.order),
           [ext('packageCode')]: body.package,
           [ext('packageNumber')]: body.number,
-          [ext('packageCount')]: body.of,
+          ...(body.of !== null ? { [ext('packageCount')]: body.of } : {}),
+          ...(body.override
+            ? {
+                [ext('overrideBy')]: body.override.supervisor,
+                [ext('overrideReason')]: body.override.reason,
+              }
+            : {}),
         },
       ];
     case 'package.dispatched': {

@@ -29,7 +29,7 @@ export async function exportEpcis(
   const orders = await loadOrders(db, query.order);
   const ids = orders.map((o) => o.id);
   const [rows, packages, clearances] = await Promise.all([
-    loadEvents(db, query.order ? { orderCode: query.order } : {}),
+    loadEvents(db, { ...(query.order ? { orderCode: query.order } : {}), appliedOnly: true }),
     loadPackages(db, ids),
     loadClearances(db),
   ]);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { ExceptionKind } from '#core/api/plant.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from './audit.ts';
 
-export type ExceptionKind = 'line_stop' | 'conflict' | 'receipt_rejected';
+export type { ExceptionKind };
 
 /** Raise something for people to look at; it stays open until someone resolves it with a note. */
 export async function raiseException(
@@ -14,6 +15,7 @@ export async function raiseException(
     orderCode: string | null;
     stationId: string | null;
     eventId: string | null;
+    seq?: number | null;
     description: string;
   },
 ): Promise<string> {
@@ -26,6 +28,7 @@ export async function raiseException(
       order_code: input.orderCode,
       station_id: input.stationId,
       event_id: input.eventId,
+      station_seq: input.seq ?? null,
       description: input.description,
       status: 'open',
       resolution_note: null,
@@ -50,6 +53,7 @@ export async function listExceptions(context: ServerContext, status?: string) {
     order: row.order_code,
     station: row.station_id,
     event: row.event_id,
+    seq: row.station_seq === null ? null : Number(row.station_seq),
     description: row.description,
     status: row.status,
     resolutionNote: row.resolution_note,

@@ -18,6 +18,9 @@ export interface EventRow {
   /** The station's sequence number: its own order of decisions. */
   seq: number;
   event: StationEvent;
+  /** `applied`, or `rejected` by the server's checks (stored as a fact, not applied). */
+  outcome: 'applied' | 'rejected';
+  rejection: string | null;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface EventRow {
  */
 export async function loadEvents(
   db: Db,
-  filter: { orderCode?: string; types?: string[] } = {},
+  filter: { orderCode?: string; types?: string[]; appliedOnly?: boolean } = {},
 ): Promise<EventRow[]> {
   let query = db
     .selectFrom('events')
@@ -51,8 +54,11 @@ export async function loadEvents(
       'events.server_time',
       'events.seq',
       'events.body',
+      'events.outcome',
+      'events.rejection',
     ]);
   if (filter.types) query = query.where('events.type', 'in', filter.types);
+  if (filter.appliedOnly) query = query.where('events.outcome', '=', 'applied');
   const code = filter.orderCode;
   if (code) {
     query = query.where((eb) =>
@@ -83,6 +89,8 @@ export async function loadEvents(
         seq: Number(row.seq),
         // Validated against the event schema at ingest; stored as received.
         event: JSON.parse(row.body) as StationEvent,
+        outcome: row.outcome === 'rejected' ? ('rejected' as const) : ('applied' as const),
+        rejection: row.rejection,
       },
     }))
     .sort((a, b) => a.sortTime - b.sortTime || a.seq - b.seq)

@@ -4,64 +4,8 @@ import { AppError } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from './audit.ts';
+import { orderRow } from '../replication/rows.ts';
 import { appendChanges } from './change-log.ts';
-
-/** The order as stations replicate it: what a scan decision needs, nothing more. */
-export async function replicatedOrder(
-  db: Db,
-  order: OrdersTable,
-): Promise<Record<string, unknown>> {
-  const lines = await db
-    .selectFrom('order_lines')
-    .innerJoin('products', 'products.id', 'order_lines.product_id')
-    .select([
-      'order_lines.position',
-      'order_lines.quantity',
-      'products.id',
-      'products.code',
-      'products.name_en',
-      'products.name_zh',
-    ])
-    .where('order_lines.order_id', '=', order.id)
-    .orderBy('order_lines.position')
-    .execute();
-  const bom = await db
-    .selectFrom('bom_items')
-    .selectAll()
-    .where('product_id', 'in', lines.map((line) => line.id).concat(['']))
-    .orderBy('position')
-    .execute();
-  const packages = await db
-    .selectFrom('packages')
-    .select('package_count')
-    .where('order_id', '=', order.id)
-    .executeTakeFirst();
-  return {
-    code: order.code,
-    state: order.state,
-    lineId: order.line_id,
-    shipTo: order.ship_to,
-    carrier: order.carrier,
-    customerReference: order.customer_reference,
-    unitsOrdered: lines.reduce((sum, line) => sum + line.quantity, 0),
-    packageCount: packages?.package_count ?? null,
-    lines: lines.map((line) => ({
-      position: line.position,
-      product: line.code,
-      nameEn: line.name_en,
-      nameZh: line.name_zh,
-      quantity: line.quantity,
-      bom: bom
-        .filter((item) => item.product_id === line.id)
-        .map((item) => ({
-          resourceType: item.resource_type,
-          materialName: item.material_name,
-          quantityPerUnit: item.quantity_per_unit,
-          step: item.step,
-        })),
-    })),
-  };
-}
 
 /** Send the order's current row to the stations of its line (once it has one). */
 export async function publishOrder(
@@ -76,7 +20,7 @@ export async function publishOrder(
       entity: 'order',
       key: order.code,
       lineId: order.line_id,
-      data: await replicatedOrder(db, order),
+      data: await orderRow(db, order),
     },
   ]);
 }

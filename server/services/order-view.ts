@@ -94,7 +94,7 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         code: pkg.code,
         sscc: pkg.sscc,
         number: pkg.serial,
-        of: pkg.package_count,
+        of: pkg.package_count > 0 ? pkg.package_count : null,
         closedAt: pkg.closed_at,
         dispatchedAt: pkg.dispatched_at,
         receipt: pkg.receipt as 'confirmed' | 'rejected' | null,

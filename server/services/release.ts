@@ -2,6 +2,7 @@ import { mintOrderScopedCode, SERIAL_MAX } from '#core/codes/formats.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { ResourcesTable, UnitsTable } from '../storage/schema.ts';
+import { resourceRow, unitRow } from '../replication/rows.ts';
 import { appendChanges, type Change } from './change-log.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView } from './order-view.ts';
@@ -9,22 +10,6 @@ import type { OrderView } from '#core/api/orders.ts';
 
 const MAX_ITEMS_PER_RELEASE = 1_000_000;
 const BATCH = 500;
-
-export function resourceReplica(row: ResourcesTable, orderCode: string) {
-  return {
-    code: row.code,
-    order: orderCode,
-    serial: row.serial,
-    resourceType: row.resource_type,
-    materialName: row.material_name,
-    step: row.step,
-    consumedAt: row.consumed_at,
-  };
-}
-
-export function unitReplica(row: UnitsTable, orderCode: string) {
-  return { code: row.code, order: orderCode, serial: row.serial, package: row.package_code };
-}
 
 /**
  * Release a confirmed order to a production line: allocate one resource item per unit of
@@ -118,13 +103,13 @@ export async function releaseOrder(
         entity: 'resource' as const,
         key: r.code,
         lineId: line.id,
-        data: resourceReplica(r, code),
+        data: resourceRow(r, code),
       })),
       ...units.map((u) => ({
         entity: 'unit' as const,
         key: u.code,
         lineId: line.id,
-        data: unitReplica(u, code),
+        data: unitRow(u, code),
       })),
     ];
     for (let i = 0; i < changes.length; i += BATCH)

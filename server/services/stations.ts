@@ -5,7 +5,10 @@ import { hashToken, newEnrollmentCode, newToken } from '../auth/tokens.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import type { StationsTable } from '../storage/schema.ts';
+import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
+import { lineRow } from '../replication/rows.ts';
 import { audit } from './audit.ts';
+import { appendChanges } from './change-log.ts';
 
 export const ENROLLMENT_HOURS = 24;
 
@@ -19,16 +22,54 @@ export async function createLine(
   if (await db.selectFrom('lines').select('id').where('name', '=', name).executeTakeFirst()) {
     throw conflict(`A line named ${name} exists already.`);
   }
-  const line = { id: randomUUID(), name, plant };
+  const line = { id: randomUUID(), name, plant, rules: JSON.stringify(DEFAULT_LINE_RULES) };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('lines').values(line).execute();
+    await appendChanges(trx, context.storage.kind, context.now(), [
+      { entity: 'line', key: line.id, lineId: line.id, data: lineRow(line) },
+    ]);
     await audit(trx, context.now(), caller, 'line.created', 'line', line.id, { name, plant });
   });
-  return line;
+  context.live.publish('changes');
+  return { id: line.id, name, plant, rules: DEFAULT_LINE_RULES };
 }
 
-export const listLines = (context: ServerContext) =>
-  context.storage.db.selectFrom('lines').selectAll().orderBy('name').execute();
+export const listLines = async (context: ServerContext) =>
+  (await context.storage.db.selectFrom('lines').selectAll().orderBy('name').execute()).map(
+    (row) => ({ id: row.id, name: row.name, plant: row.plant, rules: lineRow(row).rules }),
+  );
+
+/**
+ * Change how a line's stations enforce the guarantees (unknown labels, operator required);
+ * every station of the line learns it through sync, and the server checks by it.
+ */
+export async function setLineRules(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  patch: Partial<LineRules>,
+) {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  const updated = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('lines')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
+      .executeTakeFirst();
+    if (!row) throw notFound(`Production line ${ref}`);
+    const rules = { ...lineRow(row).rules, ...patch };
+    const next = { ...row, rules: JSON.stringify(rules) };
+    await trx.updateTable('lines').set({ rules: next.rules }).where('id', '=', row.id).execute();
+    await appendChanges(trx, kind, now, [
+      { entity: 'line', key: row.id, lineId: row.id, data: lineRow(next) },
+    ]);
+    await audit(trx, now, caller, 'line.rules', 'line', row.id, rules);
+    return { id: row.id, name: row.name, plant: row.plant, rules };
+  });
+  context.live.publish('changes');
+  return updated;
+}
 
 async function stationView(context: ServerContext, row: StationsTable): Promise<StationView> {
   const line = await context.storage.db

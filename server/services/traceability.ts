@@ -54,7 +54,14 @@ function mentions(row: EventRow, resolved: Resolved): boolean {
   const code = resolved.code;
   switch (body.type) {
     case 'scan.decided':
-      return body.scanned === code || body.currentOrder === code || body.scannedOrder === code;
+      return (
+        body.code === code ||
+        body.currentOrder === code ||
+        body.scannedOrder === code ||
+        (body.effect !== null &&
+          body.effect !== undefined &&
+          Object.values(body.effect).includes(code))
+      );
     case 'package.closed':
       return body.package === code || body.order === code || body.units.includes(code);
     case 'package.dispatched':
@@ -133,6 +140,8 @@ export async function traceCode(context: ServerContext, input: string): Promise<
     verdict: row.verdict,
     body: row.event.body,
     mentionsCode: mentions(row, resolved),
+    outcome: row.outcome,
+    rejection: row.rejection,
   }));
   return {
     query: { code: input, kind: resolved.kind, resolved: resolved.code },
@@ -160,7 +169,7 @@ export async function traceCode(context: ServerContext, input: string): Promise<
       code: p.code,
       sscc: p.sscc,
       number: p.serial,
-      of: p.package_count,
+      of: p.package_count > 0 ? p.package_count : null,
       units: units.filter((u) => u.package_code === p.code).map((u) => u.code),
       closedAt: p.closed_at,
       dispatchedAt: p.dispatched_at,

@@ -51,6 +51,8 @@ export interface LinesTable {
   id: string;
   name: string;
   plant: string;
+  /** JSON of core's LineRules (replicated to the line's stations). */
+  rules: string;
 }
 
 export interface OrdersTable {
@@ -151,6 +153,9 @@ export interface EventsTable {
   operator: string | null;
   station_time: string;
   server_time: string;
+  /** `applied`, or `rejected` (stored as a fact, not applied: `rejection` says why). */
+  outcome: string;
+  rejection: string | null;
 }
 
 export interface ExceptionsTable {
@@ -159,6 +164,8 @@ export interface ExceptionsTable {
   order_code: string | null;
   station_id: string | null;
   event_id: string | null;
+  /** The station's sequence number of the event this is about. */
+  station_seq: number | null;
   description: string;
   status: string;
   resolution_note: string | null;

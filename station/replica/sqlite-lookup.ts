@@ -1,6 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { parseCode } from '#core/codes/formats.ts';
-import type { OrderState } from '#core/orders/state-machine.ts';
+import {
+  DEFAULT_LINE_RULES,
+  type BadgeRow,
+  type LineRow,
+  type OrderRow,
+  type PackageRow,
+} from '#core/sync/replicated-rows.ts';
 import type {
   BadgeRecord,
   OrderRecord,
@@ -8,56 +13,32 @@ import type {
   ReplicaLookup,
 } from '../rules/replica-lookup.ts';
 
-type Row = Record<string, unknown>;
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
-
-function toOrder(row: { state: string; line_id: string | null; data: string }): OrderRecord {
-  const data = JSON.parse(row.data) as Row;
-  const lines = Array.isArray(data.lines) ? (data.lines as Row[]) : [];
-  return {
-    code: String(data.code),
-    state: row.state as OrderState,
-    lineId: row.line_id,
-    shipTo: text(data.shipTo) ?? '',
-    carrier: text(data.carrier),
-    customerReference: text(data.customerReference),
-    unitsOrdered: count(data.unitsOrdered),
-    packageCount: Math.max(1, count(data.packageCount)),
-    lines: lines.map((line) => ({
-      position: count(line.position),
-      product: text(line.product) ?? '',
-      nameEn: text(line.nameEn) ?? '',
-      nameZh: text(line.nameZh) ?? '',
-      quantity: count(line.quantity),
-      bom: (Array.isArray(line.bom) ? (line.bom as Row[]) : []).map((item) => ({
-        resourceType: text(item.resourceType) ?? '',
-        materialName: text(item.materialName) ?? '',
-        quantityPerUnit: count(item.quantityPerUnit),
-        step: text(item.step) ?? '',
-      })),
-    })),
-  };
-}
-
-function toPackage(row: {
+/*
+ * The rules' view of the replica tables (db/replica-schema.ts). Rows hold the server's JSON
+ * as core/sync/replicated-rows.ts defines it (a contract test checks every row the server
+ * emits parses there), so they are read as those types; the station's own unconfirmed
+ * effects come from the *_locally_* columns and local_packages.
+ */
+interface PackageSqlRow {
   code: string;
   order_code: string;
   dispatched_at: string | null;
   dispatched_locally_at: string | null;
   data: string;
-}): PackageRecord {
-  const data = JSON.parse(row.data) as Row;
+}
+
+function toPackage(row: PackageSqlRow): PackageRecord {
+  const data = JSON.parse(row.data) as PackageRow;
   return {
     code: row.code,
     order: row.order_code,
-    number: count(data.number),
-    of: count(data.of),
+    number: data.number,
+    of: data.of ?? null,
     dispatched: row.dispatched_at !== null || row.dispatched_locally_at !== null,
   };
 }
 
-/** The rules' view of the replica tables (db/replica-schema.ts), with prepared statements. */
+/** The rules' view of the replica, with prepared statements. */
 export function sqliteLookup(db: Database): ReplicaLookup {
   const q = (sql: string): Statement => db.prepare(sql);
   const order = q('SELECT state, line_id, data FROM orders WHERE code = ?');
@@ -69,17 +50,42 @@ export function sqliteLookup(db: Database): ReplicaLookup {
      AND (consumed_at IS NOT NULL OR consumed_locally_at IS NOT NULL)`,
   ).pluck();
   const unit = q('SELECT code, order_code, package, packed_locally_into FROM units WHERE code = ?');
+  const unitsPacked = q(
+    `SELECT COUNT(*) FROM units WHERE order_code = ?
+     AND (package IS NOT NULL OR packed_locally_into IS NOT NULL)`,
+  ).pluck();
   const pkg = q('SELECT * FROM packages WHERE code = ?');
   const packagesOf = q('SELECT * FROM packages WHERE order_code = ?');
-  const localPackages = q(
-    'SELECT DISTINCT packed_locally_into FROM units WHERE order_code = ? AND packed_locally_into IS NOT NULL',
+  const localPackage = q('SELECT * FROM local_packages WHERE code = ?');
+  const localPackagesOf = q('SELECT * FROM local_packages WHERE order_code = ?');
+  const badge = q('SELECT data FROM badges WHERE code = ?').pluck();
+  // A station knows its line by name (enrollment); orders name it by id: either finds it.
+  const line = q(
+    "SELECT data FROM lines WHERE code = @ref OR json_extract(data, '$.name') = @ref LIMIT 1",
   ).pluck();
-  const badge = q('SELECT code, role, revoked_at, data FROM badges WHERE code = ?');
+
+  type LocalRow = {
+    code: string;
+    order_code: string;
+    number: number;
+    package_count: number | null;
+  };
+  const fromLocal = (row: LocalRow): PackageRecord => ({
+    code: row.code,
+    order: row.order_code,
+    number: row.number,
+    of: row.package_count,
+    dispatched: false,
+  });
 
   return {
     order(code) {
-      const row = order.get(code) as Parameters<typeof toOrder>[0] | undefined;
-      return row ? toOrder(row) : undefined;
+      const row = order.get(code) as
+        { state: string; line_id: string | null; data: string } | undefined;
+      if (!row) return undefined;
+      // The columns are the server's latest word on state and line; the rest is the row.
+      const data = JSON.parse(row.data) as OrderRow;
+      return { ...data, state: row.state as OrderRecord['state'], lineId: row.line_id };
     },
     resource(code) {
       const row = resource.get(code) as Record<string, string | null> | undefined;
@@ -103,30 +109,33 @@ export function sqliteLookup(db: Database): ReplicaLookup {
         packedInto: row.package ?? row.packed_locally_into ?? null,
       };
     },
+    unitsPackedOf: (orderCode) => unitsPacked.get(orderCode) as number,
     package(code) {
-      const row = pkg.get(code) as Parameters<typeof toPackage>[0] | undefined;
-      return row ? toPackage(row) : undefined;
+      const row = pkg.get(code) as PackageSqlRow | undefined;
+      if (row) return toPackage(row);
+      const local = localPackage.get(code) as LocalRow | undefined;
+      return local ? fromLocal(local) : undefined;
     },
-    packagesOf: (orderCode) =>
-      (packagesOf.all(orderCode) as Parameters<typeof toPackage>[0][]).map(toPackage),
+    packagesOf(orderCode) {
+      const known = (packagesOf.all(orderCode) as PackageSqlRow[]).map(toPackage);
+      const codes = new Set(known.map((p) => p.code));
+      const local = (localPackagesOf.all(orderCode) as LocalRow[])
+        .filter((row) => !codes.has(row.code))
+        .map(fromLocal);
+      return [...known, ...local].sort((a, b) => a.number - b.number);
+    },
     closedPackageNumbers(orderCode) {
-      const numbers = new Set(this.packagesOf(orderCode).map((p) => p.number));
-      for (const code of localPackages.all(orderCode) as string[]) {
-        const parsed = parseCode(code);
-        if (parsed.valid && parsed.serial) numbers.add(parsed.serial);
-      }
-      return [...numbers];
+      return this.packagesOf(orderCode).map((p) => p.number);
     },
     badge(code): BadgeRecord | undefined {
-      const row = badge.get(code) as Record<string, string | null> | undefined;
-      if (!row) return undefined;
-      const data = JSON.parse(row.data ?? '{}') as Row;
-      return {
-        code,
-        name: text(data.name) ?? code,
-        role: row.role === 'supervisor' ? 'supervisor' : 'operator',
-        revoked: row.revoked_at !== null,
-      };
+      const text = badge.get(code) as string | undefined;
+      if (!text) return undefined;
+      const data = JSON.parse(text) as BadgeRow;
+      return { code, name: data.name, role: data.role, revoked: data.revokedAt !== null };
+    },
+    lineRules(lineRef) {
+      const text = lineRef ? (line.get({ ref: lineRef }) as string | undefined) : undefined;
+      return text ? (JSON.parse(text) as LineRow).rules : DEFAULT_LINE_RULES;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
+import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import type {
   BadgeRecord,
   OrderRecord,
@@ -71,6 +72,7 @@ export function fixtureReplica(state: OrderState = 'released') {
     of: 1,
     dispatched: false,
   });
+  const rules: LineRules = { ...DEFAULT_LINE_RULES };
   const badges = new Map<string, BadgeRecord>();
   const supervisor = mintBadgeCode();
   badges.set(supervisor, { code: supervisor, name: 'Chen', role: 'supervisor', revoked: false });
@@ -86,7 +88,9 @@ export function fixtureReplica(state: OrderState = 'released') {
     packagesOf: (o) => [...packages.values()].filter((p) => p.order === o),
     closedPackageNumbers: (o) =>
       [...packages.values()].filter((p) => p.order === o).map((p) => p.number),
+    unitsPackedOf: (o) => [...units.values()].filter((u) => u.order === o && u.packedInto).length,
     badge: (c) => badges.get(c),
+    lineRules: () => rules,
   };
   return {
     replica,
@@ -104,5 +108,6 @@ export function fixtureReplica(state: OrderState = 'released') {
     pkg,
     otherPackage,
     supervisor,
+    rules,
   };
 }

@@ -1,13 +1,8 @@
 import type { Message, MessageKey } from '#core/api/station-api.ts';
-import type { Verdict } from '#core/events/station-events.ts';
+import type { ScanEffect, Verdict } from '#core/events/station-events.ts';
 
-/** What the station does after an accepted scan; refusals change nothing. */
-export type ScanAction =
-  | { kind: 'load_order'; order: string }
-  | { kind: 'consume'; resource: string }
-  | { kind: 'gather_unit'; unit: string; order: string }
-  | { kind: 'verify_label'; package: string }
-  | { kind: 'scan_package'; package: string; order: string };
+/** What the station does after an accepted scan (recorded as the event's effect); refusals change nothing. */
+export type ScanAction = ScanEffect;
 
 /** A rule's answer to one scan: the verdict, the order the code names, and why, as a message. */
 export interface Outcome {

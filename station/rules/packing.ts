@@ -12,9 +12,10 @@ export interface PackingWork {
 }
 
 /**
- * DESIGN.md "Station rules", packing: units gathered by order code (the first unit names
- * the order when none is loaded), another order's unit refused, and after closing a package
- * its printed label scanned back to prove it reads and matches.
+ * Packing (docs/station.md "Station rules"): units gathered by order code (the first unit
+ * at a free bench names the order), another order's unit refused while units are on the
+ * bench, and after closing a package its printed label scanned back to prove it reads and
+ * matches.
  */
 export function decidePacking(scan: ScanParse, work: PackingWork, replica: ReplicaLookup): Outcome {
   if (!scan.valid) return misread(scan);
@@ -40,7 +41,10 @@ export function decidePacking(scan: ScanParse, work: PackingWork, replica: Repli
   if (scan.kind !== 'unit')
     return outcome('wrong_kind', scan.order, 'wrong_kind', { kind: scan.kind });
   const orderCode = scan.order ?? '';
-  if (work.order && orderCode !== work.order) {
+  // A free bench (nothing gathered, no label to scan back) takes the first unit as naming
+  // its order; with units on the bench, another order's unit is refused.
+  const benchFree = work.units.length === 0;
+  if (work.order && orderCode !== work.order && !benchFree) {
     return outcome('wrong_order', orderCode, 'unit_other_order', { order: orderCode });
   }
   const order = replica.order(orderCode);

@@ -6,11 +6,34 @@ import { requiredOf, type ReplicaLookup } from './replica-lookup.ts';
 export interface ProductionWork {
   order: string | null;
   lineStopped: boolean;
+  /**
+   * The replica has everything the server had moments ago (live link, or a recent pull):
+   * a code it does not know then was never issued, rather than not synced yet.
+   */
+  replicaCurrent: boolean;
 }
 
 /** Shared by every role: a scan that fails its check is a misread, never a mismatch. */
 export function misread(scan: ScanParse): Outcome {
   return outcome('misread', null, 'misread', { detail: scan.error ?? 'unreadable' });
+}
+
+/**
+ * A label that carries the loaded order's code but that the replica does not know: never
+ * consumed. A current replica means the server never issued it (counterfeit, misprinted,
+ * another plant's): a mismatch, so the line stops unless the line's rules say refuse. A
+ * stale replica may simply not have it yet: the operator is asked to wait for sync.
+ */
+function unknownLabel(
+  scan: ScanParse,
+  work: ProductionWork,
+  lineId: string | null,
+  replica: ReplicaLookup,
+): Outcome {
+  if (!work.replicaCurrent) return outcome('unknown', scan.order, 'replica_stale');
+  if (replica.lineRules(lineId).unknownLabel === 'refuse')
+    return outcome('unknown', scan.order, 'unknown_code');
+  return outcome('line_stop', scan.order, 'unknown_label', { code: scan.code });
 }
 
 /** An order's job card: loads it where the role may work on it in its state. */
@@ -52,7 +75,7 @@ export function decideProduction(
   if (!allowed.allowed)
     return outcome('wrong_state', scan.order, 'order_state', { state: order.state });
   const resource = replica.resource(scan.code);
-  if (!resource) return outcome('unknown', scan.order, 'unknown_code');
+  if (!resource) return unknownLabel(scan, work, order.lineId, replica);
   if (resource.consumed) return outcome('already_consumed', scan.order, 'already_consumed');
   const required = requiredOf(order, resource.resourceType);
   if (required === 0) {

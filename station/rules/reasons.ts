@@ -42,6 +42,17 @@ const REASONS: Readonly<Record<MessageKey, string>> = {
   device_failed: 'The device failed: {detail}',
   device_ok: 'The device works.',
   not_stopped: 'The line is not stopped.',
+  operator_required: 'Nobody is logged in: scan your badge first.',
+  unknown_label: 'A label of this order that the server never issued ({code}): line stopped.',
+  replica_stale:
+    "This label is not in the station's data and the station is not in sync: wait for sync, then scan again.",
+  materials_missing: 'Materials are missing: {missing}.',
+  units_missing:
+    '{remaining} unit(s) of the order are still to pack: close a partial package, or a supervisor overrides.',
+  package_partial: 'Partial package {number} closed; {remaining} unit(s) of the order remain.',
+  package_count_unknown:
+    "The order's last package has not closed yet: its package count is unknown.",
+  override_recorded: 'Supervisor override recorded: {reason}',
 };
 
 export function englishReason(message: Message): string {

@@ -1,35 +1,13 @@
-import type { OrderState } from '#core/orders/state-machine.ts';
+import { completeness, type Completeness } from '#core/orders/completeness.ts';
+import type { LineRules, OrderRow } from '#core/sync/replicated-rows.ts';
 
 /*
  * What the rules may ask of the replica. The rules never see SQL: the station passes the
  * SQLite-backed lookup (station/replica/sqlite-lookup.ts), the unit tests a map.
  */
-export interface BomItem {
-  resourceType: string;
-  materialName: string;
-  quantityPerUnit: number;
-  step: string;
-}
-
-export interface OrderRecord {
-  code: string;
-  state: OrderState;
-  lineId: string | null;
-  shipTo: string;
-  carrier: string | null;
-  customerReference: string | null;
-  unitsOrdered: number;
-  packageCount: number;
-  lines: {
-    position: number;
-    product: string;
-    nameEn: string;
-    nameZh: string;
-    quantity: number;
-    bom: BomItem[];
-  }[];
-}
-
+/** An order as the station replicates it (core's schema: one contract for both ends). */
+export type OrderRecord = OrderRow;
+export type BomItem = OrderRow['lines'][number]['bom'][number];
 export interface ResourceRecord {
   code: string;
   order: string;
@@ -51,7 +29,8 @@ export interface PackageRecord {
   code: string;
   order: string;
   number: number;
-  of: number;
+  /** The order's package count, once its last package closed. */
+  of: number | null;
   dispatched: boolean;
 }
 
@@ -72,7 +51,20 @@ export interface ReplicaLookup {
   packagesOf(order: string): PackageRecord[];
   /** Numbers of the order's packages closed so far, here or anywhere the server knows of. */
   closedPackageNumbers(order: string): number[];
+  /** Units of the order packed, as the server knows it or as this station packed them. */
+  unitsPackedOf(order: string): number;
   badge(code: string): BadgeRecord | undefined;
+  /** The rules of a line, by id or name (its defaults when the line's row has not arrived). */
+  lineRules(line: string | null): LineRules;
+}
+
+/** The order's completeness (core/orders/completeness.ts) as the replica knows it. */
+export function orderCompleteness(order: OrderRecord, replica: ReplicaLookup): Completeness {
+  return completeness(order, {
+    consumedOf: (resourceType) => replica.consumedOf(order.code, resourceType),
+    unitsPacked: replica.unitsPackedOf(order.code),
+    packages: replica.packagesOf(order.code),
+  });
 }
 
 /** How many of a resource type the order needs in all: units ordered × quantity per unit. */

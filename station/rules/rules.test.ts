@@ -15,7 +15,8 @@ describe('production rules', () => {
     text: string,
     order: string | null = f.code,
     lineStopped = false,
-  ) => decideProduction(parseScan(text), { order, lineStopped }, f.replica);
+    replicaCurrent = true,
+  ) => decideProduction(parseScan(text), { order, lineStopped, replicaCurrent }, f.replica);
 
   it('loads the order from its job card', () => {
     const f = fixtureReplica();
@@ -53,10 +54,29 @@ describe('production rules', () => {
     expect(decide(f, 'garbage!').verdict).toBe('misread');
   });
 
-  it('says unknown for a well-formed resource of this order the replica lacks', () => {
+  it('stops the line on a label of the loaded order the server never issued (current replica)', () => {
     const f = fixtureReplica();
-    expect(decide(f, mintOrderScopedCode('resource', f.code, 99)).verdict).toBe('unknown');
+    const forged = mintOrderScopedCode('resource', f.code, 99);
+    expect(decide(f, forged)).toMatchObject({
+      verdict: 'line_stop',
+      message: { key: 'unknown_label', params: { code: forged } },
+    });
     expect(decide(f, mintOrderCode(), null).verdict).toBe('unknown');
+  });
+
+  it('asks to wait for sync when the replica is stale, and only refuses when the line says so', () => {
+    const f = fixtureReplica();
+    const forged = mintOrderScopedCode('resource', f.code, 99);
+    expect(decide(f, forged, f.code, false, false)).toMatchObject({
+      verdict: 'unknown',
+      message: { key: 'replica_stale' },
+    });
+    f.rules.unknownLabel = 'refuse';
+    expect(decide(f, forged)).toMatchObject({
+      verdict: 'unknown',
+      message: { key: 'unknown_code' },
+    });
+    expect(decide(f, forged).action).toBeUndefined();
   });
 
   it('says already consumed for a resource used before', () => {
@@ -109,11 +129,19 @@ describe('packing rules', () => {
     });
   });
 
-  it('refuses a unit of another order', () => {
+  it('refuses a unit of another order while units are on the bench', () => {
     const f = fixtureReplica('in_production');
     expect(
       decidePacking(parseScan(f.otherUnit), work(f.code, [f.unitCodes[0]!]), f.replica).verdict,
     ).toBe('wrong_order');
+  });
+
+  it('takes the first unit at a free bench as naming its order, whatever was packed before', () => {
+    const f = fixtureReplica('in_production');
+    expect(decidePacking(parseScan(f.otherUnit), work(f.code), f.replica)).toMatchObject({
+      verdict: 'accepted',
+      action: { kind: 'gather_unit', order: f.other },
+    });
   });
 
   it('refuses a unit already gathered or packed, unknown units, bad states and misreads', () => {

@@ -3,7 +3,7 @@ import { scanAllowed } from '#core/orders/state-machine.ts';
 import type { ScanParse } from '#core/scan/parse-scan.ts';
 import { outcome, type Outcome } from './outcome.ts';
 import { loadOrderOutcome, misread } from './production.ts';
-import type { ReplicaLookup } from './replica-lookup.ts';
+import { orderCompleteness, type ReplicaLookup } from './replica-lookup.ts';
 
 export interface ShippingWork {
   order: string | null;
@@ -14,8 +14,9 @@ export interface ShippingWork {
 const blocking = (result: Outcome): Outcome => ({ ...result, blocksDispatch: true });
 
 /**
- * DESIGN.md "Station rules", shipping: each package scan looks up its order; a package of
- * another order, a held or cancelled order, or a missing package blocks dispatch.
+ * Shipping (docs/station.md "Station rules"): each package scan looks up its order; a
+ * package of another order, a held or cancelled order, or a missing package blocks
+ * dispatch. After a dispatch the dock is free and the next package starts the next order.
  */
 export function decideShipping(
   scan: ScanParse,
@@ -27,6 +28,8 @@ export function decideShipping(
   if (scan.kind !== 'package')
     return outcome('wrong_kind', scan.order, 'wrong_kind', { kind: scan.kind });
   const orderCode = scan.order ?? '';
+  // An order on the dock (loaded, or named by its first package) blocks another's packages;
+  // a dispatch frees the dock, so the next package names the next order.
   if (work.order && orderCode !== work.order) {
     return blocking(outcome('wrong_order', orderCode, 'package_other_order', { order: orderCode }));
   }
@@ -51,11 +54,11 @@ export function decideShipping(
   );
 }
 
-/** Packages still to leave: the order's count less those already dispatched. */
+/** Packages still to leave: the order's count less those already dispatched (0 while unknown). */
 export function expectedPackages(order: string, replica: ReplicaLookup): number {
   const record = replica.order(order);
-  const dispatched = replica.packagesOf(order).filter((p) => p.dispatched).length;
-  return Math.max(0, (record?.packageCount ?? 0) - dispatched);
+  if (!record) return 0;
+  return orderCompleteness(record, replica).packages.remaining ?? 0;
 }
 
 /** May the scanned packages leave? The refusal names why; the allowance lists them. */
@@ -70,7 +73,11 @@ export function checkDispatch(
   if (!scanAllowed('shipping', order.state).allowed) {
     return { ok: false, message: { key: 'order_state', params: { state: order.state } } };
   }
-  const missing = expectedPackages(work.order, replica) - work.scanned.length;
+  const packages = orderCompleteness(order, replica).packages;
+  if (packages.expected === null) {
+    return { ok: false, message: { key: 'package_count_unknown', params: {} } };
+  }
+  const missing = (packages.remaining ?? 0) - work.scanned.length;
   if (missing > 0 || work.scanned.length === 0) {
     return {
       ok: false,

@@ -25,9 +25,9 @@ export function stationCommands(station: Station): StationCommandMap {
     scan: { input: s.scan, handle: ({ text }) => station.scan(text) },
     reportProgress: {
       input: s.reportProgress,
-      handle: ({ step, unitsDone }) => station.reportProgress(step, unitsDone),
+      handle: ({ step, unitsDone, override }) => station.reportProgress(step, unitsDone, override),
     },
-    closePackage: { input: s.closePackage, handle: () => station.closePackage() },
+    closePackage: { input: s.closePackage, handle: (options) => station.closePackage(options) },
     print: { input: s.print, handle: (args) => station.print(args.package) },
     reprint: { input: s.reprint, handle: (args) => station.reprint(args.package, args.reason) },
     dispatch: { input: s.dispatch, handle: () => station.dispatch() },

@@ -5,7 +5,7 @@ import type { LabelDocument } from '#native/printers/printer.ts';
 export async function packageLabel(
   order: OrderRecord,
   number: number,
-  of: number,
+  of: number | null,
   accepts: LabelDocument['format'] | 'any',
 ): Promise<LabelDocument> {
   // Loaded on first print: packing is the only role that renders labels.
@@ -18,13 +18,13 @@ export async function packageLabel(
     data: {
       orderCode: order.code,
       packageNumber: number,
-      packageCount: of,
+      ...(of === null ? {} : { packageCount: of }),
       shipTo: order.shipTo,
       contents,
       ...(order.customerReference ? { customerReference: order.customerReference } : {}),
     },
   };
-  const title = `package ${number}/${of} of ${order.code}`;
+  const title = `package ${number}/${of ?? '?'} of ${order.code}`;
   if (accepts === 'zpl') {
     return { format: 'zpl', data: (await renderLabel(input, 'zpl')).toString('utf8'), title };
   }

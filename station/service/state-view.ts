@@ -5,11 +5,9 @@ import type {
   StationState,
   SyncSummary,
 } from '#core/api/station-api.ts';
-import { FINISHED_STEP } from '#core/api/sync.ts';
 import type { OutboxStatus } from '#db/outbox.ts';
 import type { SyncStatus } from '../sync/sync-client.ts';
-import { requiredOf, type ReplicaLookup } from '../rules/replica-lookup.ts';
-import { expectedPackages } from '../rules/shipping.ts';
+import { orderCompleteness, type ReplicaLookup } from '../rules/replica-lookup.ts';
 import type { WorkState } from './work-state.ts';
 
 /** What the UI is shown: the work state read against the replica, devices and sync. */
@@ -35,22 +33,11 @@ function syncSummary(outbox: OutboxStatus, sync: SyncStatus | undefined): SyncSu
   };
 }
 
-/** The order as a station shows it: products, materials consumed of required, the steps. */
+/** The order as a station shows it: products, materials consumed of required per step, the steps. */
 export function orderSummary(code: string | null, replica: ReplicaLookup): OrderSummary | null {
   const order = code ? replica.order(code) : undefined;
   if (!code || !order) return null;
-  const materials = new Map<string, OrderSummary['materials'][number]>();
-  for (const line of order.lines)
-    for (const item of line.bom)
-      if (!materials.has(item.resourceType))
-        materials.set(item.resourceType, {
-          resourceType: item.resourceType,
-          materialName: item.materialName,
-          step: item.step,
-          required: requiredOf(order, item.resourceType),
-          consumed: replica.consumedOf(code, item.resourceType),
-        });
-  const steps = [...new Set([...materials.values()].map((m) => m.step)), FINISHED_STEP];
+  const model = orderCompleteness(order, replica);
   return {
     code,
     state: order.state,
@@ -58,16 +45,20 @@ export function orderSummary(code: string | null, replica: ReplicaLookup): Order
     carrier: order.carrier,
     customerReference: order.customerReference,
     unitsOrdered: order.unitsOrdered,
-    packageCount: order.packageCount,
+    packageCount: model.packages.expected ?? 0,
     products: order.lines.map(({ nameEn, nameZh, quantity }) => ({ nameEn, nameZh, quantity })),
-    materials: [...materials.values()],
-    steps,
+    materials: model.materials,
+    steps: model.steps.map((s) => s.step),
+    stepUnits: Object.fromEntries(model.steps.map((s) => [s.step, s.units])),
+    materialsComplete: model.materialsComplete,
   };
 }
 
 export function stationState(sources: StateSources): StationState {
   const { work, replica } = sources;
   const order = work.order;
+  const record = order ? replica.order(order) : undefined;
+  const model = record ? orderCompleteness(record, replica) : undefined;
   return {
     station: sources.identity,
     operator: work.operator,
@@ -77,11 +68,15 @@ export function stationState(sources: StateSources): StationState {
     packing: {
       units: work.packing.units,
       awaitingVerify: work.packing.awaitingVerify,
-      packagesClosed: order ? replica.closedPackageNumbers(order).length : 0,
+      packagesClosed: model?.packages.closed ?? 0,
+      unitsExpected: model?.units.expected ?? 0,
+      unitsPacked: model?.units.packed ?? 0,
+      unitsRemaining: model?.units.remaining ?? 0,
     },
     shipping: {
       scanned: work.shipping.scanned,
-      expected: order ? expectedPackages(order, replica) : 0,
+      expected: model?.packages.remaining ?? 0,
+      packagesRemaining: model ? model.packages.remaining : null,
       blocked: work.shipping.blocked,
     },
     lastScans: sources.lastScans,

@@ -13,6 +13,7 @@ import { parseCode } from '#core/codes/formats.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { parseScan, type ScanParse } from '#core/scan/parse-scan.ts';
+import { visibleText } from '#core/text/plain-text.ts';
 import { applyLocalEffect } from '#db/local-effects.ts';
 import type { Outbox } from '#db/outbox.ts';
 import type { ReplicaStore } from '#db/replica-store.ts';
@@ -55,7 +56,9 @@ export interface StationServiceOptions {
 
 export const SETTINGS_KEY = 'station.settings';
 const LAST_SCANS = 12;
-const MAX_SCANNED_TEXT = 512;
+const MAX_SCANNED_TEXT = 1024;
+/** A polling station whose last pull is older than this may lack codes the server issued. */
+const CURRENT_PULL_MS = 30_000;
 
 export const DEFAULT_SETTINGS: StationSettings = {
   scanner: null,
@@ -146,9 +149,12 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
    * sync to push. The effect runs before the envelope exists, so it gets a provisional one
    * with the same body and time (all applyLocalEffect reads).
    */
-  protected record(body: StationEventBody, nextWork: WorkState = this.work): StationEvent {
+  protected record(
+    body: StationEventBody,
+    nextWork: WorkState = this.work,
+    operator: string | null = this.work.operator?.code ?? null,
+  ): StationEvent {
     const { db, store, outbox, identity } = this.options;
-    const operator = this.work.operator?.code ?? null;
     const { event } = outbox.record(body, operator, () => {
       const provisional: StationEvent = {
         id: '',
@@ -171,17 +177,46 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     this.work = next;
   }
 
-  /** One scan, from any scanner or the UI: decided and recorded synchronously. */
+  /** The line's rules for this station (replicated from the server; defaults until then). */
+  protected get lineRules() {
+    return this.options.replica.lineRules(this.options.identity.line);
+  }
+
+  /**
+   * Operators are known: with the line's rule on, nothing is scanned or done while no badge
+   * is logged in. The refusal is shown (a notice on the stream) and not recorded as an event.
+   */
+  protected operatorMissing(): CommandReply | null {
+    if (this.work.operator || !this.lineRules.requireOperator) return null;
+    const message: Message = { key: 'operator_required', params: {} };
+    this.emit('event', { type: 'notice', message });
+    return { ok: false, error: message };
+  }
+
+  /** Whether a code the replica lacks was never issued, rather than not synced yet. */
+  protected replicaCurrent(): boolean {
+    const sync = this.options.sync?.status();
+    if (!sync) return true;
+    if (!sync.ready) return false;
+    if (sync.link === 'live') return true;
+    const lastPull = sync.lastPullAt ? Date.parse(sync.lastPullAt) : 0;
+    return sync.link === 'polling' && this.now().getTime() - lastPull < CURRENT_PULL_MS;
+  }
+
+  /** One scan, from any scanner or the UI: normalised once, decided and recorded synchronously. */
   scan(text: string): CommandReply {
     const parsed = parseScan(text);
     if (parsed.valid && parsed.kind === 'badge') return this.badgeScan(parsed, text);
+    const missing = this.operatorMissing();
+    if (missing) return missing;
     const result = this.decide(parsed);
-    const decision = this.recordDecision(text, result);
+    const decision = this.recordDecision(text, result, parsed);
     return this.reply({ decision });
   }
 
   /** A read the scanner could not frame (noise, no suffix…): a misread on record. */
-  unreadable(what: string): Decision {
+  unreadable(what: string): Decision | null {
+    if (this.operatorMissing()) return null;
     const result = this.work.lineStop
       ? outcome('line_stopped', null, 'line_stopped')
       : outcome('misread', null, 'misread', { detail: what.slice(0, 200) });
@@ -195,7 +230,11 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     if (work.lineStop) return outcome('line_stopped', scan.order, 'line_stopped');
     switch (this.role) {
       case 'production':
-        return decideProduction(scan, { order: work.order, lineStopped: false }, replica);
+        return decideProduction(
+          scan,
+          { order: work.order, lineStopped: false, replicaCurrent: this.replicaCurrent() },
+          replica,
+        );
       case 'packing':
         return decidePacking(
           scan,
@@ -211,17 +250,21 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     }
   }
 
-  private recordDecision(text: string, result: Outcome): Decision {
+  private recordDecision(text: string, result: Outcome, parsed?: ScanParse): Decision {
     const at = this.now().toISOString();
-    const scanned = text.slice(0, MAX_SCANNED_TEXT);
+    // What was read, kept for the audit trail with control characters made visible; the
+    // decision itself rests on the normalised code and travels as the effect.
+    const scanned = visibleText(text).slice(0, MAX_SCANNED_TEXT);
     const body: StationEventBody = {
       type: 'scan.decided',
       role: this.role,
       currentOrder: validOrder(this.work.order),
       scanned,
+      code: parsed?.valid ? parsed.code : null,
       scannedOrder: validOrder(result.scannedOrder),
       verdict: result.verdict,
       reason: englishReason(result.message),
+      effect: result.verdict === 'accepted' ? (result.action ?? null) : null,
     };
     const event = this.record(body, workAfter(this.work, result, scanned, at));
     if (result.action?.kind === 'load_order')
@@ -246,15 +289,26 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     const badge = this.options.replica.badge(scan.code);
     if (!badge || badge.revoked) {
       const key = badge ? 'badge_revoked' : 'badge_unknown';
+      // With nobody logged in there is no operator to record it under: shown, not recorded.
+      if (!this.work.operator && this.lineRules.requireOperator) {
+        const message: Message = { key, params: {} };
+        this.emit('event', { type: 'notice', message });
+        return { ok: false, error: message };
+      }
       const decision = this.recordDecision(
         text,
         outcome(badge ? 'wrong_state' : 'unknown', null, key),
+        scan,
       );
       return this.reply({ decision });
     }
     if (this.work.lineStop) {
       if (badge.role !== 'supervisor') {
-        const decision = this.recordDecision(text, outcome('line_stopped', null, 'line_stopped'));
+        const decision = this.recordDecision(
+          text,
+          outcome('line_stopped', null, 'line_stopped'),
+          scan,
+        );
         return this.reply({ decision });
       }
       this.updateWork({

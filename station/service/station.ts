@@ -1,7 +1,9 @@
 import type { CommandReply } from '#core/api/station-api.ts';
 import { mintOrderScopedCode, parseCode } from '#core/codes/formats.ts';
-import { nextPackageNumber } from '../rules/packing.ts';
+import type { Override } from '#core/events/station-events.ts';
+import { checkClose, checkOverride, checkProgress } from '../rules/completeness-checks.ts';
 import { checkDispatch } from '../rules/shipping.ts';
+import type { OrderRecord } from '../rules/replica-lookup.ts';
 import { packageLabel } from './package-label.ts';
 import { refuse, StationService } from './station-service.ts';
 
@@ -13,36 +15,82 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * through the outbox, and answers with the new state.
  */
 export class Station extends StationService {
-  reportProgress(step: string, unitsDone: number): CommandReply {
+  /** A supervisor's override from a command's input, or the refusal that says why not. */
+  private override(
+    input: { badge: string; reason: string } | undefined,
+  ): { ok: true; override: Override | null } | { ok: false; reply: CommandReply } {
+    if (!input) return { ok: true, override: null };
+    const checked = checkOverride(input, this.options.replica);
+    return checked.ok ? checked : { ok: false, reply: { ok: false, error: checked.message } };
+  }
+
+  /**
+   * Units done through a step of the loaded order. Refused while the step's materials (all of
+   * them, for the finished step) are not consumed, unless a supervisor overrides.
+   */
+  reportProgress(
+    step: string,
+    unitsDone: number,
+    overrideInput?: { badge: string; reason: string },
+  ): CommandReply {
     if (this.role !== 'production') return refuse('wrong_role');
+    const missing = this.operatorMissing();
+    if (missing) return missing;
     if (this.work.lineStop) return refuse('line_stopped');
     const orderCode = this.work.order;
     const order = orderCode ? this.options.replica.order(orderCode) : undefined;
     if (!orderCode || !order) return refuse('no_order_loaded');
-    const unitsOrdered = Math.max(1, order.unitsOrdered);
-    const done = Math.min(unitsDone, unitsOrdered);
+    const override = this.override(overrideInput);
+    if (!override.ok) return override.reply;
+    const checked = checkProgress(order, this.options.replica, step, unitsDone, override.override);
+    if (!checked.ok) return { ok: false, error: checked.message };
     const progress = {
       ...this.work.progress,
-      [orderCode]: { ...this.work.progress[orderCode], [step]: done },
+      [orderCode]: { ...this.work.progress[orderCode], [step]: checked.unitsDone },
     };
     this.record(
-      { type: 'progress.reported', order: orderCode, step, unitsDone: done, unitsOrdered },
+      {
+        type: 'progress.reported',
+        order: orderCode,
+        step,
+        unitsDone: checked.unitsDone,
+        unitsOrdered: checked.unitsOrdered,
+        override: override.override,
+      },
       { ...this.work, progress },
     );
     this.publish();
-    return this.reply();
+    return this.reply(
+      override.override
+        ? { note: { key: 'override_recorded', params: { reason: override.override.reason } } }
+        : {},
+    );
   }
 
-  /** Close the gathered units into the next package and print its label. */
-  async closePackage(): Promise<CommandReply> {
+  /**
+   * Close the gathered units into the next package and print its label. With units of the
+   * order still to pack it closes only as a partial package (asked for), or as the last one
+   * with a supervisor's override; the last package names the order's package count.
+   */
+  async closePackage(
+    options: { partial?: boolean; override?: { badge: string; reason: string } } = {},
+  ): Promise<CommandReply> {
     if (this.role !== 'packing') return refuse('wrong_role');
+    const missing = this.operatorMissing();
+    if (missing) return missing;
     if (this.work.packing.awaitingVerify) return refuse('verify_label_first');
     const orderCode = this.work.order;
     const units = this.work.packing.units;
     const order = orderCode ? this.options.replica.order(orderCode) : undefined;
     if (!orderCode || !order || units.length === 0) return refuse('nothing_to_close');
-    const number = nextPackageNumber(orderCode, this.options.replica);
-    const of = Math.max(order.packageCount, number);
+    const override = this.override(options.override);
+    if (!override.ok) return override.reply;
+    const checked = checkClose(order, this.options.replica, units.length, {
+      partial: options.partial ?? false,
+      override: override.override,
+    });
+    if (!checked.ok) return { ok: false, error: checked.message };
+    const { number, of } = checked;
     const pkg = mintOrderScopedCode('package', orderCode, number);
     this.record(
       {
@@ -53,11 +101,16 @@ export class Station extends StationService {
         units: [...units],
         number,
         of,
+        override: override.override,
       },
       { ...this.work, packing: { units: [], awaitingVerify: { package: pkg, number, of } } },
     );
     this.publish();
-    return this.printLabel(pkg, null);
+    const printed = await this.printLabel(pkg, null);
+    if (!printed.ok || of !== null) return printed;
+    return this.reply({
+      note: { key: 'package_partial', params: { number, remaining: checked.remaining } },
+    });
   }
 
   print(pkg: string): Promise<CommandReply> {
@@ -76,7 +129,7 @@ export class Station extends StationService {
     }
     const order = this.options.replica.order(parsed.order);
     if (!order) return refuse('unknown_code');
-    const of = Math.max(order.packageCount, parsed.serial);
+    const of = this.options.replica.package(pkg)?.of ?? order.packageCount;
     try {
       const document = await packageLabel(
         order,
@@ -97,6 +150,8 @@ export class Station extends StationService {
   /** Everything scanned leaves together, one event per package; refused as checkDispatch says. */
   dispatch(): CommandReply {
     if (this.role !== 'shipping') return refuse('wrong_role');
+    const missing = this.operatorMissing();
+    if (missing) return missing;
     const allowed = checkDispatch(
       { order: this.work.order, ...this.work.shipping },
       this.options.replica,
@@ -107,7 +162,8 @@ export class Station extends StationService {
       const last = index === allowed.packages.length - 1;
       this.record(
         { type: 'package.dispatched', order: allowed.order, package: pkg, carrier },
-        last ? { ...this.work, shipping: { scanned: [], blocked: null } } : this.work,
+        // The dock moves on by itself: free for the next order's first package.
+        last ? { ...this.work, order: null, shipping: { scanned: [], blocked: null } } : this.work,
       );
     }
     this.publish();
@@ -135,6 +191,8 @@ export class Station extends StationService {
     this.record(
       { type: 'line.cleared', supervisor: badge.code, reason },
       { ...this.work, lineStop: null },
+      // Cleared with nobody logged in, the supervisor is the one on record.
+      this.work.operator?.code ?? badge.code,
     );
     await this.options.devices.signal('clear');
     this.publish();
@@ -179,4 +237,4 @@ const SAMPLE_ORDER = {
   unitsOrdered: 1,
   packageCount: 1,
   lines: [],
-};
+} satisfies OrderRecord;

@@ -16,7 +16,7 @@ export interface WorkState {
   progress: Record<string, Record<string, number>>;
   packing: {
     units: string[];
-    awaitingVerify: { package: string; number: number; of: number } | null;
+    awaitingVerify: { package: string; number: number; of: number | null } | null;
   };
   shipping: { scanned: string[]; blocked: Message | null };
 }

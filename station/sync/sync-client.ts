@@ -245,15 +245,20 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
           }),
         );
         this.options.outbox.acknowledge(answer.ackedThrough);
-        const rejected = answer.results.filter((result) => result.status === 'rejected');
+        // Rejected events are held and acknowledged (the back office sees why): the queue
+        // moves on. A conflict (the sequence is held with another event) is not held.
+        const rejected = answer.results.find((result) => result.status === 'rejected');
+        const conflicts = answer.results.filter((result) => result.status === 'conflict');
         this.update({
           lastPushAt: this.now().toISOString(),
-          lastError: rejected[0]?.reason ?? null,
+          lastError:
+            conflicts[0]?.reason ??
+            (rejected ? `server did not apply event ${rejected.seq}: ${rejected.reason}` : null),
         });
         // The server refuses to hold these: retrying at once would spin. Wait for people.
-        if (rejected.length > 0) {
+        if (conflicts.length > 0) {
           throw new SyncError(
-            `server rejected event ${rejected[0]?.seq}: ${rejected[0]?.reason}`,
+            `server refused event ${conflicts[0]?.seq}: ${conflicts[0]?.reason}`,
             'refused',
           );
         }

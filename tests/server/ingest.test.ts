@@ -10,6 +10,7 @@ import {
   dispatch,
   enrollStation,
   packWhole,
+  produceWhole,
   releasedOrder,
   type TestStation,
 } from './station-flow.ts';
@@ -80,7 +81,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     production.seq--;
     const clash = await production.push([forged]);
     expect(clash.body.results[0]).toMatchObject({
-      status: 'rejected',
+      status: 'conflict',
       reason: expect.stringMatching(/already held with a different event/),
     });
     const state = await customer.get(`/api/v1/orders/${order.id}`);
@@ -117,32 +118,47 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
       order: order.code,
       description: expect.stringContaining(foreign),
     });
+    const chen = (await admin.post('/api/v1/badges', { name: 'Chen', role: 'supervisor' })).body
+      .code as string;
+    // An operator's badge does not clear a line stop: stored, not applied, and raised.
+    const byOperator = production.event({
+      type: 'line.cleared',
+      supervisor: production.operator,
+      reason: 'Pallet from order next door; moved back.',
+    });
+    expect((await production.push([byOperator])).body.results[0]).toMatchObject({
+      status: 'rejected',
+      kind: 'unknown_badge',
+    });
     const clear = production.event({
       type: 'line.cleared',
-      supervisor: production.operator.replace(/^BG/, 'BG'),
+      supervisor: chen,
       reason: 'Pallet from order next door; moved back.',
     });
     await production.push([clear]);
     const cleared = await supervisor.get('/api/v1/exceptions?status=cleared');
     expect(cleared.body.exceptions.find((e: any) => e.id === raised.id)).toMatchObject({
       resolutionNote: 'Pallet from order next door; moved back.',
-      resolvedBy: production.operator,
+      resolvedBy: chen,
     });
   });
 
-  it('keeps both events when two stations consumed the same resource offline, and raises one conflict', async () => {
+  it('keeps both events when two stations consumed the same resource offline, applies one and raises the other', async () => {
     const other = await enrollStation(server, admin, 'production', 'L1');
     const order = await releasedOrder(customer, planner, product, 1);
     const resource = order.resources[0]!.code;
     const a = await production.push([consume(production, order.code, resource)]);
-    const b = await other.push([consume(other, order.code, resource)]);
+    const second = consume(other, order.code, resource);
+    const b = await other.push([second]);
     expect(a.body.results[0].status).toBe('accepted');
-    expect(b.body.results[0].status).toBe('accepted');
-    const conflicts = (
-      await supervisor.get('/api/v1/exceptions?status=open')
-    ).body.exceptions.filter((e: any) => e.kind === 'conflict' && e.description.includes(resource));
-    expect(conflicts).toHaveLength(1);
-    expect(conflicts[0].description).toMatch(/consumed twice/);
+    expect(b.body.results[0]).toMatchObject({ status: 'rejected', kind: 'event_rejected' });
+    expect(b.body.ackedThrough).toBe(second.seq);
+    const raised = (await supervisor.get('/api/v1/exceptions?status=open')).body.exceptions.filter(
+      (e: any) => e.event === second.id,
+    );
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ kind: 'event_rejected', seq: second.seq, station: other.id });
+    expect(raised[0].description).toMatch(/consumed already/);
   });
 
   it('streams progress to the customer live, then packs, ships and takes the receipt', async () => {
@@ -155,6 +171,8 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     const updates = readEvents(response);
     expect((await updates.next()).order.state).toBe('released');
 
+    await production.push(order.resources.map((r) => consume(production, order.code, r.code)));
+    expect((await updates.next()).order.state).toBe('in_production');
     const pushedAt = Date.now();
     await production.push([
       production.event({
@@ -226,6 +244,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
 
   it('records a rejected receipt with its reason and raises it', async () => {
     const order = await releasedOrder(customer, planner, product, 1);
+    await produceWhole(production, order);
     const packing = await enrollStation(server, admin, 'packing', 'L1');
     const dock = await enrollStation(server, admin, 'shipping', 'L1');
     const pkg = await packWhole(packing, order);
@@ -245,21 +264,22 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     expect(raised).toHaveLength(1);
   });
 
-  it('raises a conflict when two docks dispatch the same package', async () => {
+  it("applies one dispatch of a package and raises the second dock's", async () => {
     const order = await releasedOrder(customer, planner, product, 1);
+    await produceWhole(production, order);
     const packing = await enrollStation(server, admin, 'packing', 'L1');
     const [dockA, dockB] = await Promise.all([
       enrollStation(server, admin, 'shipping', 'L1'),
       enrollStation(server, admin, 'shipping', 'L1'),
     ]);
     const pkg = await packWhole(packing, order);
-    await dispatch(dockA, order.code, pkg);
+    expect((await dispatch(dockA, order.code, pkg)).body.results[0].status).toBe('accepted');
     const second = await dispatch(dockB, order.code, pkg);
-    expect(second.body.results[0].status).toBe('accepted');
-    const conflicts = (
-      await supervisor.get('/api/v1/exceptions?status=open')
-    ).body.exceptions.filter((e: any) => e.description.includes(`${pkg} was dispatched twice`));
-    expect(conflicts).toHaveLength(1);
+    expect(second.body.results[0]).toMatchObject({ status: 'rejected', kind: 'event_rejected' });
+    const raised = (await supervisor.get('/api/v1/exceptions?status=open')).body.exceptions.filter(
+      (e: any) => e.kind === 'event_rejected' && e.description.includes(pkg),
+    );
+    expect(raised, JSON.stringify(second.body)).toHaveLength(1);
   });
 
   it('refuses a whole batch that is malformed, out of scope, oversized or in an unknown protocol', async () => {

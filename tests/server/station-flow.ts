@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
-import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
@@ -31,11 +31,17 @@ export async function enrollStation(
   const enrolled = await api.post('/api/v1/stations/enroll', { code: created.body.enrollmentCode });
   if (enrolled.status !== 200) throw new Error(JSON.stringify(enrolled.body));
   api.bearer = enrolled.body.token;
+  // The server checks every event's operator against the badges it issued.
+  const badge = await admin.post('/api/v1/badges', {
+    name: `operator of ${name}`,
+    role: 'operator',
+  });
+  if (badge.status !== 200) throw new Error(JSON.stringify(badge.body));
   const station: TestStation = {
     id: created.body.station.id,
     api,
     seq: 0,
-    operator: mintBadgeCode(),
+    operator: badge.body.code,
     event(body) {
       return {
         id: nextId(),
@@ -73,16 +79,38 @@ export async function releasedOrder(
   };
 }
 
+/** An accepted scan as a production station records it: the code read, and what it consumed. */
 export const consume = (station: TestStation, order: string, resource: string) =>
   station.event({
     type: 'scan.decided',
     role: 'production',
     currentOrder: order,
     scanned: resource,
+    code: resource,
     scannedOrder: order,
     verdict: 'accepted',
     reason: 'Resource of this order, required, not yet consumed.',
+    effect: { kind: 'consume', resource },
   });
+
+/** Every resource of the order consumed, then its units reported finished: the order is produced. */
+export async function produceWhole(
+  production: TestStation,
+  order: { code: string; resources: { code: string }[]; units: string[] },
+) {
+  const pushed = await production.push([
+    ...order.resources.map((r) => consume(production, order.code, r.code)),
+    production.event({
+      type: 'progress.reported',
+      order: order.code,
+      step: 'finished',
+      unitsDone: order.units.length,
+      unitsOrdered: order.units.length,
+    }),
+  ]);
+  const refused = pushed.body.results?.filter((r: { status: string }) => r.status !== 'accepted');
+  if (pushed.status !== 200 || refused?.length) throw new Error(JSON.stringify(pushed.body));
+}
 
 export const packageCode = (order: string, n: number) => mintOrderScopedCode('package', order, n);
 

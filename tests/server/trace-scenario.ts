@@ -63,13 +63,15 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
     verdict: 'line_stop',
     reason: 'Resource of another order.',
   });
+  const supervisor = (await admin.post('/api/v1/badges', { name: 'Chen', role: 'supervisor' })).body
+    .code as string;
   await production.push([
     loaded,
     first,
     stop,
     production.event({
       type: 'line.cleared',
-      supervisor: production.operator,
+      supervisor,
       reason: 'Pallet from the next line; moved back.',
     }),
     production.event({
@@ -81,7 +83,8 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
       verdict: 'misread',
       reason: 'The check character does not match.',
     }),
-    consume(production, order.code, order.resources[1]!.code),
+    // The rest of the bill: nothing is reported finished without its materials.
+    ...order.resources.slice(1).map((r) => consume(production, order.code, r.code)),
     production.event({
       type: 'progress.reported',
       order: order.code,

@@ -17,14 +17,32 @@ import { Station } from '#station/service/station.ts';
  * `state`, a third leg beyond the bill, a glue pot it does not call for, two units, a
  * package of another order, and an operator's and a supervisor's badge.
  */
-export function stationFixture(role: StationRole, state = 'released') {
+export function stationFixture(
+  role: StationRole,
+  state = 'released',
+  options: {
+    loggedIn?: boolean;
+    /** Units ordered (one line of that many tables); by default one table with two unit codes. */
+    units?: number;
+    /** The order's own packages exist (closed, not dispatched), `packageCount` of them. */
+    packages?: boolean;
+    packageCount?: number;
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'ordertrace-station-test-'));
   const file = join(dir, 'replica.sqlite');
   let db: Database = openReplica(file).db;
   const order = mintOrderCode();
   const other = mintOrderCode();
   const resource = (n: number) => mintOrderScopedCode('resource', order, n);
-  const units = [1, 2].map((n) => mintOrderScopedCode('unit', order, n));
+  const quantity = options.units ?? 1;
+  const units = Array.from({ length: options.units ?? 2 }, (_, i) =>
+    mintOrderScopedCode('unit', order, i + 1),
+  );
+  const packageCount = options.packageCount ?? 1;
+  const ownPackages = Array.from({ length: packageCount }, (_, i) =>
+    mintOrderScopedCode('package', order, i + 1),
+  );
   const operator = mintBadgeCode();
   const supervisor = mintBadgeCode();
   const fill = (store: ReplicaStore) => {
@@ -36,15 +54,15 @@ export function stationFixture(role: StationRole, state = 'released') {
         shipTo: 'Suzhou 苏州',
         carrier: 'SF',
         customerReference: 'R-1',
-        unitsOrdered: 1,
-        packageCount: 1,
+        unitsOrdered: quantity,
+        packageCount: options.packages ? packageCount : null,
         lines: [
           {
             position: 1,
             product: 'P',
             nameEn: 'Table',
             nameZh: '桌子',
-            quantity: 1,
+            quantity,
             bom: [
               {
                 resourceType: 'top',
@@ -76,6 +94,19 @@ export function stationFixture(role: StationRole, state = 'released') {
     );
     for (const [i, code] of units.entries())
       store.put('unit', code, { code, order, serial: i + 1, package: null });
+    if (options.packages)
+      ownPackages.forEach((code, i) =>
+        store.put('package', code, {
+          code,
+          order,
+          number: i + 1,
+          of: packageCount,
+          sscc: null,
+          units: [],
+          closedAt: '2026-12-01T08:00:00.000Z',
+          dispatchedAt: null,
+        }),
+      );
     const otherPackage = mintOrderScopedCode('package', other, 1);
     store.put('package', otherPackage, {
       code: otherPackage,
@@ -113,8 +144,11 @@ export function stationFixture(role: StationRole, state = 'released') {
       devices,
     });
   };
+  const first = open();
+  // The line requires a logged-in operator (the default): most tests work as one.
+  if (options.loggedIn ?? true) first.login(operator);
   const fixture = {
-    station: open(),
+    station: first,
     order,
     other,
     resource,
@@ -122,7 +156,9 @@ export function stationFixture(role: StationRole, state = 'released') {
     operator,
     supervisor,
     otherPackage: mintOrderScopedCode('package', other, 1),
+    ownPackage: ownPackages[0]!,
     db: () => db,
+    store: () => new ReplicaStore(db),
     /** The devices of the station now open (the scanner's reads come from here). */
     devices: () => devices,
     events: (): StationEvent[] =>

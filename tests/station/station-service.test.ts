@@ -107,6 +107,7 @@ describe('the production station service', () => {
     fixture = stationFixture('production');
     const f = fixture;
     f.station.scan(f.order);
+    for (const n of [1, 2, 3]) expect(verdictOf(f.station.scan(f.resource(n)))).toBe('accepted');
     expect(f.station.reportProgress('finished', 5)).toMatchObject({ ok: true });
     expect(f.events().at(-1)?.body).toEqual({
       type: 'progress.reported',
@@ -114,7 +115,44 @@ describe('the production station service', () => {
       step: 'finished',
       unitsDone: 1,
       unitsOrdered: 1,
+      override: null,
     });
+  });
+
+  it('refuses finished while materials are missing, naming them; a supervisor override goes on record', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    f.station.scan(f.resource(1)); // the top; no legs yet
+    expect(f.station.reportProgress('finished', 1)).toMatchObject({
+      ok: false,
+      error: { key: 'materials_missing', params: { missing: 'Oak leg 0/2' } },
+    });
+    expect(f.events().some((e) => e.body.type === 'progress.reported')).toBe(false);
+    // An operator's badge is no supervisor's.
+    expect(
+      f.station.reportProgress('finished', 1, { badge: f.operator, reason: 'leg scrapped' }),
+    ).toMatchObject({ ok: false, error: { key: 'not_supervisor' } });
+    expect(
+      f.station.reportProgress('finished', 1, { badge: f.supervisor, reason: 'leg scrapped' }),
+    ).toMatchObject({ ok: true, note: { key: 'override_recorded' } });
+    expect(f.events().at(-1)?.body).toMatchObject({
+      type: 'progress.reported',
+      override: { supervisor: f.supervisor, reason: 'leg scrapped' },
+    });
+  });
+
+  it('shows materials per step with required and consumed', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    f.station.scan(f.resource(2));
+    const state = f.station.state();
+    expect(state.order?.materials).toEqual([
+      { step: 'assembly', resourceType: 'top', materialName: 'Oak top', required: 1, consumed: 0 },
+      { step: 'assembly', resourceType: 'leg', materialName: 'Oak leg', required: 2, consumed: 1 },
+    ]);
+    expect(state.order?.materialsComplete).toBe(false);
   });
 });
 
@@ -151,7 +189,7 @@ describe('the packing station service', () => {
 
 describe('the shipping station service', () => {
   it('blocks dispatch on a missing package and on a package of another order', async () => {
-    fixture = stationFixture('shipping', 'packed');
+    fixture = stationFixture('shipping', 'packed', { packages: true, packageCount: 2 });
     const f = fixture;
     expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
     expect(f.station.dispatch()).toMatchObject({

@@ -23,12 +23,16 @@ function runWorker(
 ): Promise<'killed' | 'finished'> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [WORKER, replica, enrollment, String(record)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    // The kill lands while it pushes: timed from when it has recorded, not from spawn.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (killAfterMs !== undefined && !timer && chunk.toString().includes('recorded'))
+        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGKILL') resolve('killed');
@@ -51,7 +55,7 @@ describe('faults that must lose nothing', () => {
 
   it(
     'delivers every event exactly once although the station is killed with SIGKILL 20 times mid-push',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
       const created = await admin.post('/api/v1/stations', {
         name: 'killed-station',
@@ -67,7 +71,7 @@ describe('faults that must lose nothing', () => {
       for (let i = 0; i < 20; i++) {
         // Each run records 150 decisions, then pushes in batches; the kill lands anywhere.
         outcomes.push(
-          await runWorker(replica, enrollmentFile, 150, 300 + Math.floor(Math.random() * 1200)),
+          await runWorker(replica, enrollmentFile, 150, 20 + Math.floor(Math.random() * 400)),
         );
       }
       expect(outcomes.filter((o) => o === 'killed').length).toBeGreaterThan(10);

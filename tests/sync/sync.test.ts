@@ -19,6 +19,7 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
   let planner: ApiClient;
   let customer: ApiClient;
   let product: string;
+  let operator: string;
   const open: TestReplica[] = [];
   const station = async (
     line = 'L1',
@@ -46,7 +47,8 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1' });
     await admin.post('/api/v1/lines', { name: 'L2' });
-    await admin.post('/api/v1/badges', { name: 'Zhao', role: 'operator' });
+    operator = (await admin.post('/api/v1/badges', { name: 'Zhao', role: 'operator' })).body
+      .code as string;
   });
   afterAll(async () => {
     for (const replica of open) await replica.close().catch(() => undefined);
@@ -115,11 +117,13 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
           role: 'production',
           currentOrder: order.code,
           scanned: resource.code,
+          code: resource.code,
           scannedOrder: order.code,
           verdict: 'accepted',
           reason: 'ok',
+          effect: { kind: 'consume', resource: resource.code },
         },
-        null,
+        operator,
       );
       replica.sync.kick();
     }

@@ -152,6 +152,21 @@ export const UI_EN = {
   msg_device_failed: 'Device problem: {detail}',
   msg_device_ok: 'Works',
   msg_not_stopped: 'The line is not stopped',
+  msg_operator_required: 'Nobody is logged in: scan your badge first',
+  msg_unknown_label: 'Label {code} was never issued for this order: STOP',
+  msg_replica_stale: "Not in this station's data yet: wait for sync, then scan again",
+  msg_materials_missing: 'Materials missing: {missing}',
+  msg_units_missing:
+    '{remaining} unit(s) still to pack: close a partial package, or a supervisor overrides',
+  msg_package_partial: 'Partial package {number} closed: {remaining} unit(s) still to pack',
+  msg_package_count_unknown: "The order's last package is not closed yet",
+  msg_override_recorded: 'Supervisor override recorded',
+  materials_complete: 'All materials used',
+  units_to_pack: 'Units packed {packed} of {expected} · {remaining} to go',
+  packages_to_ship: 'Packages scanned {scanned} of {expected}',
+  close_partial: 'Close partial package',
+  override: 'Supervisor override',
+  override_reason: 'Reason (scrapped part, short shipment agreed…)',
 } as const;
 
 export type UiKey = keyof typeof UI_EN;

@@ -27,6 +27,10 @@ export class StationView {
       if (event.type === 'state') {
         this.state = event.state;
         if (!this.languageChosen) this.i18n.language = event.state.settings.language;
+      } else if (event.type === 'notice') {
+        // A scan refused before any decision (nobody logged in): said, not recorded.
+        this.notice = { ok: false, message: event.message };
+        playVerdict('wrong_state');
       } else this.show(event.decision);
     });
   }

@@ -8,7 +8,7 @@ import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { startTestServer, type ApiClient } from '../../server/harness.ts';
 import { releasedOrder } from '../../server/station-flow.ts';
 import { logIn, newTab } from './browser.ts';
-import { enrollLine, reportProgress, type Line } from './flows.ts';
+import { enrollLine, consumeAll, reportProgress, type Line } from './flows.ts';
 import { buildPortalOnce } from './portal-build.ts';
 import { startPortalWorld, type PortalWorld } from './portal-server.ts';
 
@@ -105,6 +105,7 @@ describe('the back office in Chromium', () => {
     expect(enrolled.status).toBe(200);
     // A station that has pushed shows when it was last seen and its outbox depth.
     const order = await releasedOrder(customer, world.planner, world.products.sofa, 1);
+    await consumeAll(line, order);
     await reportProgress(line, order.code, 'frame', 1, 1);
     const stations = (await world.admin.get('/api/v1/stations')).body.stations;
     const production = stations.find((s: { id: string }) => s.id === line.production.id);
@@ -144,6 +145,7 @@ describe('the back office in Chromium', () => {
         reason: 'Resource of another order.',
       }),
     ]);
+    await consumeAll(line, order);
     await reportProgress(line, order.code, 'assembly', 1, 1);
     await page.goto('/office/exceptions');
     const stop = page.locator('[data-testid="exception"][data-kind="line_stop"]').first();
@@ -197,6 +199,7 @@ describe('the back office in Chromium', () => {
 
   it('downloads an order’s events as EPCIS 2.0 JSON-LD', async () => {
     const order = await releasedOrder(customer, world.planner, world.products.walnut, 1);
+    await consumeAll(line, order);
     await reportProgress(line, order.code, 'assembly', 1, 1);
     await page.goto('/office/export');
     await page.getByTestId('export-order').fill(order.code);

@@ -8,7 +8,14 @@ import type { ApiClient } from '../../server/harness.ts';
 import { releasedOrder } from '../../server/station-flow.ts';
 import { launchChromium, logIn, newTab, PHONE } from './browser.ts';
 import { writeQrVideo } from './fake-camera.ts';
-import { enrollLine, packAndShip, reportProgress, shippedOrder, type Line } from './flows.ts';
+import {
+  enrollLine,
+  packAndShip,
+  consumeAll,
+  reportProgress,
+  shippedOrder,
+  type Line,
+} from './flows.ts';
 import { startPortalWorld, type PortalWorld } from './portal-server.ts';
 
 type Customer = ApiClient & { email: string; password: string };
@@ -137,6 +144,7 @@ describe('the customer portal in Chromium', () => {
     await page.goto(`/orders/${order.id}`);
     await expect.poll(state).toBe('released');
     await expect.poll(() => page.getByTestId('live').getAttribute('class')).toContain('on');
+    await consumeAll(line, order);
     await reportProgress(line, order.code, 'assembly', 1, 2);
     await expect
       .poll(() => page.getByTestId('step-assembly').getByTestId('units').textContent(), {

@@ -27,9 +27,16 @@ export async function enrollLine(world: PortalWorld): Promise<Line> {
 
 async function pushOk(station: TestStation, events: Parameters<TestStation['push']>[0]) {
   const pushed = await station.push(events);
-  const refused = pushed.body.results?.find((r: { status: string }) => r.status === 'rejected');
+  const refused = pushed.body.results?.find((r: { status: string }) => r.status !== 'accepted');
   if (pushed.status !== 200 || refused) throw new Error(JSON.stringify(pushed.body));
 }
+
+/** Every resource of the order consumed at the production station: its materials are complete. */
+export const consumeAll = (line: Line, order: { code: string; resources: { code: string }[] }) =>
+  pushOk(
+    line.production,
+    order.resources.map((r) => consume(line.production, order.code, r.code)),
+  );
 
 export const reportProgress = (line: Line, order: string, step: string, done: number, of: number) =>
   pushOk(line.production, [
@@ -74,7 +81,7 @@ export async function shippedOrder(
   product = world.products.oak,
 ) {
   const order = await releasedOrder(customer, world.planner, product, 1);
-  await pushOk(line.production, [consume(line.production, order.code, order.resources[0]!.code)]);
+  await consumeAll(line, order);
   await reportProgress(line, order.code, FINISHED_STEP, 1, 1);
   const pkg = await packAndShip(line, order);
   return { ...order, pkg };

@@ -7,14 +7,16 @@ import {
   type PushResult,
 } from '#core/api/sync.ts';
 import type { StationEvent } from '#core/events/station-events.ts';
-import type { Caller, Db, ServerContext } from '../context.ts';
+import type { ServerContext } from '../context.ts';
+import type { Db } from '../context.ts';
 import { AppError, forbidden } from '../errors.ts';
+import { lineRules } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { EventsTable } from '../storage/schema.ts';
-import { applyEvent, type Effects } from './apply-station-event.ts';
-import { touchStation } from './stations.ts';
-
-type StationCaller = Extract<Caller, { kind: 'station' }>;
+import { raiseException } from '../services/exceptions.ts';
+import { touchStation } from '../services/stations.ts';
+import { applyEvent, type Effects } from './apply.ts';
+import { checkEvent, type CheckContext, type StationCaller } from './checks.ts';
 
 /** The payload hash: the event re-serialised from its parsed form, so key order is the schema's. */
 export const payloadHash = (event: StationEvent): string =>
@@ -50,7 +52,9 @@ export async function ackedThrough(db: Db, stationId: string): Promise<number> {
  * Take a batch of station events. The whole batch is checked first (schema at the route,
  * scope here): a batch with any event not from this station is refused whole. Each event
  * is then stored at most once, keyed by (station, seq) with a matching payload hash, and
- * applied; events that contradict the server's state are kept and raised as exceptions.
+ * either applied or, when the server's checks (checks.ts) refuse it or applying it fails,
+ * stored as rejected and raised as an exception: the push acknowledges past it either way,
+ * so one bad event never jams a station's outbox.
  */
 export async function ingestEvents(
   context: ServerContext,
@@ -75,9 +79,10 @@ export async function ingestEvents(
   const results = await db.transaction().execute(async (trx) => {
     const events = [...request.events].sort((a, b) => a.seq - b.seq);
     const held = await heldEvents(trx, caller.id, events);
+    const checks = await checkContext(trx, now, caller);
     const out: PushResult[] = [];
     for (const event of events) {
-      out.push(await ingestOne(trx, kind, now, caller, event, effects, held));
+      out.push(await ingestOne(trx, kind, now, checks, event, effects, held));
     }
     await storeEvents(trx, held.taken);
     // "Last seen" and the outbox depth commit with the batch: one commit (one sync to disk)
@@ -145,15 +150,29 @@ async function storeEvents(db: Db, rows: EventsTable[]): Promise<void> {
       .execute();
 }
 
+/** What the checks need of the station and its line, read once per batch. */
+async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<CheckContext> {
+  const station = await db
+    .selectFrom('stations')
+    .innerJoin('lines', 'lines.id', 'stations.line_id')
+    .select(['stations.created_at', 'lines.rules'])
+    .where('stations.id', '=', caller.id)
+    .executeTakeFirstOrThrow();
+  return { db, now, caller, stationCreatedAt: station.created_at, rules: lineRules(station.rules) };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 async function ingestOne(
   db: Db,
   kind: StorageKind,
   now: Date,
-  caller: StationCaller,
+  checks: CheckContext,
   event: StationEvent,
   effects: Effects,
   held: Held,
 ): Promise<PushResult> {
+  const caller = checks.caller;
   const hash = payloadHash(event);
   const base = { id: event.id, seq: event.seq };
   const bySeq = held.bySeq.get(event.seq);
@@ -162,14 +181,14 @@ async function ingestOne(
       return { ...base, status: 'duplicate' };
     return {
       ...base,
-      status: 'rejected',
+      status: 'conflict',
       reason: `Sequence ${event.seq} is already held with a different event; the station's outbox and the server disagree.`,
     };
   }
   if (held.ids.has(event.id)) {
     return {
       ...base,
-      status: 'rejected',
+      status: 'conflict',
       reason: `Event id ${event.id} is already held under another sequence number.`,
     };
   }
@@ -178,8 +197,39 @@ async function ingestOne(
     'order' in body
       ? body.order
       : body.type === 'scan.decided'
-        ? (body.scannedOrder ?? body.currentOrder)
+        ? body.effect && 'order' in body.effect
+          ? body.effect.order
+          : (body.scannedOrder ?? body.currentOrder)
         : null;
+  // Checked first; then applied inside a savepoint, so an event that fails half-way (a
+  // constraint, a value one engine refuses) leaves nothing behind and is rejected alone.
+  const facts = { db, kind, now, caller, event };
+  let verdict = await checkEvent({ ...checks, db }, event);
+  if (verdict.ok) {
+    await sql`SAVEPOINT station_event`.execute(db);
+    try {
+      await applyEvent(facts, effects);
+      await sql`RELEASE SAVEPOINT station_event`.execute(db);
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT station_event`.execute(db);
+      await sql`RELEASE SAVEPOINT station_event`.execute(db);
+      verdict = {
+        ok: false,
+        kind: 'event_rejected',
+        reason: `The server could not apply it: ${messageOf(error).slice(0, 300)}`,
+      };
+    }
+  }
+  if (!verdict.ok) {
+    await raiseException(db, now, {
+      kind: verdict.kind,
+      orderCode: orderCode && /^RD[0-9A-Z]{9}$/.test(orderCode) ? orderCode : null,
+      stationId: caller.id,
+      eventId: event.id,
+      seq: event.seq,
+      description: `Station ${caller.name}, event ${event.seq} (${body.type}) not applied: ${verdict.reason}`,
+    });
+  }
   held.taken.push({
     id: event.id,
     station_id: caller.id,
@@ -192,9 +242,12 @@ async function ingestOne(
     operator: event.operator,
     station_time: event.stationTime,
     server_time: now.toISOString(),
+    outcome: verdict.ok ? 'applied' : 'rejected',
+    rejection: verdict.ok ? null : `${verdict.kind}: ${verdict.reason}`,
   });
   held.bySeq.set(event.seq, { id: event.id, payload_hash: hash });
   held.ids.add(event.id);
-  await applyEvent({ db, kind, now, caller, event }, effects);
-  return { ...base, status: 'accepted' };
+  return verdict.ok
+    ? { ...base, status: 'accepted' }
+    : { ...base, status: 'rejected', kind: verdict.kind, reason: verdict.reason };
 }

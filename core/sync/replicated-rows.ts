@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ORDER_STATES } from '../orders/state-machine.ts';
+
+/*
+ * What a station knows, one schema per replicated entity. The server's writers build rows of
+ * these types (server/replication), the station's store parses every pulled row with them
+ * (db/replica-store.ts) and its lookups read them (station/replica/sqlite-lookup.ts); the
+ * benchmark fixtures make them too. A row that does not parse is refused at the station
+ * with the reason, never half-read with defaults.
+ */
+
+const text = (max: number) => z.string().max(max);
+const time = z.string().max(40);
+const count = z.number().int().nonnegative();
+
+export const bomItemRowSchema = z.object({
+  resourceType: text(100),
+  materialName: text(200),
+  quantityPerUnit: z.number().int().positive(),
+  step: text(100),
+});
+
+export const orderLineRowSchema = z.object({
+  position: z.number().int().positive(),
+  product: text(64),
+  nameEn: text(200),
+  nameZh: text(200),
+  quantity: z.number().int().positive(),
+  bom: z.array(bomItemRowSchema),
+});
+
+/** An order released to a line: what its job card, materials, units and packages need. */
+export const orderRowSchema = z.object({
+  code: text(64),
+  state: z.enum(ORDER_STATES),
+  lineId: text(64).nullable(),
+  shipTo: text(2000),
+  carrier: text(100).nullable(),
+  customerReference: text(200).nullable(),
+  unitsOrdered: count,
+  /** Known once the order's last package has closed; null until then. */
+  packageCount: z.number().int().positive().nullable(),
+  lines: z.array(orderLineRowSchema),
+});
+
+/** One coded item of material for one order. */
+export const resourceRowSchema = z.object({
+  code: text(64),
+  order: text(64),
+  serial: z.number().int().positive(),
+  resourceType: text(100),
+  materialName: text(200),
+  step: text(100),
+  consumedAt: time.nullable(),
+});
+
+/** One finished unit (serials run across the order's lines in position order). */
+export const unitRowSchema = z.object({
+  code: text(64),
+  order: text(64),
+  serial: z.number().int().positive(),
+  package: text(64).nullable(),
+});
+
+export const packageRowSchema = z.object({
+  code: text(64),
+  order: text(64),
+  number: z.number().int().positive(),
+  /** The order's package count once its last package closed; null before. */
+  of: z.number().int().positive().nullable(),
+  sscc: z
+    .string()
+    .regex(/^[0-9]{18}$/)
+    .nullable(),
+  units: z.array(text(64)).default([]),
+  closedAt: time.nullable(),
+  dispatchedAt: time.nullable(),
+});
+
+export const badgeRowSchema = z.object({
+  code: text(64),
+  name: text(200),
+  role: z.enum(['operator', 'supervisor']),
+  revokedAt: time.nullable(),
+});
+
+/** How a line's stations enforce the guarantees that a plant may tune (docs/station.md). */
+export const lineRulesSchema = z.object({
+  /** A label of the loaded order that the replica does not know: stop the line, or refuse. */
+  unknownLabel: z.enum(['stop', 'refuse']).default('stop'),
+  /** Refuse scans and commands while no operator badge is logged in. */
+  requireOperator: z.boolean().default(true),
+});
+export type LineRules = z.infer<typeof lineRulesSchema>;
+export const DEFAULT_LINE_RULES: LineRules = { unknownLabel: 'stop', requireOperator: true };
+
+export const lineRowSchema = z.object({
+  id: text(64),
+  name: text(200),
+  rules: lineRulesSchema,
+});
+
+export const replicatedRowSchemas = {
+  order: orderRowSchema,
+  resource: resourceRowSchema,
+  unit: unitRowSchema,
+  package: packageRowSchema,
+  badge: badgeRowSchema,
+  line: lineRowSchema,
+} as const;
+
+export type ReplicatedRows = {
+  [E in keyof typeof replicatedRowSchemas]: z.infer<(typeof replicatedRowSchemas)[E]>;
+};
+export type OrderRow = ReplicatedRows['order'];
+export type ResourceRow = ReplicatedRows['resource'];
+export type UnitRow = ReplicatedRows['unit'];
+export type PackageRow = ReplicatedRows['package'];
+export type BadgeRow = ReplicatedRows['badge'];
+export type LineRow = ReplicatedRows['line'];

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StationStreamEvent } from '#core/api/station-api.ts';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { stationFixture } from './station-fixture.ts';
+
+/*
+ * The guarantees at the station (docs/station.md "Completeness" and "Operators"), each by
+ * name, over a real replica file: a scan normalised once and consumed once whatever prefix
+ * the scanner sends, nothing scanned or recorded without an operator, packing that closes
+ * short only as a partial package, and a dock that moves on after a dispatch.
+ */
+let fixture: ReturnType<typeof stationFixture> | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+const verdictOf = (reply: ReturnType<NonNullable<typeof fixture>['station']['scan']>) =>
+  reply.ok ? reply.decision?.verdict : `refused ${reply.error.key}`;
+
+describe('a scan is normalised once and consumed once', () => {
+  for (const prefix of [']C0', ']C1', ']Q1', ']d2']) {
+    it(`consumes a resource read with the ${prefix} prefix once, and records what it consumed`, () => {
+      fixture = stationFixture('production');
+      const f = fixture;
+      f.station.scan(f.order);
+      const code = f.resource(1);
+      expect(verdictOf(f.station.scan(`${prefix}${code}`))).toBe('accepted');
+      expect(verdictOf(f.station.scan(`${prefix}${code}`))).toBe('already_consumed');
+      expect(verdictOf(f.station.scan(code))).toBe('already_consumed');
+      expect(verdictOf(f.station.scan(` ${code.toLowerCase()}\r\n`))).toBe('already_consumed');
+      const accepted = f
+        .events()
+        .filter((e) => e.body.type === 'scan.decided' && e.body.verdict === 'accepted')
+        .map((e) => e.body);
+      expect(accepted.at(-1)).toMatchObject({
+        scanned: `${prefix}${code}`,
+        code,
+        effect: { kind: 'consume', resource: code },
+      });
+      const consumed = f
+        .db()
+        .prepare('SELECT COUNT(*) FROM resources WHERE consumed_locally_at IS NOT NULL')
+        .pluck()
+        .get();
+      expect(consumed).toBe(1);
+    });
+  }
+
+  it('keeps control characters of what was read visible, never raw', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    f.station.scan(`]C1${f.resource(1).slice(0, 5)}\u001d\u0000X`);
+    const last = f.events().at(-1)!.body;
+    expect(last).toMatchObject({ type: 'scan.decided', verdict: 'misread' });
+    expect(last.type === 'scan.decided' && last.scanned).toContain('<GS><U+0000>X');
+  });
+});
+
+describe('operators are known', () => {
+  it('refuses scans and commands while nobody is logged in: shown, not recorded', async () => {
+    fixture = stationFixture('production', 'released', { loggedIn: false });
+    const f = fixture;
+    const notices: StationStreamEvent[] = [];
+    f.station.on('event', (event) => event.type === 'notice' && notices.push(event));
+    expect(f.station.scan(f.order)).toMatchObject({
+      ok: false,
+      error: { key: 'operator_required' },
+    });
+    expect(f.station.reportProgress('assembly', 1)).toMatchObject({
+      ok: false,
+      error: { key: 'operator_required' },
+    });
+    expect(f.station.unreadable('noise')).toBeNull();
+    expect(notices).toHaveLength(3);
+    expect(f.events()).toEqual([]);
+    f.station.login(f.operator);
+    expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
+    expect(f.events().every((e) => e.operator === f.operator)).toBe(true);
+  });
+
+  it('lets a line without the rule scan anonymously', () => {
+    fixture = stationFixture('production', 'released', { loggedIn: false });
+    const f = fixture;
+    f.store().put('line', 'L1', {
+      id: 'L1',
+      name: 'L1',
+      rules: { unknownLabel: 'stop', requireOperator: false },
+    });
+    expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
+    expect(f.events()[0]?.operator).toBeNull();
+  });
+});
+
+describe('nothing moves on incomplete: packing', () => {
+  it('closes short only as a partial package, counts what remains, and closes the last one with the count', async () => {
+    fixture = stationFixture('packing', 'produced', { units: 3 });
+    const f = fixture;
+    await f.station.start();
+    f.station.scan(f.units[0]!);
+    expect(await f.station.closePackage()).toMatchObject({
+      ok: false,
+      error: { key: 'units_missing', params: { remaining: 2 } },
+    });
+    const partial = await f.station.closePackage({ partial: true });
+    expect(partial).toMatchObject({
+      ok: true,
+      note: { key: 'package_partial', params: { number: 1, remaining: 2 } },
+    });
+    const first = mintOrderScopedCode('package', f.order, 1);
+    expect(f.events().find((e) => e.body.type === 'package.closed')?.body).toMatchObject({
+      package: first,
+      number: 1,
+      of: null,
+    });
+    expect(verdictOf(f.station.scan(first))).toBe('accepted'); // label scanned back
+    expect(f.station.state().packing).toMatchObject({
+      unitsExpected: 3,
+      unitsPacked: 1,
+      unitsRemaining: 2,
+    });
+    f.station.scan(f.units[1]!);
+    f.station.scan(f.units[2]!);
+    expect(await f.station.closePackage()).toMatchObject({ ok: true });
+    const last = f
+      .events()
+      .filter((e) => e.body.type === 'package.closed')
+      .at(-1)!.body;
+    expect(last).toMatchObject({ number: 2, of: 2 });
+    expect(f.station.state().packing.unitsRemaining).toBe(0);
+  });
+
+  it('closes the last package short with a supervisor override, on record', async () => {
+    fixture = stationFixture('packing', 'produced', { units: 3 });
+    const f = fixture;
+    await f.station.start();
+    f.station.scan(f.units[0]!);
+    expect(
+      await f.station.closePackage({ override: { badge: f.operator, reason: 'short shipment' } }),
+    ).toMatchObject({ ok: false, error: { key: 'not_supervisor' } });
+    expect(
+      await f.station.closePackage({
+        override: { badge: f.supervisor, reason: 'customer agreed to a short shipment' },
+      }),
+    ).toMatchObject({ ok: true });
+    expect(f.events().find((e) => e.body.type === 'package.closed')?.body).toMatchObject({
+      number: 1,
+      of: 1,
+      override: { supervisor: f.supervisor },
+    });
+  });
+
+  it('takes the first unit at a free bench as naming its order', async () => {
+    fixture = stationFixture('packing', 'produced');
+    const f = fixture;
+    f.station.scan(f.other);
+    expect(verdictOf(f.station.scan(f.units[0]!))).toBe('accepted');
+    expect(f.station.state().order?.code).toBe(f.order);
+  });
+});
+
+describe('the dock moves on by itself', () => {
+  it('after a dispatch, the next order’s first package starts the next order', () => {
+    fixture = stationFixture('shipping', 'packed', { packages: true });
+    const f = fixture;
+    expect(verdictOf(f.station.scan(f.ownPackage))).toBe('accepted');
+    expect(f.station.dispatch()).toMatchObject({ ok: true });
+    expect(f.station.state().order).toBeNull();
+    expect(verdictOf(f.station.scan(f.otherPackage))).toBe('accepted');
+    expect(f.station.state().order?.code).toBe(f.other);
+  });
+
+  it('refuses dispatch while a package of the order is missing, and says how many', () => {
+    fixture = stationFixture('shipping', 'packed', { packages: true, packageCount: 2 });
+    const f = fixture;
+    expect(verdictOf(f.station.scan(f.ownPackage))).toBe('accepted');
+    expect(f.station.state().shipping.packagesRemaining).toBe(2);
+    expect(f.station.dispatch()).toMatchObject({
+      ok: false,
+      error: { key: 'dispatch_incomplete', params: { missing: 1 } },
+    });
+  });
+});

@@ -10,7 +10,7 @@ import {
 } from '#core/api/plant.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createBadge, listBadges } from '../services/badges.ts';
+import { createBadge, revokeBadge, listBadges } from '../services/badges.ts';
 import { listExceptions, resolveException } from '../services/exceptions.ts';
 import { recordReceipt } from '../services/receipts.ts';
 import { errors, idParams, okSchema } from './responses.ts';
@@ -46,6 +46,21 @@ export const backOfficeRoutes =
         },
       },
       async (request) => createBadge(context, requireUser(request, 'admin'), request.body),
+    );
+
+    app.post(
+      '/api/v1/badges/:code/revoke',
+      {
+        schema: {
+          tags: ['stations'],
+          summary:
+            'Revoke a badge: stations refuse it once they sync, and the server refuses events it signs after now',
+          params: z.strictObject({ code: z.string().trim().min(1).max(64) }),
+          response: { 200: badgeSchema, ...errors(401, 403, 404) },
+        },
+      },
+      async (request) =>
+        revokeBadge(context, requireUser(request, 'admin'), request.params.code.toUpperCase()),
     );
 
     app.post(

@@ -1,4 +1,5 @@
 import type { Caller, ServerContext } from '../context.ts';
+import { notFound } from '../errors.ts';
 import { mintBadgeCode } from '#core/codes/formats.ts';
 import { audit } from './audit.ts';
 import { badgeRow } from '../replication/rows.ts';
@@ -57,15 +58,17 @@ export async function revokeBadge(
   context: ServerContext,
   caller: Caller,
   code: string,
-): Promise<void> {
+): Promise<Badge> {
   const { db, kind } = context.storage;
   const now = context.now();
-  await db.transaction().execute(async (trx) => {
+  const revoked = await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('badges')
       .selectAll()
       .where('code', '=', code)
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) throw notFound(`Badge ${code}`);
+    if (row.revoked_at) return badgeRow(row);
     await trx
       .updateTable('badges')
       .set({ revoked_at: now.toISOString() })
@@ -80,8 +83,10 @@ export async function revokeBadge(
       },
     ]);
     await audit(trx, now, caller, 'badge.revoked', 'badge', code);
+    return badgeRow({ ...row, revoked_at: now.toISOString() });
   });
   context.live.publish('changes');
+  return revoked;
 }
 
 export async function listBadges(context: ServerContext): Promise<Badge[]> {

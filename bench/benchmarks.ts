@@ -1,3 +1,4 @@
+import { cliStartBenchmark } from './cli-start.ts';
 import type { Benchmark } from './harness.ts';
 import { ingestLoadBenchmark } from './ingest-load.ts';
 import { initialSyncBenchmark } from './initial-sync.ts';
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   ingestLoadBenchmark,
   stationMemoryBenchmark,
   similarBenchmark,
+  cliStartBenchmark,
 ];

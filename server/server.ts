@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { compactChangeLog } from './services/sync.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
-import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
-import { createServerMetrics } from './metrics/server-metrics.ts';
-import { migrate } from './storage/migrate.ts';
-import { openStorage, type Storage } from './storage/open-storage.ts';
-import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
+import { openContext, type StartOptions } from './open-context.ts';
+import type { TlsMaterial } from './tls.ts';
 
 const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
 
@@ -18,48 +14,6 @@ export interface RunningServer {
   url: string;
   tls: TlsMaterial;
   close(): Promise<void>;
-}
-
-export interface StartOptions {
-  /** PostgreSQL schema (tests give each run its own). */
-  schema?: string;
-  logger?: Logger;
-  now?: () => Date;
-}
-
-export async function openContext(
-  config: ServerConfig,
-  options: StartOptions = {},
-): Promise<{ context: ServerContext; tls: TlsMaterial }> {
-  const log = options.logger ?? pino({ level: config.logLevel });
-  const tls = await loadOrCreateTls({
-    dataDir: config.dataDir,
-    certFile: config.tlsCert,
-    keyFile: config.tlsKey,
-  });
-  const storage: Storage = await openStorage({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    schema: options.schema,
-  });
-  const applied = await migrate(storage);
-  if (applied.length > 0) log.info({ applied, storage: storage.kind }, 'database migrated');
-  const live = storage.pool
-    ? await createPostgresBus(storage.pool, (error) =>
-        log.warn({ err: error }, 'live notifications interrupted'),
-      )
-    : createMemoryBus();
-  return {
-    context: {
-      storage,
-      live,
-      now: options.now ?? (() => new Date()),
-      log,
-      fingerprint: tls.fingerprint,
-      metrics: createServerMetrics(() => storage.db),
-    },
-    tls,
-  };
 }
 
 /** Open storage, migrate, build the app and listen over HTTPS. Closes gracefully. */

@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 
 export interface TlsMaterial {
   cert: string;
@@ -54,6 +53,9 @@ export async function loadOrCreateTls(options: {
   mkdirSync(dir, { recursive: true });
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 10);
+  // Loaded only to make a certificate (once per data directory): it is the largest part of
+  // what commands that open the database would otherwise load.
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate(
     [{ name: 'commonName', value: `ordertrace ${hostname()}` }],
     {

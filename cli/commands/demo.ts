@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadServerConfig } from '#server/config.ts';
 import { isEmpty, seedDemo, type DemoSummary } from '#server/demo/seed.ts';
-import { openContext } from '#server/server.ts';
+import { openContext } from '#server/open-context.ts';
 import pino from 'pino';
 import { UsageError } from '../usage-error.ts';
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { epcisQuerySchema } from '#core/api/back-office.ts';
 import { loadServerConfig } from '#server/config.ts';
-import { openContext } from '#server/server.ts';
+import { openContext } from '#server/open-context.ts';
 import { exportEpcis } from '#server/services/epcis.ts';
 import { printJson } from '../output.ts';
 import { UsageError } from '../usage-error.ts';

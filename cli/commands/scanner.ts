@@ -149,13 +149,15 @@ export async function scannerCommand(args: string[]): Promise<number> {
     // A status event also fires when only lastError changed; that is reported below.
     if (`${state}: ${message}` !== shown) report((shown = `${state}: ${message}`));
   };
+  // Ctrl+C is handled before the first status line: whoever reads "waiting" may press it at once.
+  const stopped = listen(scanner, parsed.data.count);
   show(scanner.status());
   scanner.on('status', show);
   scanner.on('error', (error) => {
     if (error.code !== 'disconnected' && error.code !== 'not-found')
       report(`rejected read: ${error.message}`);
   });
-  await listen(scanner, parsed.data.count);
+  await stopped;
   await scanner.close();
   return EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { messageOf } from '#core/errors/message-of.ts';
 import { EXIT, UsageError } from './usage-error.ts';
 
 interface CommandModule {
@@ -125,9 +126,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ordertrace ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(
-      `ordertrace ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`ordertrace ${name}: ${messageOf(error)}\n`);
     return EXIT.failure;
   }
 }

@@ -67,6 +67,3 @@ export const errnoOf = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 };
-
-export const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import {
   parseCode,
   SERIAL_MAX,
 } from '#core/codes/formats.ts';
+import { messageOf } from '#core/errors/message-of.ts';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { printJson } from '../output.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
@@ -106,7 +107,7 @@ export function newCommand(args: string[]): number {
       try {
         printJson({ kind, code: mintSscc(flags.prefix, flags.serial, Number(flags.extension)) });
       } catch (error) {
-        throw new UsageError(error instanceof Error ? error.message : String(error));
+        throw new UsageError(messageOf(error));
       }
       return EXIT.ok;
     }

@@ -1,6 +1,6 @@
 import { scannerLikeness } from '#core/devices/scanner-likeness.ts';
 import { formatUsbId, usbIdFromText } from '#core/devices/usb-id.ts';
-import { messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
 import { createNodeHidBinding, type HidBinding } from '../hid/hid-binding.ts';
 import { listCupsPrinters } from '../printers/cups-printer.ts';
 import { createNodeSerialBinding } from '../serial/node-serial-binding.ts';

@@ -1,5 +1,6 @@
 import type { Device, HID } from 'node-hid';
-import { DeviceError, errnoOf, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError, errnoOf } from '../device-error.ts';
 
 /*
  * The part of node-hid the drivers use. HidDevice is node-hid's own HID class narrowed to

@@ -1,6 +1,7 @@
 import type { HidScannerConfig } from '#core/devices/scanner-config.ts';
 import { formatVidPid } from '#core/devices/usb-id.ts';
-import { DeviceError, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import { ScannerCore } from '../scanner/scanner-core.ts';
 import type { Scanner, ScannerEvents } from '../scanner/scanner.ts';

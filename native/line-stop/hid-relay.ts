@@ -1,6 +1,7 @@
 import type { HidRelayConfig } from '#core/devices/line-stop-config.ts';
 import { formatVidPid } from '#core/devices/usb-id.ts';
-import { DeviceError, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError } from '../device-error.ts';
 import type { HidBinding, HidDevice } from '../hid/hid-binding.ts';
 import { nativeLog } from '../log.ts';
 import type { LineSignal, LineStopOutput } from './line-stop.ts';

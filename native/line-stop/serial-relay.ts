@@ -1,6 +1,7 @@
 import { parseHexBytes } from '#core/devices/hex-bytes.ts';
 import type { SerialRelayConfig } from '#core/devices/line-stop-config.ts';
-import { DeviceError, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import type { SerialBinding, SerialConnection } from '../serial/serial-binding.ts';
 import type { LineSignal, LineStopOutput } from './line-stop.ts';

@@ -1,5 +1,6 @@
 import type { SerialPort as NodeSerialPort } from 'serialport';
-import { DeviceError, errnoOf, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError, errnoOf } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import type { SerialBinding, SerialConnection } from './serial-binding.ts';
 

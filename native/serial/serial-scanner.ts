@@ -1,5 +1,6 @@
 import type { SerialScannerConfig } from '#core/devices/scanner-config.ts';
-import { DeviceError, messageOf } from '../device-error.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import { ScannerCore } from '../scanner/scanner-core.ts';
 import type { Scanner, ScannerEvents } from '../scanner/scanner.ts';

@@ -9,7 +9,8 @@ import {
 import type { ServerContext } from '../context.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
 import { createUser, logIn, logOut } from '../services/users.ts';
-import { errors, okSchema } from './responses.ts';
+import { okSchema } from '#core/api/ok.ts';
+import { errors } from './responses.ts';
 
 export const authRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>

@@ -13,7 +13,8 @@ import { requireUser } from '../plugins/authentication.ts';
 import { createBadge, revokeBadge, listBadges } from '../services/badges.ts';
 import { listExceptions, resolveException } from '../services/exceptions.ts';
 import { recordReceipt } from '../services/receipts.ts';
-import { errors, idParams, okSchema } from './responses.ts';
+import { okSchema } from '#core/api/ok.ts';
+import { errors, idParams } from './responses.ts';
 
 export const backOfficeRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>

@@ -8,5 +8,4 @@ export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 4
     typeof errorBodySchema
   >;
 
-export const okSchema = z.object({ ok: z.literal(true) });
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceStatus, StationSettings } from '#core/api/station-api.ts';
+import { messageOf } from '#core/errors/message-of.ts';
 import type { LineSignal, LineStopOutput } from '#native/line-stop/line-stop.ts';
 import type { LabelDocument, LabelPrinter, PrintResult } from '#native/printers/printer.ts';
 import type { Scanner } from '#native/scanner/scanner.ts';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const status = (kind: string, ok: boolean, message: string): DeviceStatus => ({
   kind,
   ok,

@@ -1,6 +1,7 @@
 import { fetch } from 'undici';
 import { enrollResultSchema } from '#core/api/stations.ts';
 import { errorBodySchema } from '#core/api/errors.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
 import { fetchServerCertificate, pinnedAgent } from './pinned-agent.ts';
 
 export interface Enrollment {
@@ -8,7 +9,7 @@ export interface Enrollment {
   token: string;
   stationId: string;
   stationName: string;
-  role: 'production' | 'packing' | 'shipping';
+  role: StationRole;
   line: string;
   certPem: string;
   fingerprint: string;

@@ -5,6 +5,10 @@ import { compactChangeLog } from '#server/services/sync.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import type { ApiClient } from '../server/harness.ts';
 import { STORAGES } from '../server/harness.ts';
+import type { StationRole } from '#core/orders/state-machine.ts';
+import { SyncClient } from '#station/sync/sync-client.ts';
+import { SyncHttp } from '#station/sync/sync-http.ts';
+import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { releasedOrder } from '../server/station-flow.ts';
 import {
   enrolledReplica,
@@ -21,10 +25,7 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
   let product: string;
   let operator: string;
   const open: TestReplica[] = [];
-  const station = async (
-    line = 'L1',
-    role: 'production' | 'packing' | 'shipping' = 'production',
-  ) => {
+  const station = async (line = 'L1', role: StationRole = 'production') => {
     const replica = await enrolledReplica(plant, admin, role, line);
     open.push(replica);
     return replica;
@@ -97,6 +98,78 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
       'the new order',
     );
     expect(Date.now() - startedAt).toBeLessThan(3000);
+  });
+
+  it('pulls again when a change is announced while a pull is in flight (no wait for the poll)', async () => {
+    const replica = await station('L1');
+    // The real HTTPS link, with the test holding one pull's answer, counting the notices
+    // and, once asked, letting one more through and no more: a server may announce one
+    // change twice, and a late duplicate would cover the bug up.
+    const real = new SyncHttp(replica.enrollment);
+    let notices = 0;
+    let lastNoticeThenMute = false;
+    let muted = false;
+    let gate: { held: () => void; release: Promise<void> } | undefined;
+    const http: SyncTransport = {
+      close: () => real.close(),
+      async request(method, path, body, options) {
+        const response = await real.request(method, path, body, options);
+        if (!path.startsWith('/api/v1/sync/live')) return response;
+        const stream = response.body!;
+        async function* counted() {
+          for await (const chunk of stream) {
+            const notice = new TextDecoder().decode(chunk).includes('event: changes');
+            if (notice && muted) continue;
+            yield chunk;
+            if (notice) {
+              notices++;
+              muted = lastNoticeThenMute;
+            }
+          }
+        }
+        return Object.defineProperty(response, 'body', { value: counted() });
+      },
+      async json<T>(...args: Parameters<SyncHttp['json']>): Promise<T> {
+        const answer = await real.json<T>(...args);
+        const armed = gate;
+        if (armed && args[1].startsWith('/api/v1/sync/changes')) {
+          gate = undefined;
+          armed.held();
+          await armed.release;
+        }
+        return answer;
+      },
+    };
+    // A poll a minute away: only a pull after the notice can bring the second change.
+    const sync = new SyncClient({
+      db: replica.db,
+      store: replica.store,
+      outbox: replica.outbox,
+      enrollment: replica.enrollment,
+      http,
+      pollMs: 60_000,
+    });
+    sync.start();
+    try {
+      await eventually(() => sync.status().link === 'live' && sync.ready, 10_000, 'live');
+      await sync.pullAll(); // the start-up pull is over: the next pull is the notice's
+      const badges = () => replica.db.prepare('SELECT COUNT(*) FROM badges').pluck().get();
+      const before = badges() as number;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        gate = { held: resolve, release: new Promise<void>((done) => (release = done)) };
+      });
+      await admin.post('/api/v1/badges', { name: 'Qian', role: 'operator' });
+      await held; // the pull the first notice started has its answer, without the next change
+      const noticesBefore = notices;
+      lastNoticeThenMute = true;
+      await admin.post('/api/v1/badges', { name: 'Sun', role: 'operator' });
+      await eventually(() => notices > noticesBefore, 5000, 'the second notice, mid-pull');
+      release();
+      await eventually(() => badges() === before + 2, 3000, 'both badges on the station');
+    } finally {
+      await sync.stop();
+    }
   });
 
   it('keeps deciding offline and delivers every event exactly once, in order, when the server returns', async () => {

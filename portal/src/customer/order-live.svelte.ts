@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { liveUpdateSchema, orderSchema, type OrderView } from '#core/api/orders.ts';
 import { call } from '../lib/api.ts';
 
@@ -59,5 +58,3 @@ export class OrderLive {
 
   cancel = (reason: string) => this.#act('cancel', { reason });
 }
-
-export const okSchema = z.object({ ok: z.literal(true) });

@@ -1,9 +1,8 @@
 import { getContext, setContext } from 'svelte';
 import { userSchema, type User, type UserRole } from '#core/api/auth.ts';
-import { z } from 'zod';
+import { okSchema } from '#core/api/ok.ts';
 import { ApiError, call, UNAUTHENTICATED_EVENT } from './api.ts';
 
-const ok = z.object({ ok: z.literal(true) });
 export const STAFF_ROLES: readonly UserRole[] = [
   'customer_service',
   'planner',
@@ -41,7 +40,7 @@ export class Session {
   };
 
   logout = async () => {
-    await call(ok, 'POST', '/api/v1/auth/logout');
+    await call(okSchema, 'POST', '/api/v1/auth/logout');
     this.user = null;
   };
 

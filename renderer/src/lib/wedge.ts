@@ -1,20 +1,13 @@
 import { createDoubleReadFilter } from '#core/scan/double-read.ts';
 import { createKeyboardBurstDetector } from '#core/scan/keyboard-burst.ts';
+import { wedgeScannerConfigSchema, type WedgeScannerConfig } from '#core/devices/scanner-config.ts';
 
-export interface WedgeOptions {
-  suffix: 'enter' | 'tab' | 'none';
-  maxInterKeyMs: number;
-  minLength: number;
-  doubleReadWindowMs: number;
-}
+/** How a keyboard-wedge scanner's keys are read: core's scanner config without its kind. */
+export type WedgeOptions = Omit<WedgeScannerConfig, 'kind'>;
 
-/** The schema's defaults (core/devices/scanner-config.ts), for stations with another scanner. */
-export const WEDGE_DEFAULTS: WedgeOptions = {
-  suffix: 'enter',
-  maxInterKeyMs: 40,
-  minLength: 4,
-  doubleReadWindowMs: 750,
-};
+/** The schema's defaults, for stations configured with another kind of scanner. */
+const { kind: _kind, ...defaults } = wedgeScannerConfigSchema.parse({ kind: 'keyboard-wedge' });
+export const WEDGE_DEFAULTS: WedgeOptions = defaults;
 
 /**
  * The keyboard-wedge fallback: a scanner the OS treats as a keyboard types codes into the

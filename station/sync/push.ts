@@ -1,0 +1,50 @@
+import { PROTOCOL_VERSION, pushResponseSchema } from '#core/api/sync.ts';
+import type { Outbox } from '#db/outbox.ts';
+import { SyncError } from './sync-http.ts';
+import type { SyncTransport } from './sync-transport.ts';
+
+/**
+ * Push the outbox in sequence order, `batchSize` events a request, until it is empty or the
+ * server takes nothing new (docs/sync.md, up). `answered` runs after each answer with what
+ * people should see of it (a conflict, or an event the server did not apply), or null.
+ */
+export async function pushOutbox(
+  http: SyncTransport,
+  outbox: Outbox,
+  batchSize: number,
+  answered: (problem: string | null) => void,
+): Promise<void> {
+  for (;;) {
+    const events = outbox.pending(batchSize);
+    if (events.length === 0) return;
+    const answer = pushResponseSchema.parse(
+      await http.json('POST', '/api/v1/sync/push', {
+        protocol: PROTOCOL_VERSION,
+        outboxDepth: outbox.status().depth,
+        events,
+      }),
+    );
+    outbox.acknowledge(answer.ackedThrough);
+    // Rejected events are held and acknowledged (the back office sees why): the queue
+    // moves on. A conflict (the sequence is held with another event) is not held.
+    const rejected = answer.results.find((result) => result.status === 'rejected');
+    const conflicts = answer.results.filter((result) => result.status === 'conflict');
+    answered(
+      conflicts[0]?.reason ??
+        (rejected ? `server did not apply event ${rejected.seq}: ${rejected.reason}` : null),
+    );
+    // The server refuses to hold these: retrying at once would spin. Wait for people.
+    if (conflicts.length > 0) {
+      throw new SyncError(
+        `server refused event ${conflicts[0]?.seq}: ${conflicts[0]?.reason}`,
+        'refused',
+      );
+    }
+    // Nothing new was taken and the server still lacks earlier events: wait for the next cycle.
+    if (
+      answer.ackedThrough < (events.at(-1)?.seq ?? 0) &&
+      answer.results.every((r) => r.status !== 'accepted')
+    )
+      return;
+  }
+}

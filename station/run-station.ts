@@ -8,6 +8,7 @@ import { Outbox } from '#db/outbox.ts';
 import { ReplicaStore } from '#db/replica-store.ts';
 import { StationDevices } from './devices/station-devices.ts';
 import { readEnrollment, writeEnrollment } from './enrollment-file.ts';
+import { loadOrCreateLocalApiToken } from './http/local-api-token.ts';
 import { serveStation } from './http/station-http.ts';
 import { serveMetrics } from './metrics/serve-metrics.ts';
 import { createStationMetrics } from './metrics/station-metrics.ts';
@@ -44,6 +45,10 @@ export interface RunningStation {
   url: string | null;
   /** Where /metrics is served, when it is. */
   metricsUrl: string | null;
+  /** Browser mode: the link that opens the UI with the local API secret (print it to the person at the station). */
+  openUrl: string | null;
+  /** Browser mode: the local API secret (Authorization: Bearer …). */
+  localApiToken: string | null;
   close(): Promise<void>;
 }
 
@@ -118,6 +123,7 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
           commands,
           uiDir: options.uiDir ?? DEFAULT_UI_DIR,
           port: options.port,
+          token: loadOrCreateLocalApiToken(options.dataDir),
         });
   const metrics = options.metrics
     ? await serveMetrics({ ...options.metrics, registry: createStationMetrics(station, devices) })
@@ -128,6 +134,8 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
     sync,
     url: http?.url ?? null,
     metricsUrl: metrics?.url ?? null,
+    openUrl: http?.openUrl ?? null,
+    localApiToken: http?.token ?? null,
     async close() {
       await metrics?.close();
       await http?.close();

@@ -109,7 +109,7 @@ export async function plantCommand(args: string[]): Promise<number> {
       log: (line) => console.log(`  ${role}: ${line}`),
     });
     stations.push(running);
-    console.log(`Station ${role}: ${running.url}`);
+    console.log(`Station ${role}: ${running.openUrl}`);
   }
   await session?.close();
   if ('missing' in electron)

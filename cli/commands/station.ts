@@ -10,6 +10,8 @@ export const stationUsage = `ordertrace station --role production|packing|shippi
                    [--scanner-serial PATH --baud N --suffix cr|lf|crlf|tab|none]
   Run a station headless and serve its UI on http://127.0.0.1:PORT (browser mode).
   Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll.
+  The printed link carries the local API secret (DIR/local-api.token, mode 0600, or
+  ORDERTRACE_STATION_TOKEN): only whoever holds it can drive the station.
   --fingerprint pins the server certificate's SHA-256 as the back office shows it.`;
 
 /** METRICS_TOKEN turns the station's /metrics on (METRICS_PORT, METRICS_HOST: where). */
@@ -76,8 +78,9 @@ export async function stationCommand(args: string[]): Promise<number> {
     log: (line) => console.log(line),
   });
   const identity = running.station.state().station;
+  // The link carries the local API secret: it is for the person at this station's screen.
   console.log(
-    `Station ${identity.name} (${identity.role}, line ${identity.line}) on ${running.url}`,
+    `Station ${identity.name} (${identity.role}, line ${identity.line}) on ${running.openUrl}`,
   );
   if (running.metricsUrl) console.log(`Metrics on ${running.metricsUrl} (bearer METRICS_TOKEN)`);
   await new Promise<void>((resolve) => {

@@ -118,6 +118,8 @@ export const MESSAGE_KEYS = [
   'package_partial',
   'package_count_unknown',
   'override_recorded',
+  'local_api_locked',
+  'supervisor_required',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 export interface Message {

@@ -1,23 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { spaAnswer } from '#web/static-files.ts';
 import { AppError } from '../errors.ts';
 
 /** Where `npm run build:portal` writes; PORTAL_DIR points elsewhere (the e2e tests build to a temp dir). */
 export const DEFAULT_PORTAL_DIR = fileURLToPath(new URL('../../portal/dist', import.meta.url));
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /*
  * The portal is all same-origin: scripts and styles from files only (no inline script, no
@@ -44,57 +31,27 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Ordertrace portal
 (or start everything with <code>npm start</code>, which builds it first), then reload this page.
 The API is up: <a href="/api/v1/health">/api/v1/health</a>.</p>`;
 
-const securityHeaders = (reply: FastifyReply) =>
-  reply
-    .header('content-security-policy', PORTAL_CSP)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'same-origin')
-    .header('permissions-policy', 'camera=(self), microphone=(), geolocation=()');
-
-async function fileIn(root: string, urlPath: string): Promise<string | null> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  const path = resolve(root, `.${decoded}`);
-  // Never outside the build directory, whatever the URL says (../, encoded or not).
-  if (path !== root && !path.startsWith(root + sep)) return null;
-  try {
-    return (await stat(path)).isFile() ? path : null;
-  } catch {
-    return null;
-  }
-}
+const PORTAL_HEADERS = {
+  'referrer-policy': 'same-origin',
+  'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
+};
 
 /**
- * The built portal at `/`: files from portal/dist, hashed assets cached for a year, and
- * index.html for every other non-API path so the portal's own routes survive a reload.
+ * The built portal at `/` (web/static-files.ts): files from portal/dist, hashed assets
+ * cached for a year, and index.html for every other non-API path so the portal's own
+ * routes survive a reload.
  */
 export const portalStaticRoutes =
   (root = process.env.PORTAL_DIR ?? DEFAULT_PORTAL_DIR): FastifyPluginAsync =>
   async (app) => {
-    const dir = resolve(root);
+    const options = { root, csp: PORTAL_CSP, headers: PORTAL_HEADERS, notBuilt: NOT_BUILT };
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const urlPath = request.url.split('?')[0] ?? '/';
       if (urlPath.startsWith('/api/'))
         throw new AppError('OT_ERR_NOT_FOUND', `No route GET ${urlPath}.`);
-      securityHeaders(reply);
-      const file = urlPath === '/' ? null : await fileIn(dir, urlPath);
-      if (file) {
-        const hashed = urlPath.startsWith('/assets/');
-        reply
-          .type(TYPES[extname(file)] ?? 'application/octet-stream')
-          .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-        return reply.send(await readFile(file));
-      }
-      // A missing asset is a 404, not the app: a stale tab asking for old hashes must fail visibly.
-      if (urlPath.startsWith('/assets/'))
-        throw new AppError('OT_ERR_NOT_FOUND', `No file ${urlPath}.`);
-      const index = await readFile(join(dir, 'index.html')).catch(() => null);
-      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
-      if (!index) return reply.code(503).send(NOT_BUILT);
-      return reply.send(index);
+      const answer = await spaAnswer(options, urlPath);
+      if (answer.status === 404) throw new AppError('OT_ERR_NOT_FOUND', `No file ${urlPath}.`);
+      if (answer.status === 400) throw new AppError('OT_ERR_VALIDATION', `Bad path ${urlPath}.`);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   };

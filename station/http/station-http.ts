@@ -1,29 +1,24 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import type { StationStreamEvent } from '#core/api/station-api.ts';
+import { openSse, type SseFeed } from '#web/sse.ts';
+import { spaAnswer } from '#web/static-files.ts';
 import { runCommand, type StationCommandMap } from '../service/command-map.ts';
 import type { StationService } from '../service/station-service.ts';
+import { tokenMatches } from './local-api-token.ts';
 
 /*
- * Browser mode (docs/station.md): the UI and the StationApi over HTTP on 127.0.0.1. POST
- * /api/commands/NAME runs one command (validated by its schema); GET /api/events streams
- * verdicts and states as server-sent events. A thin wrapper, like the Electron IPC one.
+ * Browser mode (docs/station.md, docs/security.md): the UI and the StationApi over HTTP on
+ * 127.0.0.1. POST /api/commands/NAME runs one command (validated by its schema); GET
+ * /api/events streams verdicts and states as server-sent events. Both need the station's
+ * local API secret: `Authorization: Bearer <secret>`, or the HttpOnly cookie that the
+ * printed `/?token=<secret>` link sets. A thin wrapper, like the Electron IPC one.
  */
 
-/** Every POST carries it: a foreign web page cannot add a custom header without a CORS preflight we never answer. */
+/** A POST authenticated by the cookie carries it too: a foreign page cannot add it without a CORS preflight we never answer. */
 export const STATION_HEADER = 'x-ordertrace-station';
+/** Cookies ignore ports: each station on 127.0.0.1 (a plant runs three) names its own. */
+export const stationCookie = (port: number) => `ordertrace_station_${port}`;
 const MAX_BODY = 256 * 1024;
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export const STATION_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -35,10 +30,16 @@ export interface StationHttpOptions {
   uiDir: string;
   port: number;
   host?: string;
+  /** The local API secret (local-api-token.ts). */
+  token: string;
 }
 
 export interface StationHttp {
+  /** The station's address, without the secret. */
   url: string;
+  /** The link to print for the person at this station: sets the cookie, then drops the secret from the address bar. */
+  openUrl: string;
+  token: string;
   close(): Promise<void>;
 }
 
@@ -69,82 +70,116 @@ function readBody(request: IncomingMessage): Promise<unknown> {
   });
 }
 
-const send = (response: ServerResponse, status: number, body: unknown) => {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   response.end(JSON.stringify(body));
+};
+
+const LOCKED = {
+  ok: false,
+  error: {
+    key: 'local_api_locked',
+    params: {
+      detail:
+        'This station needs its local API secret: open the link it printed when it started, or send Authorization: Bearer <the data dir’s local-api.token>.',
+    },
+  },
 };
 
 /** DNS rebinding: only our own names reach the API. */
 const isLocalHost = (host: string | undefined, port: number) =>
   host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 
+const cookieValue = (header: string | undefined, name: string): string | undefined => {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+};
+
+/** How the caller proved it holds the secret, if it did. */
+function authenticatedBy(
+  request: IncomingMessage,
+  token: string,
+  cookie: string,
+): 'bearer' | 'cookie' | null {
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) return tokenMatches(token, bearer) ? 'bearer' : null;
+  return tokenMatches(token, cookieValue(request.headers.cookie, cookie)) ? 'cookie' : null;
+}
+
 export async function serveStation(options: StationHttpOptions): Promise<StationHttp> {
-  const { service, commands, uiDir } = options;
-  const streams = new Set<ServerResponse>();
+  const { service, commands, uiDir, token } = options;
+  const feeds = new Set<SseFeed>();
   const onEvent = (event: StationStreamEvent) => {
-    const frame = `data: ${JSON.stringify(event)}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const feed of feeds) feed.send(event);
   };
   service.on('event', onEvent);
   let port = options.port;
 
   const serveFile = async (path: string, response: ServerResponse) => {
-    const relative = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
-    const file = join(uiDir, relative === '' ? 'index.html' : relative);
-    if (!file.startsWith(uiDir + sep) && file !== uiDir) return send(response, 404, {});
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': STATION_CSP,
-        'x-content-type-options': 'nosniff',
-      });
-      response.end(body);
-    } catch {
-      // An unknown path is the single-page app's: hand it the index.
-      if (extname(file) === '' || file.endsWith('index.html')) {
-        const index = await readFile(join(uiDir, 'index.html')).catch(() => undefined);
-        if (index) {
-          response.writeHead(200, {
-            'content-type': TYPES['.html'] ?? '',
-            'content-security-policy': STATION_CSP,
-          });
-          return response.end(index);
-        }
-      }
-      send(response, 404, { error: 'not found' });
-    }
+    const answer = await spaAnswer({ root: uiDir, csp: STATION_CSP }, path);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  };
+
+  /** The printed link: trade the secret in the query for the cookie, then show the page without it. */
+  const openWithToken = (url: URL, response: ServerResponse) => {
+    if (!tokenMatches(token, url.searchParams.get('token') ?? undefined))
+      return send(response, 401, LOCKED);
+    url.searchParams.delete('token');
+    response.writeHead(303, {
+      location: `${url.pathname}${url.search}`,
+      'set-cookie': `${stationCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+    response.end();
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (!isLocalHost(request.headers.host, port))
       return send(response, 421, { error: 'wrong host' });
-    if (url.pathname === '/api/events' && request.method === 'GET') {
-      response.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      response.write(`data: ${JSON.stringify({ type: 'state', state: service.state() })}\n\n`);
-      streams.add(response);
-      request.on('close', () => streams.delete(response));
-      return;
-    }
-    const command = /^\/api\/commands\/([A-Za-z]{1,40})$/.exec(url.pathname);
-    if (command && request.method === 'POST') {
-      if (request.headers[STATION_HEADER] !== '1')
-        return send(response, 403, { error: 'missing header' });
-      readBody(request)
-        .then((body) => runCommand(commands, command[1] ?? '', body))
-        .then((reply) => send(response, 200, reply))
-        .catch((error: unknown) =>
-          send(response, 400, {
-            ok: false,
-            error: { key: 'invalid_input', params: { detail: (error as Error).message } },
-          }),
-        );
-      return;
+    if (request.method === 'GET' && url.searchParams.has('token'))
+      return openWithToken(url, response);
+    if (url.pathname.startsWith('/api/')) {
+      const by = authenticatedBy(request, token, stationCookie(port));
+      if (!by) return send(response, 401, LOCKED, { 'www-authenticate': 'Bearer' });
+      if (url.pathname === '/api/events' && request.method === 'GET') {
+        const feed = openSse(request, response, { retryMs: 1000 });
+        feed.send({ type: 'state', state: service.state() });
+        feeds.add(feed);
+        feed.onClose(() => feeds.delete(feed));
+        return;
+      }
+      const command = /^\/api\/commands\/([A-Za-z]{1,40})$/.exec(url.pathname);
+      if (command && request.method === 'POST') {
+        if (by === 'cookie' && request.headers[STATION_HEADER] !== '1')
+          return send(response, 403, { error: 'missing header' });
+        readBody(request)
+          .then((body) => runCommand(commands, command[1] ?? '', body))
+          .then((reply) => send(response, 200, reply))
+          .catch((error: unknown) =>
+            send(response, 400, {
+              ok: false,
+              error: { key: 'invalid_input', params: { detail: (error as Error).message } },
+            }),
+          );
+        return;
+      }
+      return send(response, 404, { error: 'not found' });
     }
     if (request.method === 'GET') {
       return void serveFile(url.pathname, response).catch(() =>
@@ -167,12 +202,15 @@ export async function serveStation(options: StationHttpOptions): Promise<Station
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://127.0.0.1:${port}/`;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
+    openUrl: `${url}?token=${encodeURIComponent(token)}`,
+    token,
     async close() {
       service.off('event', onEvent);
-      for (const stream of streams) stream.end();
-      streams.clear();
+      for (const feed of feeds) feed.close();
+      feeds.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

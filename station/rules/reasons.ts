@@ -53,6 +53,8 @@ const REASONS: Readonly<Record<MessageKey, string>> = {
   package_count_unknown:
     "The order's last package has not closed yet: its package count is unknown.",
   override_recorded: 'Supervisor override recorded: {reason}',
+  local_api_locked: 'The station’s local API needs its secret.',
+  supervisor_required: 'Device settings need a supervisor badge.',
 };
 
 export function englishReason(message: Message): string {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,20 +12,25 @@ import { startTestServer, type TestServer } from '../server/harness.ts';
  */
 const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
 
+interface Served {
+  url: string;
+  token: string;
+}
+
 function start(args: string[]): {
   child: ChildProcess;
-  url: Promise<string>;
+  url: Promise<Served>;
   output: () => string;
 } {
   const child = spawn(process.execPath, [BIN, 'station', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = new Promise<string>((resolve, reject) => {
+  const url = new Promise<Served>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (found?.[1]) resolve(found[1]);
+      const found = /on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/.exec(output);
+      if (found?.[1] && found[2]) resolve({ url: found[1], token: decodeURIComponent(found[2]) });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -41,10 +46,10 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
-const state = async (url: string) => {
+const state = async ({ url, token }: Served) => {
   const response = await fetch(`${url}api/commands/state`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-ordertrace-station': '1' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: '{}',
   });
   return (await response.json()) as {
@@ -90,12 +95,21 @@ describe('ordertrace station', () => {
       '0',
     ]);
     children.push(first.child);
-    const url = await first.url;
-    expect((await state(url)).state.station).toMatchObject({
+    const served = await first.url;
+    expect((await state(served)).state.station).toMatchObject({
       role: 'production',
       name: 'cli-production',
     });
     expect(statSync(join(dataDir, 'enrollment.json')).mode & 0o777).toBe(0o600);
+    // The local API secret: its own file, readable by the station's user only, required.
+    expect(statSync(join(dataDir, 'local-api.token')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dataDir, 'local-api.token'), 'utf8').trim()).toBe(served.token);
+    const anonymous = await fetch(`${served.url}api/commands/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ordertrace-station': '1' },
+      body: '{}',
+    });
+    expect(anonymous.status).toBe(401);
     expect(await stop(first.child)).toBe(0);
 
     const wrongRole = start(['--role', 'packing', '--data-dir', dataDir, '--port', '0']);
@@ -104,7 +118,10 @@ describe('ordertrace station', () => {
 
     const again = start(['--data-dir', dataDir, '--port', '0']);
     children.push(again.child);
-    expect((await state(await again.url)).ok).toBe(true);
+    const restarted = await again.url;
+    // Kept across restarts: the secret is the data dir's, not the process's.
+    expect(restarted.token).toBe(served.token);
+    expect((await state(restarted)).ok).toBe(true);
     expect(await stop(again.child)).toBe(0);
   }, 60_000);
 

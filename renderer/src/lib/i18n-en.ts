@@ -167,6 +167,8 @@ export const UI_EN = {
   close_partial: 'Close partial package',
   override: 'Supervisor override',
   override_reason: 'Reason (scrapped part, short shipment agreed…)',
+  msg_local_api_locked: 'This page is locked: open the link the station printed when it started',
+  msg_supervisor_required: 'Device settings need a supervisor: scan a supervisor badge first',
 } as const;
 
 export type UiKey = keyof typeof UI_EN;

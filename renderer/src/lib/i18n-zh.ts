@@ -162,4 +162,6 @@ export const UI_ZH: Readonly<Record<UiKey, string>> = {
   close_partial: '封为部分包裹',
   override: '主管放行',
   override_reason: '原因（零件报废、与客户约定少发…）',
+  msg_local_api_locked: '此页面已锁定：请打开工位启动时打印的链接',
+  msg_supervisor_required: '设备设置需要主管：请先扫描主管工牌',
 };

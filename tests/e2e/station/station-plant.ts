@@ -16,6 +16,7 @@ import { socatPair, type SocatPair } from '../../native/socat-pair.ts';
  */
 export interface E2eStation {
   role: StationRole;
+  /** The link the station prints: it opens the UI with the local API secret. */
   url: string;
   dataDir: string;
   running: RunningStation;
@@ -110,7 +111,7 @@ export async function startPlant(): Promise<E2ePlant> {
       const running = await start(created.body.enrollmentCode as string);
       const station: E2eStation = {
         role,
-        url: running.url as string,
+        url: running.openUrl as string,
         dataDir,
         running,
         pty,
@@ -118,7 +119,7 @@ export async function startPlant(): Promise<E2ePlant> {
         async restart() {
           await station.running.close();
           station.running = await start();
-          station.url = station.running.url as string;
+          station.url = station.running.openUrl as string;
         },
         async close() {
           await station.running.close();

@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/*
+ * One server-sent-events writer for every live feed (the server's order and sync feeds, the
+ * station's event stream): the headers, a retry hint, a heartbeat comment so proxies and
+ * idle-timeouts never cut a quiet feed, and one close that stops all of it.
+ */
+
+export const SSE_HEARTBEAT_MS = 15_000;
+
+export interface SseFeed {
+  /** One event; named when `event` is given. Nothing happens once closed. */
+  send(data: unknown, event?: string): void;
+  /** End the feed from our side (revoked, logged out, server closing). */
+  close(): void;
+  /** Runs once when the feed ends, from either side. */
+  onClose(listener: () => void): void;
+  readonly closed: boolean;
+}
+
+export interface SseOptions {
+  /** How long a client waits before reconnecting after the feed drops. */
+  retryMs: number;
+  heartbeatMs?: number;
+}
+
+export function openSse(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: SseOptions,
+): SseFeed {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    connection: 'keep-alive',
+    // nginx and friends: pass events on as they come.
+    'x-accel-buffering': 'no',
+  });
+  response.write(`retry: ${options.retryMs}\n\n`);
+  const listeners: (() => void)[] = [];
+  let closed = false;
+  const heartbeat = setInterval(
+    () => response.write(': keep-alive\n\n'),
+    options.heartbeatMs ?? SSE_HEARTBEAT_MS,
+  );
+  heartbeat.unref();
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    for (const listener of listeners.splice(0)) listener();
+  };
+  request.on('close', finish);
+  response.on('close', finish);
+  return {
+    send(data, event) {
+      if (closed) return;
+      response.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+    },
+    close() {
+      if (closed) return;
+      finish();
+      response.end();
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}

@@ -56,7 +56,8 @@ export const stationCommandSchemas = {
   reprint: z.strictObject({ package: codeText, reason: reasonText }),
   dispatch: none,
   dismissBlock: none,
-  clearLineStop: z.strictObject({ badge: codeText, reason: reasonText }),
+  // Without a badge: the supervisor badge scanned at the station (never shown to the page).
+  clearLineStop: z.strictObject({ badge: codeText.optional(), reason: reasonText }),
   saveSettings: stationSettingsSchema.partial().strict(),
   testDevice: z.strictObject({ device: z.enum(['scanner', 'printer', 'lineStop']) }),
 } as const;
@@ -177,13 +178,15 @@ export interface SyncSummary {
 
 export interface StationState {
   station: { id: string; name: string; role: StationRole; line: string; serverUrl: string };
-  operator: { code: string; name: string; role: 'operator' | 'supervisor' } | null;
+  /** Who is logged in; the badge code is recorded with each event, never shown to the page. */
+  operator: { name: string; role: 'operator' | 'supervisor' } | null;
   order: OrderSummary | null;
   lineStop: {
     since: string;
     scanned: string;
     scannedOrder: string | null;
-    supervisorBadge: string | null;
+    /** Who scanned a supervisor badge for the clearance; the badge code stays in the station. */
+    supervisor: { name: string } | null;
   } | null;
   /** Units done per step of the current order. */
   progress: Record<string, number>;

@@ -61,9 +61,17 @@ export function stationState(sources: StateSources): StationState {
   const model = record ? orderCompleteness(record, replica) : undefined;
   return {
     station: sources.identity,
-    operator: work.operator,
+    // Badge codes are credentials: the page gets names (docs/security.md).
+    operator: work.operator && { name: work.operator.name, role: work.operator.role },
     order: orderSummary(order, replica),
-    lineStop: work.lineStop,
+    lineStop: work.lineStop && {
+      since: work.lineStop.since,
+      scanned: work.lineStop.scanned,
+      scannedOrder: work.lineStop.scannedOrder,
+      supervisor: work.lineStop.supervisorBadge
+        ? { name: replica.badge(work.lineStop.supervisorBadge)?.name ?? '' }
+        : null,
+    },
     progress: (order && work.progress[order]) || {},
     packing: {
       units: work.packing.units,

@@ -127,13 +127,23 @@ export class StationService extends EventEmitter<{ event: [StationStreamEvent] }
     this.publish();
   }
 
+  /** Anyone may switch the language; the devices (where labels and stop signals go) need a supervisor. */
   async saveSettings(patch: Partial<StationSettings>): Promise<CommandReply> {
+    const devicesTouched = Object.keys(patch).some((key) => key !== 'language');
+    if (devicesTouched && !this.supervisorLoggedIn()) return refuse('supervisor_required');
     const next = stationSettingsSchema.parse({ ...this.settings, ...patch });
     this.options.store.setMeta(SETTINGS_KEY, JSON.stringify(next));
     this.settings = next;
     await this.options.devices.apply(next);
     if (this.work.lineStop) await this.options.devices.signal('stop');
     return this.reply();
+  }
+
+  protected supervisorLoggedIn(): boolean {
+    const operator = this.work.operator;
+    if (operator?.role !== 'supervisor') return false;
+    const badge = this.options.replica.badge(operator.code);
+    return badge !== undefined && !badge.revoked && badge.role === 'supervisor';
   }
 
   protected publish(): void {

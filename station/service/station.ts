@@ -184,9 +184,11 @@ export class Station extends StationService {
   }
 
   /** Only a supervisor's badge, with a reason, lifts a line stop; both go on record. */
-  async clearLineStop(badgeCode: string, reason: string): Promise<CommandReply> {
+  async clearLineStop(badgeCode: string | undefined, reason: string): Promise<CommandReply> {
     if (!this.work.lineStop) return refuse('not_stopped');
-    const badge = this.options.replica.badge(badgeCode.trim().toUpperCase());
+    const code = badgeCode ?? this.work.lineStop.supervisorBadge;
+    if (!code) return refuse('not_supervisor');
+    const badge = this.options.replica.badge(code.trim().toUpperCase());
     if (!badge || badge.revoked || badge.role !== 'supervisor') return refuse('not_supervisor');
     this.record(
       { type: 'line.cleared', supervisor: badge.code, reason },
@@ -200,6 +202,8 @@ export class Station extends StationService {
   }
 
   async testDevice(device: 'scanner' | 'printer' | 'lineStop'): Promise<CommandReply> {
+    // A test print carries the current order's ship-to; a line-stop test flips the stack light.
+    if (!this.supervisorLoggedIn()) return refuse('supervisor_required');
     const { devices } = this.options;
     if (device === 'lineStop') {
       const ok =

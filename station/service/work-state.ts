@@ -9,9 +9,14 @@ import type { Outcome } from '../rules/outcome.ts';
  * comes back to exactly what the operator last saw: above all, a line stop stays stopped.
  */
 export interface WorkState {
-  operator: StationState['operator'];
+  /** The badge code stays here, in the station; the page gets the name (state-view.ts). */
+  operator: (NonNullable<StationState['operator']> & { code: string }) | null;
   order: string | null;
-  lineStop: StationState['lineStop'];
+  lineStop:
+    | (Omit<NonNullable<StationState['lineStop']>, 'supervisor'> & {
+        supervisorBadge: string | null;
+      })
+    | null;
   /** Units done per step, per order. */
   progress: Record<string, Record<string, number>>;
   packing: {

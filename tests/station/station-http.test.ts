@@ -93,7 +93,7 @@ describe('the station over HTTP', () => {
     for (const [name, body] of [
       ['scan', `{"text":"${fixture.order}"}`],
       ['state', '{}'],
-      ['saveSettings', '{"printer":{"kind":"none"}}'],
+      ['saveSettings', '{"printer":{"kind":"zpl-tcp","host":"127.0.0.1","port":9999}}'],
     ] as const) {
       const refused = await raw(port, `/api/commands/${name}`, {
         method: 'POST',

@@ -94,6 +94,56 @@ describe('the production station service', () => {
     expect(verdictOf(f.station.scan(f.resource(1)))).toBe('accepted');
   });
 
+  it('keeps badge codes out of its state: a scanned supervisor badge clears the stop without the page seeing it', async () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.operator);
+    f.station.scan(f.order);
+    f.station.scan(mintOrderScopedCode('resource', f.other, 1));
+    expect(JSON.stringify(f.station.state())).not.toContain(f.operator);
+    const read = f.station.scan(f.supervisor);
+    expect(read).toMatchObject({ ok: true, note: { key: 'supervisor_badge_read' } });
+    const state = JSON.stringify(f.station.state());
+    expect(state).not.toContain(f.supervisor);
+    expect(f.station.state().lineStop?.supervisor).toEqual({ name: expect.any(String) });
+    const commands = stationCommands(f.station);
+    expect(
+      await runCommand(commands, 'clearLineStop', { reason: 'Bin mix-up, sorted' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(f.events().at(-1)?.body).toMatchObject({
+      type: 'line.cleared',
+      supervisor: f.supervisor,
+    });
+  });
+
+  it('changes devices only for a logged-in supervisor; anyone may switch the language', async () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    const commands = stationCommands(f.station);
+    // The attack: point the printer at another port, where the next label (a ship-to) would go.
+    const repoint = { printer: { kind: 'zpl-tcp', host: '127.0.0.1', port: 9999 } };
+    expect(await runCommand(commands, 'saveSettings', repoint)).toMatchObject({
+      ok: false,
+      error: { key: 'supervisor_required' },
+    });
+    expect(await runCommand(commands, 'testDevice', { device: 'printer' })).toMatchObject({
+      ok: false,
+      error: { key: 'supervisor_required' },
+    });
+    f.station.scan(f.operator);
+    expect(await runCommand(commands, 'saveSettings', repoint)).toMatchObject({
+      ok: false,
+      error: { key: 'supervisor_required' },
+    });
+    expect(await runCommand(commands, 'saveSettings', { language: 'zh-CN' })).toMatchObject({
+      ok: true,
+    });
+    f.station.scan(f.supervisor);
+    expect(await runCommand(commands, 'saveSettings', repoint)).toMatchObject({ ok: true });
+  });
+
   it('records unreadable reads as misreads rather than dropping them', () => {
     fixture = stationFixture('production');
     fixture.station.unreadable('noise: 12 bytes that are not a barcode');

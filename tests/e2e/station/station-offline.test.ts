@@ -63,9 +63,9 @@ describe('a station without its server', () => {
     await page.getByTestId('line-stop').waitFor();
     await scanExpect(page, station, order.resources[1]!.code, 'line_stopped');
     station.scan(plant.supervisor);
-    await expect
-      .poll(() => page.getByTestId('supervisor-badge').inputValue())
-      .toBe(plant.supervisor);
+    // The page learns who, never the badge code (a credential).
+    await expect.poll(() => page.getByTestId('supervisor-read').textContent()).toBe('Chen 陈');
+    expect(await page.content()).not.toContain(plant.supervisor);
     await page.getByTestId('clear-reason').fill('Offline check: bin mix-up');
     await page.getByTestId('clear-line').click();
     await page.getByTestId('line-stop').waitFor({ state: 'detached' });

@@ -107,9 +107,9 @@ describe('stations of each role, end to end', () => {
     await page.getByTestId('clear-line').click();
     await page.getByTestId('clear-refusal').waitFor();
     production.scan(plant.supervisor);
-    await expect
-      .poll(() => page.getByTestId('supervisor-badge').inputValue())
-      .toBe(plant.supervisor);
+    // The page learns who, never the badge code (a credential).
+    await expect.poll(() => page.getByTestId('supervisor-read').textContent()).toBe('Chen 陈');
+    expect(await page.content()).not.toContain(plant.supervisor);
     await page.getByTestId('clear-line').click();
     await page.getByTestId('line-stop').waitFor({ state: 'detached' });
     const lineStops = async () =>

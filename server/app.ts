@@ -10,6 +10,7 @@ import {
 import type { ServerContext } from './context.ts';
 import { installAuthentication } from './plugins/authentication.ts';
 import { installMetrics } from './metrics/install-metrics.ts';
+import { installControlCharacterCheck } from './plugins/control-characters.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backOfficeRoutes } from './routes/back-office.ts';
@@ -68,6 +69,7 @@ export async function buildApp(
   // Before authentication: the scrape's bearer token is not a station's.
   installMetrics(app, context, options.metricsToken);
   installAuthentication(app, context);
+  installControlCharacterCheck(app);
 
   await app.register(healthRoutes(context));
   await app.register(authRoutes(context));

@@ -15,6 +15,8 @@ export const syncRoutes =
       '/api/v1/sync/push',
       {
         bodyLimit: 8 * 1024 * 1024,
+        // Scans are kept as read, GS separators and all (core/events/station-events.ts).
+        config: { controlCharacters: 'nul-only' },
         schema: {
           tags: ['sync'],
           summary: 'A station pushes outbox events; each is stored at most once and answered',

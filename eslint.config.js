@@ -18,11 +18,13 @@ const mayImport = {
   db: ['core'],
   native: ['core'],
   labels: ['core'],
-  station: ['station', 'db', 'native', 'labels', 'core'],
-  server: ['server', 'labels', 'core'],
+  // HTTP plumbing both faces share: static SPA serving, server-sent events.
+  web: ['core'],
+  station: ['station', 'db', 'native', 'labels', 'web', 'core'],
+  server: ['server', 'labels', 'web', 'core'],
   renderer: ['core'],
   portal: ['core'],
-  electron: ['station', 'db', 'native', 'labels', 'core'],
+  electron: ['station', 'db', 'native', 'labels', 'web', 'core'],
 };
 
 /** Folders whose code runs where there is no I/O: core is pure, the UIs run in a browser. */

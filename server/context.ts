@@ -29,6 +29,8 @@ export type Caller =
       role: UserRole;
       name: string;
       email: string;
+      /** The session the cookie named: its id (the token's hash) and when it ends. */
+      session?: { id: string; expiresAt: string };
     }
   | {
       kind: 'station';

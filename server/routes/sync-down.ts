@@ -10,6 +10,7 @@ import {
 } from '#core/api/sync.ts';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
+import { openLiveFeed } from '../live/live-feeds.ts';
 import { requireStation } from '../plugins/authentication.ts';
 import { checkProtocol, pullChanges, scopeChecksums, writeSnapshot } from '../services/sync.ts';
 import { touchStation } from '../services/stations.ts';
@@ -171,24 +172,12 @@ export const syncDownRoutes =
       async (request, reply) => {
         const station = requireStation(request);
         checkProtocol(request.query.protocol);
-        reply.hijack();
-        const response = reply.raw;
-        response.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-        });
-        response.write('retry: 1000\n\n');
+        const feed = openLiveFeed(context, station, request, reply, 1000);
         // One notice now, so a station that (re)connects pulls whatever it missed meanwhile.
-        const notify = () => response.write('event: changes\ndata: {}\n\n');
+        const notify = () => feed.send({}, 'changes');
         notify();
-        const unsubscribe = context.live.subscribe('changes', notify);
-        const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+        feed.onClose(context.live.subscribe('changes', notify));
         seen(station.id);
-        request.raw.on('close', () => {
-          clearInterval(heartbeat);
-          unsubscribe();
-        });
       },
     );
   };

@@ -9,6 +9,7 @@ import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.t
 import { lineRow } from '../replication/rows.ts';
 import { audit } from './audit.ts';
 import { appendChanges } from './change-log.ts';
+import { feedEnds } from '../live/live-feeds.ts';
 
 export const ENROLLMENT_HOURS = 24;
 
@@ -240,6 +241,8 @@ export async function revokeStation(
       .execute();
     await audit(trx, now, caller, 'station.revoked', 'station', id);
   });
+  // Its live feed ends now, not at its next pull.
+  context.live.publish(feedEnds.station(id));
   return stationView(context, { ...row, revoked_at: now.toISOString() });
 }
 

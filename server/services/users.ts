@@ -4,6 +4,7 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError, conflict } from '../errors.ts';
+import { feedEnds } from '../live/live-feeds.ts';
 import { audit } from './audit.ts';
 
 export const SESSION_DAYS = 14;
@@ -91,12 +92,19 @@ export async function userForSession(
     .where('sessions.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.disabled_at || row.expires_at <= context.now().toISOString()) return undefined;
-  return { kind: 'user', id: row.id, email: row.email, name: row.name, role: row.role as UserRole };
+  return {
+    kind: 'user',
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as UserRole,
+    session: { id: hashToken(token), expiresAt: row.expires_at },
+  };
 }
 
 export async function logOut(context: ServerContext, token: string): Promise<void> {
-  await context.storage.db
-    .deleteFrom('sessions')
-    .where('token_hash', '=', hashToken(token))
-    .execute();
+  const id = hashToken(token);
+  await context.storage.db.deleteFrom('sessions').where('token_hash', '=', id).execute();
+  // Its live feeds end too, on every instance.
+  context.live.publish(feedEnds.session(id));
 }

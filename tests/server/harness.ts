@@ -87,7 +87,8 @@ export interface ApiResponse<T = any> {
 
 /** A tiny HTTPS JSON client with one cookie jar, as a browser tab would have. */
 export class ApiClient {
-  private cookie: string | undefined;
+  /** The session cookie, as a browser tab keeps it. */
+  cookie: string | undefined;
   bearer: string | undefined;
 
   constructor(

@@ -179,6 +179,12 @@ describe('stations of each role, end to end', () => {
       .toBe('shipped');
     await page.getByTestId('settings').click();
     await page.getByTestId('settings-screen').waitFor();
+    // An operator may not test (or repoint) the devices: a test label carries a ship-to.
+    await page.getByTestId('test-printer').click();
+    await expect.poll(() => page.getByTestId('notice').getAttribute('class')).not.toContain('ok');
+    await page.getByTestId('notice').locator('button').click();
+    shipping.scan(plant.supervisor);
+    await expect.poll(() => shipping.running.station.state().operator?.role).toBe('supervisor');
     for (const device of ['test-line-stop', 'test-printer', 'test-scanner']) {
       await page.getByTestId(device).click();
       await expect.poll(() => page.getByTestId('notice').getAttribute('class')).toContain('ok');

@@ -12,7 +12,8 @@ import { isOwnPage, lockDown, secureWebPreferences } from './window-security.ts'
  * The Electron shell: hosts the station service in the main process and shows the renderer.
  * Thin by design: every rule lives in station/, every IPC argument is validated by the
  * same schemas as the browser transport (runCommand), and the page can reach nothing else.
- *   ordertrace-station [--server URL --enroll CODE [--fingerprint FP]] [--kiosk] [--data-dir DIR]
+ *   ordertrace-station [--server URL --enroll CODE (--fingerprint FP | --insecure-first-use)]
+ *                      [--kiosk] [--data-dir DIR]
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Built to electron/dist/main.mjs (npm run build:electron), beside the preload.
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     server: { type: 'string' },
     enroll: { type: 'string' },
     fingerprint: { type: 'string' },
+    'insecure-first-use': { type: 'boolean' },
     kiosk: { type: 'boolean' },
     'data-dir': { type: 'string' },
   },
@@ -48,7 +50,12 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     ...(serverUrl ? { serverUrl } : {}),
     ...(enrollCode ? { enrollCode } : {}),
-    ...(fingerprint ? { fingerprint } : {}),
+    ...(fingerprint
+      ? { trust: { fingerprint } }
+      : flags['insecure-first-use'] === true
+        ? { trust: { insecureFirstUse: true as const } }
+        : {}),
+    log: (line) => console.warn(line),
   });
   const running = station;
   for (const name of STATION_COMMANDS) {

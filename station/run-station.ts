@@ -16,7 +16,7 @@ import { sqliteLookup } from './replica/sqlite-lookup.ts';
 import { stationCommands, type StationCommandMap } from './service/command-map.ts';
 import { Station } from './service/station.ts';
 import { SETTINGS_KEY } from './service/station-service.ts';
-import { enroll } from './sync/enroll.ts';
+import { enroll, INSECURE_FIRST_USE_WARNING, type ServerTrust } from './sync/enroll.ts';
 import { SyncClient } from './sync/sync-client.ts';
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../renderer/dist', import.meta.url));
@@ -26,7 +26,8 @@ export interface RunStationOptions {
   role?: StationRole;
   serverUrl?: string;
   enrollCode?: string;
-  fingerprint?: string;
+  /** How enrollment verifies the server (station/sync/enroll.ts); needed with enrollCode. */
+  trust?: ServerTrust;
   /** Overrides the saved scanner setting (the runner's --scanner-serial flags). */
   scanner?: StationSettings['scanner'];
   /** 0: any free port. Without a port nothing is served (Electron hosts the service itself). */
@@ -64,7 +65,8 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
     if (!options.serverUrl || !options.enrollCode) {
       throw new Error('this station is not enrolled yet: pass --server URL and --enroll CODE once');
     }
-    enrollment = await enroll(options.serverUrl, options.enrollCode, options.fingerprint);
+    if (options.trust && 'insecureFirstUse' in options.trust) log(INSECURE_FIRST_USE_WARNING);
+    enrollment = await enroll(options.serverUrl, options.enrollCode, options.trust);
     writeEnrollment(options.dataDir, enrollment);
     log(`Enrolled as ${enrollment.stationName} (${enrollment.role}, line ${enrollment.line}).`);
   } else if (options.enrollCode) {

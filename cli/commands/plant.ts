@@ -90,7 +90,9 @@ export async function plantCommand(args: string[]): Promise<number> {
             stationDir,
             '--server',
             server.url,
-            ...(enrollCode ? ['--enroll', enrollCode] : []),
+            ...(enrollCode
+              ? ['--enroll', enrollCode, '--fingerprint', server.tls.fingerprint]
+              : []),
           ],
           {
             stdio: 'inherit',
@@ -104,7 +106,8 @@ export async function plantCommand(args: string[]): Promise<number> {
       dataDir: stationDir,
       role,
       serverUrl: server.url,
-      ...(enrollCode ? { enrollCode } : {}),
+      // The plant started this server itself: it knows the certificate to expect.
+      ...(enrollCode ? { enrollCode, trust: { fingerprint: server.tls.fingerprint } } : {}),
       port: STATION_PORT[role],
       log: (line) => console.log(`  ${role}: ${line}`),
     });

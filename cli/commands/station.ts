@@ -1,18 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scannerConfigSchema, SUFFIXES, type Suffix } from '#core/devices/scanner-config.ts';
 import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
+import type { ServerTrust } from '#station/sync/enroll.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const stationUsage = `ordertrace station --role production|packing|shipping --server URL --enroll CODE
-                   [--data-dir DIR] [--port N] [--fingerprint FP]
+                   (--fingerprint SHA256 | --ca FILE | --insecure-first-use)
+                   [--data-dir DIR] [--port N]
                    [--scanner-serial PATH --baud N --suffix cr|lf|crlf|tab|none]
   Run a station headless and serve its UI on http://127.0.0.1:PORT (browser mode).
   Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll.
   The printed link carries the local API secret (DIR/local-api.token, mode 0600, or
   ORDERTRACE_STATION_TOKEN): only whoever holds it can drive the station.
-  --fingerprint pins the server certificate's SHA-256 as the back office shows it.`;
+  Enrolling verifies the server first: --fingerprint with the certificate's SHA-256 as the
+  back office shows it (with the whole command), or --ca with the CA that signed it.
+  --insecure-first-use trusts whatever answers first: anyone on the network path could
+  pose as the server and take the station's token.`;
 
 /** METRICS_TOKEN turns the station's /metrics on (METRICS_PORT, METRICS_HOST: where). */
 function stationMetricsSettings(env: NodeJS.ProcessEnv) {
@@ -24,6 +30,26 @@ function stationMetricsSettings(env: NodeJS.ProcessEnv) {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UsageError('METRICS_PORT must be a port number');
   return { metrics: { token, port, host: env.METRICS_HOST ?? '0.0.0.0' } };
+}
+
+/** --fingerprint, --ca or --insecure-first-use: exactly one way to trust the server at enrollment. */
+function serverTrust(values: {
+  fingerprint?: string | undefined;
+  ca?: string | undefined;
+  'insecure-first-use'?: boolean | undefined;
+}): ServerTrust | undefined {
+  const given = [values.fingerprint, values.ca, values['insecure-first-use']].filter(Boolean);
+  if (given.length > 1)
+    throw new UsageError('give one of --fingerprint, --ca and --insecure-first-use');
+  if (values.fingerprint) return { fingerprint: values.fingerprint };
+  if (values.ca) {
+    try {
+      return { caPem: readFileSync(values.ca, 'utf8') };
+    } catch (error) {
+      throw new UsageError(`--ca ${values.ca}: ${(error as Error).message}`);
+    }
+  }
+  return values['insecure-first-use'] ? { insecureFirstUse: true } : undefined;
 }
 
 export async function stationCommand(args: string[]): Promise<number> {
@@ -38,6 +64,8 @@ export async function stationCommand(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       fingerprint: { type: 'string' },
+      ca: { type: 'string' },
+      'insecure-first-use': { type: 'boolean' },
       'scanner-serial': { type: 'string' },
       baud: { type: 'string' },
       suffix: { type: 'string' },
@@ -56,13 +84,14 @@ export async function stationCommand(args: string[]): Promise<number> {
     throw new UsageError(`--suffix must be one of ${SUFFIXES.join(', ')}`);
   const baudRate = Number(values.baud ?? 9600);
   const dataDir = values['data-dir'] ?? join(process.cwd(), 'data', `station-${role ?? 'default'}`);
+  const trust = serverTrust(values);
   const { runStation } = await import('#station/run-station.ts');
   const running = await runStation({
     dataDir,
     ...(role ? { role } : {}),
     ...(values.server ? { serverUrl: values.server } : {}),
     ...(values.enroll ? { enrollCode: values.enroll } : {}),
-    ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
+    ...(trust ? { trust } : {}),
     ...(values['scanner-serial']
       ? {
           scanner: scannerConfigSchema.parse({

@@ -16,19 +16,33 @@ export interface Enrollment {
 }
 
 /**
+ * How the station knows, before it has pinned anything, that it talks to its server:
+ * the fingerprint the back office shows, or a CA the operator names (the name in the URL
+ * is then checked too). Trusting whatever answers first must be asked for by name.
+ */
+export type ServerTrust = { fingerprint: string } | { caPem: string } | { insecureFirstUse: true };
+
+export const INSECURE_FIRST_USE_WARNING =
+  'WARNING: --insecure-first-use trusts whichever certificate answers first. Anyone on the network path can pose as the server, capture this station’s token and feed it false orders. Pass --fingerprint (the back office shows it) instead.';
+
+export const NO_TRUST_GIVEN =
+  'enrollment needs a way to verify the server: --fingerprint SHA256 (the back office shows the whole command), or --ca FILE naming the CA that signed its certificate; --insecure-first-use trusts the first certificate that answers, and says what that risks';
+
+/**
  * Trade a one-time enrollment code for a token and pin the server's certificate. The
- * certificate seen on the wire must be the one the server says it has, and the one the
- * administrator read off the back office when `expectedFingerprint` is given.
+ * certificate seen on the wire must be the one the server says it has, and verified the
+ * way `trust` says before the code is sent.
  */
 export async function enroll(
   serverUrl: string,
   code: string,
-  expectedFingerprint?: string,
+  trust: ServerTrust | undefined,
 ): Promise<Enrollment> {
-  const cert = await fetchServerCertificate(serverUrl);
-  if (expectedFingerprint && normalize(expectedFingerprint) !== normalize(cert.fingerprint)) {
+  if (!trust) throw new Error(NO_TRUST_GIVEN);
+  const cert = await fetchServerCertificate(serverUrl, 'caPem' in trust ? trust.caPem : undefined);
+  if ('fingerprint' in trust && normalize(trust.fingerprint) !== normalize(cert.fingerprint)) {
     throw new Error(
-      `the server at ${serverUrl} presents certificate ${cert.fingerprint}, not the expected ${expectedFingerprint}`,
+      `the server at ${serverUrl} presents certificate ${cert.fingerprint}, not the expected ${trust.fingerprint}; not enrolling (someone may be between this station and the server)`,
     );
   }
   const agent = pinnedAgent(cert.pem, cert.fingerprint);

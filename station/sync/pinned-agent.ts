@@ -28,31 +28,29 @@ export function pinnedAgent(certPem: string, fingerprint: string): Agent {
 }
 
 /**
- * Fetch the certificate a server presents, before any trust exists (enrollment). The
- * caller compares its fingerprint with the one the enrollment answer (and, when given,
- * the administrator) states.
+ * Fetch the certificate a server presents, before any pin exists (enrollment). With a CA,
+ * the certificate must chain to it and name the URL's host; without one, the caller
+ * compares its fingerprint with the one the administrator read off the back office.
  */
 export function fetchServerCertificate(
   serverUrl: string,
+  caPem?: string,
   timeoutMs = 10_000,
 ): Promise<{ pem: string; fingerprint: string }> {
   const url = new URL('/api/v1/health', serverUrl);
+  const verify = caPem ? { ca: caPem, rejectUnauthorized: true } : { rejectUnauthorized: false };
   return new Promise((resolve, reject) => {
     // agent: false — a fresh connection: a reused or resumed TLS session may not expose the peer certificate.
-    const req = request(
-      url,
-      { rejectUnauthorized: false, timeout: timeoutMs, agent: false },
-      (response) => {
-        const socket = response.socket as TLSSocket;
-        const cert = socket.getPeerX509Certificate?.();
-        response.resume();
-        if (!cert) return reject(new Error(`${serverUrl} presented no certificate`));
-        resolve({
-          pem: cert.toString(),
-          fingerprint: new X509Certificate(cert.toString()).fingerprint256,
-        });
-      },
-    );
+    const req = request(url, { ...verify, timeout: timeoutMs, agent: false }, (response) => {
+      const socket = response.socket as TLSSocket;
+      const cert = socket.getPeerX509Certificate?.();
+      response.resume();
+      if (!cert) return reject(new Error(`${serverUrl} presented no certificate`));
+      resolve({
+        pem: cert.toString(),
+        fingerprint: new X509Certificate(cert.toString()).fingerprint256,
+      });
+    });
     req.on('timeout', () =>
       req.destroy(new Error(`${serverUrl} did not answer within ${timeoutMs} ms`)),
     );

@@ -89,6 +89,8 @@ describe('ordertrace station', () => {
       server.url,
       '--enroll',
       created.body.enrollmentCode,
+      '--fingerprint',
+      server.tls.fingerprint,
       '--data-dir',
       dataDir,
       '--port',

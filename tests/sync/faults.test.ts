@@ -62,7 +62,9 @@ describe('faults that must lose nothing', () => {
         role: 'production',
         line: 'L1',
       });
-      const enrollment = await enroll(plant.url, created.body.enrollmentCode);
+      const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
+        fingerprint: plant.context.fingerprint,
+      });
       const dir = mkdtempSync(join(tmpdir(), 'ordertrace-kill-'));
       const enrollmentFile = join(dir, 'enrollment.json');
       writeFileSync(enrollmentFile, JSON.stringify(enrollment));
@@ -162,7 +164,9 @@ describe('faults that must lose nothing', () => {
       role: 'production',
       line: 'L1',
     });
-    const enrollment = await enroll(plant.url, created.body.enrollmentCode);
+    const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
+      fingerprint: plant.context.fingerprint,
+    });
     const other = new RestartableServer('sqlite');
     await other.start();
     try {
@@ -185,7 +189,9 @@ describe('faults that must lose nothing', () => {
       role: 'production',
       line: 'L1',
     });
-    const enrollment = await enroll(plant.url, created.body.enrollmentCode);
+    const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
+      fingerprint: plant.context.fingerprint,
+    });
     const station = openStation(
       join(mkdtempSync(join(tmpdir(), 'ordertrace-skew-')), 'r.sqlite'),
       enrollment,

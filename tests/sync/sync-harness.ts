@@ -140,7 +140,9 @@ export async function enrolledReplica(
     line,
   });
   if (created.status !== 200) throw new Error(JSON.stringify(created.body));
-  const enrollment = await enroll(plant.url, created.body.enrollmentCode);
+  const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
+    fingerprint: plant.context.fingerprint,
+  });
   return openStation(join(dir, 'replica.sqlite'), enrollment);
 }
 

@@ -89,7 +89,7 @@ export async function startPlant(): Promise<E2ePlant> {
           dataDir,
           role,
           serverUrl: server.url,
-          ...(enrollCode ? { enrollCode } : {}),
+          ...(enrollCode ? { enrollCode, trust: { fingerprint: server.tls.fingerprint } } : {}),
           scanner: {
             kind: 'serial',
             path: pty.port,

@@ -58,6 +58,28 @@ export const packageViewSchema = z.object({
   receiptReason: z.string().nullable(),
 });
 
+/** The order's completeness (core/orders/completeness.ts), as the portal shows it. */
+export const completenessViewSchema = z.object({
+  materials: z.array(
+    z.object({
+      step: z.string(),
+      resourceType: z.string(),
+      materialName: z.string(),
+      required: z.number(),
+      consumed: z.number(),
+    }),
+  ),
+  materialsComplete: z.boolean(),
+  units: z.object({ expected: z.number(), packed: z.number(), remaining: z.number() }),
+  packages: z.object({
+    expected: z.number().nullable(),
+    closed: z.number(),
+    dispatched: z.number(),
+    remaining: z.number().nullable(),
+  }),
+});
+export type CompletenessView = z.infer<typeof completenessViewSchema>;
+
 export const orderSchema = z.object({
   id: z.string(),
   code: z.string().nullable(),
@@ -73,6 +95,8 @@ export const orderSchema = z.object({
   lines: z.array(orderLineSchema),
   progress: z.array(progressStepSchema),
   packages: z.array(packageViewSchema),
+  /** Once released, on a single order's answers: what is expected and what is done. */
+  completeness: completenessViewSchema.optional(),
 });
 export type OrderView = z.infer<typeof orderSchema>;
 

@@ -1,3 +1,4 @@
+import { serverCompleteness } from '../station-events/order-facts.ts';
 import type { OrderView } from '#core/api/orders.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Caller, Db } from '../context.ts';
@@ -103,7 +104,13 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
   }));
 }
 
+/** One order, with its completeness once it is released to a line. */
 export async function orderView(db: Db, row: OrdersTable): Promise<OrderView> {
   const [view] = await orderViews(db, [row]);
-  return view as OrderView;
+  if (!row.code || !row.line_id) return view as OrderView;
+  const { materials, materialsComplete, units, packages } = await serverCompleteness(db, row);
+  return {
+    ...(view as OrderView),
+    completeness: { materials, materialsComplete, units, packages },
+  };
 }

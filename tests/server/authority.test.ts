@@ -236,6 +236,10 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
       (await packing.push([close(1, order.units.slice(0, 1), null)])).body.results[0].status,
     ).toBe('accepted');
     expect(await state(order.id)).toBe('produced');
+    expect((await customer.get(`/api/v1/orders/${order.id}`)).body.completeness).toMatchObject({
+      units: { expected: 3, packed: 1, remaining: 2 },
+      packages: { expected: null, closed: 1, remaining: null },
+    });
     expect((await packing.push([close(2, order.units.slice(1), 2)])).body.results[0].status).toBe(
       'accepted',
     );
@@ -245,6 +249,11 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
       [1, 2],
       [2, 2],
     ]);
+    expect(view.completeness).toMatchObject({
+      materialsComplete: true,
+      units: { expected: 3, packed: 3, remaining: 0 },
+      packages: { expected: 2, closed: 2, dispatched: 0, remaining: 2 },
+    });
     // Shipped only when every package has left.
     const dispatch = (n: number) =>
       shipping.event({

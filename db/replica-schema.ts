@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /*
- * The station's local replica (DESIGN.md "Storage", "Sync"). Replicated rows keep the exact
+ * The station's local replica (docs/design.md "Storage", "Sync"). Replicated rows keep the exact
  * JSON text the server sent (`data`), so replica checksums match the server's, plus the
  * columns a scan decision looks up. The outbox holds every decision until the server has it.
  */

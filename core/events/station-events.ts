@@ -5,7 +5,7 @@ import { STATION_ROLES } from '../orders/state-machine.ts';
 import { plainText } from '../text/plain-text.ts';
 
 /*
- * The facts a station records (DESIGN.md "Station rules" and "Sync"). One schema per event,
+ * The facts a station records (docs/design.md "Station rules" and "Sync"). One schema per event,
  * shared by the station (which writes them to its outbox), the server (which ingests them)
  * and the UI (which shows them). Every decision carries both codes, the station, the
  * operator, the time and the verdict.

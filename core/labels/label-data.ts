@@ -126,7 +126,7 @@ export function labelFieldValues(request: LabelRequest): LabelFieldValues {
       return {
         orderCode: data.orderCode,
         // The package code is the order code plus the package number: what the customer
-        // scans on receipt (DESIGN.md "Receipt").
+        // scans on receipt (docs/design.md "Station rules", receipt).
         packageCode: mintOrderScopedCode('package', data.orderCode, data.packageNumber),
         packageNumber: String(data.packageNumber),
         packageCount: data.packageCount === undefined ? '?' : String(data.packageCount),

@@ -17,6 +17,7 @@ import { raiseException } from '../services/exceptions.ts';
 import { touchStation } from '../services/stations.ts';
 import { applyEvent, type Effects } from './apply.ts';
 import { checkEvent, type CheckContext, type StationCaller } from './checks.ts';
+import { messageOf } from '#core/errors/message-of.ts';
 
 /** The payload hash: the event re-serialised from its parsed form, so key order is the schema's. */
 export const payloadHash = (event: StationEvent): string =>
@@ -160,8 +161,6 @@ async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<C
     .executeTakeFirstOrThrow();
   return { db, now, caller, stationCreatedAt: station.created_at, rules: lineRules(station.rules) };
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function ingestOne(
   db: Db,

@@ -51,7 +51,7 @@ export function loadOrderOutcome(
 }
 
 /**
- * DESIGN.md "Station rules", production: each resource must carry the loaded order's code;
+ * docs/design.md "Station rules", production: each resource must carry the loaded order's code;
  * another order's resource stops the line. Decided from the code alone first (the resource
  * row may not have synced yet), then against the replica.
  */

@@ -5,6 +5,7 @@ import {
   type StationCommandName,
 } from '#core/api/station-api.ts';
 import type { Station } from './station.ts';
+import { messageOf } from '#core/errors/message-of.ts';
 
 type Handler<K extends StationCommandName> = (
   args: StationCommandArgs<K>,
@@ -85,7 +86,7 @@ export async function runCommand(
       ok: false,
       error: {
         key: 'device_failed',
-        params: { detail: error instanceof Error ? error.message : String(error) },
+        params: { detail: messageOf(error) },
       },
     };
   }

@@ -1,7 +1,7 @@
 import type { OrderRecord } from '../rules/replica-lookup.ts';
 import type { LabelDocument } from '#native/printers/printer.ts';
 
-/** The package label (DESIGN.md: order code, SSCC, ship-to, contents, n of m) in the printer's format. */
+/** The package label (docs/design.md: order code, SSCC, ship-to, contents, n of m) in the printer's format. */
 export async function packageLabel(
   order: OrderRecord,
   number: number,

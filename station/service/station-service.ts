@@ -80,7 +80,7 @@ export const refuse = (key: Message['key'], params: Message['params'] = {}): Com
 });
 
 /**
- * The station service (DESIGN.md "Station rules"): every scan is decided here against the
+ * The station service (docs/design.md "Station rules"): every scan is decided here against the
  * local replica by the role's rule, recorded in the outbox in one transaction with its
  * effect on the replica and on the work state, then pushed (kick) without waiting for it.
  * Emits a 'verdict' per decision and a 'state' after every change.

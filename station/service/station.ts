@@ -6,8 +6,7 @@ import { checkDispatch } from '../rules/shipping.ts';
 import type { OrderRecord } from '../rules/replica-lookup.ts';
 import { packageLabel } from './package-label.ts';
 import { refuse, StationService } from './station-service.ts';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { messageOf } from '#core/errors/message-of.ts';
 
 /**
  * The station's commands beyond a scan: progress, packages and their labels, dispatch and

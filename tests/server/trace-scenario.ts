@@ -59,6 +59,7 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
     role: 'production',
     currentOrder: order.code,
     scanned: foreignResource,
+    code: foreignResource,
     scannedOrder: foreignResource.slice(2, 13),
     verdict: 'line_stop',
     reason: 'Resource of another order.',

@@ -42,3 +42,40 @@ export const searchQuerySchema = z.strictObject({
 export const searchHitSchema = z.object({ product: productSchema, score: z.number() });
 export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
 export type SearchHit = z.infer<typeof searchHitSchema>;
+
+/** Why a candidate was offered or lacks: "walnut ✓", "120 cm ✗", in both languages. */
+export const reasonSchema = z.object({ en: z.string(), zh: z.string(), met: z.boolean() });
+export type Reason = z.infer<typeof reasonSchema>;
+
+export const candidateSchema = z.object({
+  product: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  score: z.number(),
+  /** Absent on candidates offered before reasons existed. */
+  reasons: z.array(reasonSchema).optional(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
+
+/** X of "similar to X, but…": a product code, or words naming one ("the oak dining table 160"). */
+export const similarToSchema = z.string().trim().min(1, 'name the product it is like').max(200);
+
+export const similarQuerySchema = z.strictObject({
+  similarTo: similarToSchema,
+  differences: z.string().trim().max(2000).default(''),
+});
+
+export const productSummarySchema = z.object({
+  code: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+});
+
+export const similarAnswerSchema = z.object({
+  similar: productSummarySchema,
+  /** Products that meet the whole request, best first; empty: it goes to customer service. */
+  candidates: z.array(candidateSchema),
+  /** When nothing meets it: the closest products and what each lacks. */
+  closest: z.array(candidateSchema),
+});
+export type SimilarAnswer = z.infer<typeof similarAnswerSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATES } from '../orders/state-machine.ts';
 import { codeOf } from '../events/station-events.ts';
+import { candidateSchema, similarToSchema } from './catalog.ts';
 
 const productCode = codeOf('product');
 const quantity = z.number().int().min(1).max(100_000);
@@ -9,7 +10,7 @@ const quantity = z.number().int().min(1).max(100_000);
 export const orderLineInputSchema = z.union([
   z.strictObject({ product: productCode, quantity }),
   z.strictObject({
-    similarTo: productCode,
+    similarTo: similarToSchema,
     differences: z.string().trim().min(3, 'describe what should differ').max(2000),
     quantity,
   }),
@@ -23,13 +24,6 @@ export const submitOrderBodySchema = z.strictObject({
   carrier: z.string().trim().max(100).default(''),
 });
 export type SubmitOrderBody = z.input<typeof submitOrderBodySchema>;
-
-export const candidateSchema = z.object({
-  product: z.string(),
-  nameEn: z.string(),
-  nameZh: z.string(),
-  score: z.number(),
-});
 
 export const orderLineSchema = z.object({
   position: z.number(),

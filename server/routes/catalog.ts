@@ -5,10 +5,13 @@ import {
   productSchema,
   searchQuerySchema,
   searchResultSchema,
+  similarAnswerSchema,
+  similarQuerySchema,
 } from '#core/api/catalog.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { createProduct, getProduct, listProducts, searchProducts } from '../services/catalog.ts';
+import { similarAnswer } from '../services/similar.ts';
 import { errors } from './responses.ts';
 
 export const catalogRoutes =
@@ -39,6 +42,24 @@ export const catalogRoutes =
             })),
           };
         return { hits: await searchProducts(context, q, limit) };
+      },
+    );
+
+    app.get(
+      '/api/v1/products/similar',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary:
+            'Candidates for "similar to X, but…" with their reasons, without placing an order; X is a product code or words naming one',
+          querystring: similarQuerySchema,
+          response: { 200: similarAnswerSchema, ...errors(400, 401) },
+        },
+      },
+      async (request) => {
+        requireUser(request);
+        const { similarTo, differences } = request.query;
+        return similarAnswer(context, similarTo, differences);
       },
     );
 

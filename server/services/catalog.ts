@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import {
   productInputSchema,
   type Product,
@@ -7,12 +6,14 @@ import {
   type SearchHit,
 } from '#core/api/catalog.ts';
 import { mintProductCode } from '#core/codes/formats.ts';
-import { normalize, searchableText, searchScore } from '#core/catalog/similarity.ts';
+import { searchCatalog } from '#core/catalog/match.ts';
+import { searchableText } from '#core/catalog/product-text.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from './audit.ts';
+import { catalogIndex } from './catalog-index.ts';
 
 /** Create a product with a new unique product code, in the caller's transaction. */
 export async function insertProduct(
@@ -151,81 +152,32 @@ export async function listProducts(db: Db, limit = 200): Promise<Product[]> {
   return toProducts(db, rows);
 }
 
-/** Terms for the index: whitespace-separated words, longest first, at most eight. */
-function terms(query: string): string[] {
-  return [
-    ...new Set(
-      normalize(query)
-        .split(' ')
-        .filter((term) => term.length > 0),
-    ),
-  ]
-    .sort((a, b) => b.length - a.length)
-    .slice(0, 8);
-}
-
-const CANDIDATE_LIMIT = 200;
-
 /**
- * Candidate rows from the database's trigram index: FTS5 'trigram' on SQLite, pg_trgm on
- * PostgreSQL. Terms too short for trigrams (two Chinese characters, say) fall back to LIKE.
- * Every value is a bound parameter; FTS5 phrases are quoted so query syntax cannot leak in.
+ * Search that reads sentences (issue 17): the query is read with the catalog's vocabulary
+ * (Chinese segmented, sizes in any unit, whole English words, single characters) and
+ * products ranked by the share of it they meet, from the in-memory catalog index, so
+ * SQLite and PostgreSQL answer alike.
  */
-async function retrieve(db: Db, kind: StorageKind, query: string): Promise<ProductRow[]> {
-  const words = terms(query);
-  if (words.length === 0) return [];
-  const likes = words.map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  if (kind === 'sqlite') {
-    const trigrams = words.filter((word) => [...word].length >= 3);
-    const match = trigrams.map((word) => `"${word.replaceAll('"', '""')}"`).join(' OR ');
-    return db
-      .selectFrom('products')
-      .select(PRODUCT_COLUMNS)
-      .where((eb) =>
-        eb.or([
-          ...(match
-            ? [
-                eb(
-                  'id',
-                  'in',
-                  sql<string>`(SELECT product_id FROM product_search WHERE product_search MATCH ${match})`,
-                ),
-              ]
-            : []),
-          ...likes.map((like) => sql<boolean>`search_text LIKE ${like} ESCAPE '\\'`),
-        ]),
-      )
-      .limit(CANDIDATE_LIMIT)
-      .execute();
-  }
-  return db.transaction().execute(async (trx) => {
-    await sql`SET LOCAL pg_trgm.word_similarity_threshold = 0.3`.execute(trx);
-    return trx
-      .selectFrom('products')
-      .select(PRODUCT_COLUMNS)
-      .where((eb) =>
-        eb.or([
-          ...words.map((word) => sql<boolean>`${word} OPERATOR(public.<%) search_text`),
-          ...likes.map((like) => sql<boolean>`search_text LIKE ${like} ESCAPE '\\'`),
-        ]),
-      )
-      .limit(CANDIDATE_LIMIT)
-      .execute();
-  });
-}
-
-/** Retrieve with the index, then rank with the same pure score on both databases. */
 export async function searchProducts(
   context: ServerContext,
   query: string,
   limit: number,
-  score: (product: Product) => number = (product) => searchScore(query, product),
 ): Promise<SearchHit[]> {
-  const { db, kind } = context.storage;
-  const products = await toProducts(db, await retrieve(db, kind, query));
-  return products
-    .map((product) => ({ product, score: score(product) }))
-    .filter((hit) => hit.score > 0)
-    .sort((a, b) => b.score - a.score || a.product.code.localeCompare(b.product.code))
-    .slice(0, limit);
+  const { db } = context.storage;
+  const hits = searchCatalog(await catalogIndex(context), query, limit);
+  if (hits.length === 0) return [];
+  const rows = await db
+    .selectFrom('products')
+    .select(PRODUCT_COLUMNS)
+    .where(
+      'code',
+      'in',
+      hits.map((hit) => hit.product.code),
+    )
+    .execute();
+  const products = new Map((await toProducts(db, rows)).map((p) => [p.code, p]));
+  return hits.flatMap((hit) => {
+    const product = products.get(hit.product.code);
+    return product ? [{ product, score: hit.score }] : [];
+  });
 }

@@ -86,12 +86,10 @@ export async function submitOrder(
         context,
         line.similarTo,
         line.differences,
+        `lines.${index}.similarTo`,
       ).catch((error: unknown) => {
-        throw error instanceof AppError && error.code === 'OT_ERR_NOT_FOUND'
-          ? invalid(
-              `Line ${position}: product ${line.similarTo} is not in the catalog.`,
-              `lines.${index}.similarTo`,
-            )
+        throw error instanceof AppError && error.code === 'OT_ERR_VALIDATION'
+          ? invalid(`Line ${position}: ${error.message}`, `lines.${index}.similarTo`)
           : error;
       });
       return {

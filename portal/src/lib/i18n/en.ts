@@ -47,6 +47,9 @@ export const en = {
   'catalog.differences': 'What should be different?',
   'catalog.differencesHint': 'For example: walnut instead of oak, 180 cm wide.',
   'catalog.addSimilar': 'Add “like this” to order',
+  'catalog.previewOffer': 'We can offer (closest first):',
+  'catalog.previewService':
+    'Nothing in the catalog fits yet: customer service will take this order. Closest products:',
   'catalog.code': 'Product code {code}',
   'cart.title': 'Your order',
   'cart.jump': 'Your order ({n}) ↓',

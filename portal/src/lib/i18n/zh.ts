@@ -49,6 +49,8 @@ export const zh: Messages = {
   'catalog.differences': '需要哪些不同？',
   'catalog.differencesHint': '例如：用胡桃木代替橡木，宽 180 厘米。',
   'catalog.addSimilar': '将“类似产品”加入订单',
+  'catalog.previewOffer': '可提供（最接近的在前）：',
+  'catalog.previewService': '目录中暂无合适产品：订单将交给客服处理。最接近的产品：',
   'catalog.code': '产品编码 {code}',
   'cart.title': '您的订单',
   'cart.jump': '查看订单（{n}）↓',

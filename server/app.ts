@@ -19,6 +19,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { epcisRoutes } from './routes/epcis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labelRoutes } from './routes/labels.ts';
+import { orderConversationRoutes } from './routes/order-conversation.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { portalStaticRoutes } from './routes/portal-static.ts';
 import { stationRoutes } from './routes/stations.ts';
@@ -75,6 +76,7 @@ export async function buildApp(
   await app.register(authRoutes(context));
   await app.register(catalogRoutes(context));
   await app.register(orderRoutes(context));
+  await app.register(orderConversationRoutes(context));
   await app.register(stationRoutes(context));
   await app.register(syncRoutes(context));
   await app.register(syncDownRoutes(context));

@@ -74,6 +74,40 @@ export const completenessViewSchema = z.object({
 });
 export type CompletenessView = z.infer<typeof completenessViewSchema>;
 
+export const MESSAGE_KINDS = ['message', 'proposal', 'accepted', 'declined'] as const;
+
+/** One entry of the conversation on an order, as both its customer and customer service see it. */
+export const orderMessageSchema = z.object({
+  id: z.string(),
+  /** The line a proposal or answer is about. */
+  position: z.number().nullable(),
+  kind: z.enum(MESSAGE_KINDS),
+  text: z.string(),
+  product: z.object({ code: z.string(), nameEn: z.string(), nameZh: z.string() }).nullable(),
+  /** The proposal an answer answers. */
+  proposal: z.string().nullable(),
+  /** A proposal not answered yet: the customer can accept or decline it. */
+  open: z.boolean(),
+  author: z.object({ name: z.string(), role: z.string() }),
+  createdAt: z.string(),
+});
+export type OrderMessage = z.infer<typeof orderMessageSchema>;
+
+export const messageBodySchema = z.strictObject({
+  text: z.string().trim().min(1, 'write a message').max(2000),
+});
+
+export const proposeBodySchema = z.strictObject({
+  position: z.number().int().min(1),
+  product: productCode,
+  text: z.string().trim().max(2000).default(''),
+});
+
+export const answerProposalBodySchema = z.strictObject({
+  accept: z.boolean(),
+  text: z.string().trim().max(2000).default(''),
+});
+
 export const orderSchema = z.object({
   id: z.string(),
   code: z.string().nullable(),
@@ -91,6 +125,8 @@ export const orderSchema = z.object({
   packages: z.array(packageViewSchema),
   /** Once released, on a single order's answers: what is expected and what is done. */
   completeness: completenessViewSchema.optional(),
+
+  messages: z.array(orderMessageSchema),
 });
 export type OrderView = z.infer<typeof orderSchema>;
 

@@ -25,35 +25,51 @@ export async function findOrder(db: Db, caller: Caller, ref: string): Promise<Or
 export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const [lines, progress, packages, customers, productLines, products] = await Promise.all([
-    db
-      .selectFrom('order_lines')
-      .selectAll()
-      .where('order_id', 'in', ids)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('progress').selectAll().where('order_id', 'in', ids).orderBy('step').execute(),
-    db.selectFrom('packages').selectAll().where('order_id', 'in', ids).orderBy('serial').execute(),
-    db
-      .selectFrom('users')
-      .select(['id', 'name'])
-      .where('id', 'in', [...new Set(rows.map((r) => r.customer_id))])
-      .execute(),
-    db.selectFrom('lines').select(['id', 'name']).execute(),
-    db
-      .selectFrom('products')
-      .innerJoin('order_lines', (join) =>
-        join.on((eb) =>
-          eb.or([
-            eb('order_lines.product_id', '=', eb.ref('products.id')),
-            eb('order_lines.similar_product_id', '=', eb.ref('products.id')),
-          ]),
-        ),
-      )
-      .select(['products.id', 'products.code'])
-      .where('order_lines.order_id', 'in', ids)
-      .execute(),
-  ]);
+  const [lines, progress, packages, customers, productLines, products, messages] =
+    await Promise.all([
+      db
+        .selectFrom('order_lines')
+        .selectAll()
+        .where('order_id', 'in', ids)
+        .orderBy('position')
+        .execute(),
+      db.selectFrom('progress').selectAll().where('order_id', 'in', ids).orderBy('step').execute(),
+      db
+        .selectFrom('packages')
+        .selectAll()
+        .where('order_id', 'in', ids)
+        .orderBy('serial')
+        .execute(),
+      db
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('id', 'in', [...new Set(rows.map((r) => r.customer_id))])
+        .execute(),
+      db.selectFrom('lines').select(['id', 'name']).execute(),
+      db
+        .selectFrom('products')
+        .innerJoin('order_lines', (join) =>
+          join.on((eb) =>
+            eb.or([
+              eb('order_lines.product_id', '=', eb.ref('products.id')),
+              eb('order_lines.similar_product_id', '=', eb.ref('products.id')),
+            ]),
+          ),
+        )
+        .select(['products.id', 'products.code'])
+        .where('order_lines.order_id', 'in', ids)
+        .execute(),
+      db
+        .selectFrom('order_messages')
+        .leftJoin('products', 'products.id', 'order_messages.product_id')
+        .selectAll('order_messages')
+        .select(['products.code as product_code', 'products.name_en', 'products.name_zh'])
+        .where('order_messages.order_id', 'in', ids)
+        .orderBy('order_messages.created_at')
+        .orderBy('order_messages.id')
+        .execute(),
+    ]);
+  const answered = new Set(messages.map((m) => m.proposal_id).filter((id) => id !== null));
   const codeOf = new Map(products.map((p) => [p.id, p.code]));
   const lineName = new Map(productLines.map((l) => [l.id, l.name]));
   return rows.map((row) => ({
@@ -100,6 +116,25 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         dispatchedAt: pkg.dispatched_at,
         receipt: pkg.receipt as 'confirmed' | 'rejected' | null,
         receiptReason: pkg.receipt_reason,
+      })),
+    messages: messages
+      .filter((message) => message.order_id === row.id)
+      .map((message) => ({
+        id: message.id,
+        position: message.position,
+        kind: message.kind,
+        text: message.text,
+        product: message.product_code
+          ? {
+              code: message.product_code,
+              nameEn: message.name_en ?? '',
+              nameZh: message.name_zh ?? '',
+            }
+          : null,
+        proposal: message.proposal_id,
+        open: message.kind === 'proposal' && !answered.has(message.id),
+        author: { name: message.author_name, role: message.author_role },
+        createdAt: message.created_at,
       })),
   }));
 }

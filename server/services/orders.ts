@@ -22,7 +22,7 @@ async function uniqueOrderCode(db: Db): Promise<string> {
 }
 
 /** Confirming is when an order gets its code: the one barcode that follows it from here on. */
-async function confirmWithCode(
+export async function confirmWithCode(
   db: Db,
   kind: StorageKind,
   now: Date,
@@ -41,7 +41,7 @@ async function confirmWithCode(
   );
 }
 
-function notify(context: ServerContext, orderId: string, replicated = true) {
+export function notify(context: ServerContext, orderId: string, replicated = true) {
   context.live.publish(`order:${orderId}`);
   if (replicated) context.live.publish('changes');
 }

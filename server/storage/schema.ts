@@ -84,6 +84,24 @@ export interface OrderLinesTable {
   candidates: string;
 }
 
+/** The conversation on an order: messages, proposals for a line, the customer's answers. */
+export interface OrderMessagesTable {
+  id: string;
+  order_id: string;
+  /** The order line it is about (proposals and answers), or null. */
+  position: number | null;
+  kind: 'message' | 'proposal' | 'accepted' | 'declined';
+  text: string;
+  /** The product proposed. */
+  product_id: string | null;
+  /** The proposal an answer answers. */
+  proposal_id: string | null;
+  author_id: string | null;
+  author_name: string;
+  author_role: string;
+  created_at: string;
+}
+
 export interface StationsTable {
   id: string;
   name: string;
@@ -241,6 +259,7 @@ export interface Database {
   lines: LinesTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
+  order_messages: OrderMessagesTable;
   stations: StationsTable;
   resources: ResourcesTable;
   units: UnitsTable;

@@ -18,6 +18,20 @@ export class ProductDraft {
       ),
   );
 
+  /** A draft starting from an existing product's data and bill of materials (a variant of it). */
+  static from(product: Product): ProductDraft {
+    const draft = new ProductDraft();
+    draft.nameEn = product.nameEn;
+    draft.nameZh = product.nameZh;
+    draft.descriptionEn = product.descriptionEn;
+    draft.descriptionZh = product.descriptionZh;
+    draft.attributes = Object.entries(product.attributes)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n');
+    draft.bom = product.bom.map((item) => ({ ...item }));
+    return draft;
+  }
+
   addItem = () => {
     this.bom.push({ resourceType: '', materialName: '', quantityPerUnit: 1, step: '' });
   };

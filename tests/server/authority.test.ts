@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLICATED_ENTITIES, type ReplicatedEntity } from '#core/api/sync.ts';
 import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { replicatedRowSchemas } from '#core/sync/replicated-rows.ts';
 import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import {
@@ -293,5 +295,23 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
       ackedThrough: next.seq,
       results: [{ status: 'accepted' }],
     });
+  });
+
+  it("writes every replicated row as core's schema for its entity says (the station reads them so)", async () => {
+    const rows = await server.context.storage.db
+      .selectFrom('change_log')
+      .select(['entity', 'entity_key', 'data'])
+      .where('data', 'is not', null)
+      .execute();
+    const entities = new Set(rows.map((row) => row.entity));
+    // This suite wrote every kind: lines, badges, orders, resources, units, packages.
+    expect([...entities].sort()).toEqual([...REPLICATED_ENTITIES].sort());
+    for (const row of rows) {
+      const schema = replicatedRowSchemas[row.entity as ReplicatedEntity];
+      const parsed = schema.safeParse(JSON.parse(row.data!));
+      expect(parsed.success, `${row.entity} ${row.entity_key}: ${parsed.error?.message}`).toBe(
+        true,
+      );
+    }
   });
 });

@@ -58,6 +58,37 @@ describe('a scan is normalised once and consumed once', () => {
   });
 });
 
+describe('unknown labels', () => {
+  it('stops the line on a label of the loaded order the server never issued, and consumes nothing', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.station.scan(f.order);
+    const forged = mintOrderScopedCode('resource', f.order, 77);
+    expect(verdictOf(f.station.scan(forged))).toBe('line_stop');
+    expect(f.station.state().lineStop).toMatchObject({ scanned: forged });
+    expect(f.events().at(-1)?.body).toMatchObject({ verdict: 'line_stop', effect: null });
+    const consumed = f
+      .db()
+      .prepare('SELECT COUNT(*) FROM resources WHERE consumed_locally_at IS NOT NULL')
+      .pluck()
+      .get();
+    expect(consumed).toBe(0);
+  });
+
+  it('only refuses it where the line says so', () => {
+    fixture = stationFixture('production');
+    const f = fixture;
+    f.store().put('line', 'L1', {
+      id: 'L1',
+      name: 'L1',
+      rules: { unknownLabel: 'refuse', requireOperator: true },
+    });
+    f.station.scan(f.order);
+    expect(verdictOf(f.station.scan(mintOrderScopedCode('resource', f.order, 77)))).toBe('unknown');
+    expect(f.station.state().lineStop).toBeNull();
+  });
+});
+
 describe('operators are known', () => {
   it('refuses scans and commands while nobody is logged in: shown, not recorded', async () => {
     fixture = stationFixture('production', 'released', { loggedIn: false });

@@ -136,7 +136,8 @@ describe('the customer portal in Chromium', () => {
 
     // The customer's page follows without a reload.
     await expect.poll(state, { timeout: 5000 }).toBe('confirmed');
-    expect(await page.getByTestId('lines').textContent()).toContain('Red rocking horse');
+    // The new product's name is fetched by its code once the line shows it.
+    await expect.poll(() => page.getByTestId('lines').textContent()).toContain('Red rocking horse');
   });
 
   it('shows production progress, packing and shipping live while the stations work', async () => {

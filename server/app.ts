@@ -1,17 +1,27 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Server as HttpsServer } from 'node:https';
+import type { ErrorBody } from '#core/api/errors.ts';
 import type { ServerContext } from './context.ts';
 import { installAuthentication } from './plugins/authentication.ts';
 import { installMetrics } from './metrics/install-metrics.ts';
 import { installControlCharacterCheck } from './plugins/control-characters.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
+import {
+  clientErrorHandler,
+  installOriginCheck,
+  installSecurityHeaders,
+  limitConnectionsPerAddress,
+  TIMEOUTS,
+  TLS_HARDENING,
+} from './plugins/http-hardening.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backOfficeRoutes } from './routes/back-office.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -33,7 +43,11 @@ export interface AppOptions {
   logger: FastifyInstance['log'] | false;
   /** Serve /metrics to requests bearing this token; without it, no /metrics. */
   metricsToken?: string | undefined;
+  /** Open connections per client address (0: no cap; docs/security.md). */
+  connectionsPerAddress?: number;
 }
+
+export const DEFAULT_CONNECTIONS_PER_ADDRESS = 128;
 
 /** The whole HTTP API as one Fastify instance that does not listen (server.ts does). */
 export async function buildApp(
@@ -41,7 +55,25 @@ export async function buildApp(
   options: AppOptions,
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    https: options.https,
+    https: {
+      ...options.https,
+      ...TLS_HARDENING,
+      headersTimeout: TIMEOUTS.headersMs,
+      requestTimeout: TIMEOUTS.requestMs,
+      connectionsCheckingInterval: TIMEOUTS.checkEveryMs,
+    },
+    requestTimeout: TIMEOUTS.requestMs,
+    clientErrorHandler,
+    // A URL that does not even decode gets the documented error body too.
+    frameworkErrors: (error, _request, reply) => {
+      const body: ErrorBody = {
+        error: {
+          code: 'OT_ERR_VALIDATION',
+          message: `The request URL is not valid: ${error.message}`,
+        },
+      };
+      void (reply as FastifyReply).code(400).send(body);
+    },
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
@@ -53,6 +85,12 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  limitConnectionsPerAddress(
+    app.server as HttpsServer,
+    options.connectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS,
+  );
+  installSecurityHeaders(app);
+  installOriginCheck(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -31,6 +31,11 @@ export const serverConfigSchema = z.strictObject({
     .string()
     .regex(/^mqtts?:\/\/[^\s]+$/, 'MQTT_URL must be an mqtt:// or mqtts:// URL')
     .optional(),
+  /** Open connections per client address; 0 turns the cap off (behind a reverse proxy). */
+  connectionsPerAddress: z.coerce
+    .number()
+    .int()
+    .min(0, 'CONNECTIONS_PER_ADDRESS must be 0 (off) or more'),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
@@ -52,6 +57,7 @@ export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConf
     tlsKey: blankToUndefined(env.TLS_KEY),
     logLevel: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
     metricsToken: blankToUndefined(env.METRICS_TOKEN),
+    connectionsPerAddress: blankToUndefined(env.CONNECTIONS_PER_ADDRESS) ?? 128,
     mqttUrl: blankToUndefined(env.MQTT_URL),
   });
   if (!result.success) {

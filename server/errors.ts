@@ -4,6 +4,8 @@ import { ERROR_CATALOG, type ErrorCode } from '#core/api/errors.ts';
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Seconds to wait, sent as Retry-After (429s). */
+  retryAfter: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -12,6 +14,11 @@ export class AppError extends Error {
   ) {
     super(message ?? ERROR_CATALOG[code].message);
     this.status = ERROR_CATALOG[code].status;
+  }
+
+  withRetryAfter(seconds: number): this {
+    this.retryAfter = seconds;
+    return this;
   }
 }
 

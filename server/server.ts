@@ -26,6 +26,7 @@ export async function startServer(
     https: { key: tls.key, cert: tls.cert },
     logger: context.log,
     metricsToken: config.metricsToken,
+    connectionsPerAddress: config.connectionsPerAddress,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -25,6 +25,8 @@ export const createStationResultSchema = z.object({
   /** One-time, shown once; the station exchanges it for a token. */
   enrollmentCode: z.string(),
   expiresAt: z.string(),
+  /** SHA-256 of the server's certificate: the station checks it before it sends the code. */
+  serverFingerprint: z.string(),
 });
 
 export const ENROLLMENT_CODE_PATTERN = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
@@ -54,3 +56,10 @@ export const createLineBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
   plant: z.string().trim().min(1).max(64).default('main'),
 });
+
+/** What to run on the station PC: everything it needs to enroll and verify this server. */
+export const enrollCommand = (
+  serverUrl: string,
+  created: { station: { role: string }; enrollmentCode: string; serverFingerprint: string },
+): string =>
+  `npx ordertrace station --role ${created.station.role} --server ${serverUrl} --enroll ${created.enrollmentCode} --fingerprint ${created.serverFingerprint}`;

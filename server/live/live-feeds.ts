@@ -42,11 +42,10 @@ export function openLiveFeed(
   const limit = FEED_LIMITS[caller.kind];
   const open = counts.get(key) ?? 0;
   if (open >= limit) {
-    reply.header('retry-after', String(FEED_RETRY_AFTER_S));
     throw new AppError(
       'OT_ERR_RATE_LIMITED',
       `At most ${limit} live feeds at once per ${caller.kind === 'user' ? 'person' : 'station'}; close one, or retry in ${FEED_RETRY_AFTER_S} s.`,
-    );
+    ).withRetryAfter(FEED_RETRY_AFTER_S);
   }
   counts.set(key, open + 1);
   reply.hijack();

@@ -86,6 +86,8 @@ function toResponse(error: FastifyError | Error): { status: number; body: ErrorB
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = toResponse(error);
+    if (error instanceof AppError && error.retryAfter !== undefined)
+      void reply.header('retry-after', String(error.retryAfter));
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     else request.log.info({ code: body.error.code, url: request.url }, body.error.message);
     return reply.code(status).send(body);

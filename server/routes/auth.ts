@@ -6,7 +6,9 @@ import {
   registerBodySchema,
   userSchema,
 } from '#core/api/auth.ts';
+import { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServerContext } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
 import { createUser, logIn, logOut } from '../services/users.ts';
 import { okSchema } from '#core/api/ok.ts';
@@ -15,6 +17,7 @@ import { errors } from './responses.ts';
 export const authRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const logins = new LoginThrottle();
     app.post(
       '/api/v1/auth/login',
       {
@@ -34,13 +37,20 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        const { user, token, expiresAt } = await logIn(
-          context,
-          request.body.email,
-          request.body.password,
-        );
-        setSessionCookie(reply, token, expiresAt);
-        return user;
+        logins.check(request.ip);
+        try {
+          const { user, token, expiresAt } = await logIn(
+            context,
+            request.body.email,
+            request.body.password,
+          );
+          setSessionCookie(reply, token, expiresAt);
+          return user;
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'OT_ERR_BAD_CREDENTIALS')
+            logins.failed(request.ip);
+          throw error;
+        }
       },
     );
 

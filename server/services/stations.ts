@@ -141,7 +141,12 @@ export async function createStation(
       role: row.role,
     });
   });
-  return { station: await stationView(context, row), enrollmentCode, expiresAt };
+  return {
+    station: await stationView(context, row),
+    enrollmentCode,
+    expiresAt,
+    serverFingerprint: context.fingerprint,
+  };
 }
 
 /** A new enrollment code for an existing station (e.g. a replaced PC); the old token stops working. */
@@ -165,10 +170,13 @@ export async function reissueEnrollment(context: ServerContext, caller: Caller, 
       .execute();
     await audit(trx, now, caller, 'station.enrollment_reissued', 'station', id);
   });
+  // The old token stopped working: so does a feed it opened.
+  context.live.publish(feedEnds.station(id));
   return {
     station: await stationView(context, { ...row, token_hash: null, revoked_at: null }),
     enrollmentCode,
     expiresAt,
+    serverFingerprint: context.fingerprint,
   };
 }
 

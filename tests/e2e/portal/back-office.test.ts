@@ -96,6 +96,11 @@ describe('the back office in Chromium', () => {
     await page.getByTestId('create-station').click();
     const code = await page.getByTestId('enrollment-code').textContent();
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // The whole command, with the fingerprint the station checks before it sends the code.
+    const command = await page.getByTestId('enroll-command').textContent();
+    expect(command).toContain(`--enroll ${code}`);
+    expect(command).toContain(`--fingerprint ${world.server.tls.fingerprint}`);
+    expect(command).toContain('--role packing --server https://');
     await expect
       .poll(() =>
         page.getByTestId('enrollment').getByTestId('barcode-qrcode').locator('svg').count(),
@@ -251,7 +256,9 @@ describe('serving the portal', () => {
       await js.arrayBuffer();
       expect((await api.get('/api/v1/no-such-route')).body.error.code).toBe('OT_ERR_NOT_FOUND');
       const escape = await get('/..%2f..%2fpackage.json');
-      expect(await escape.text()).toMatch(/^<!doctype html>/); // index.html, never the file
+      // A missing file (as it is inside the build) is a 404, never the file outside it.
+      expect(escape.status).toBe(404);
+      expect(await escape.text()).not.toContain('"ordertrace"');
     } finally {
       await server.stop();
     }

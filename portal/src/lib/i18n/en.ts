@@ -191,6 +191,8 @@ export const en = {
   'stations.line': 'Line',
   'stations.create': 'Create station',
   'stations.enrollment': 'Enrollment code for {name}: shown once, valid until {time}',
+  'stations.enrollCommand':
+    'On the station PC, run (the fingerprint lets the station check it reached this server):',
   'stations.revoke': 'Revoke',
   'stations.revoked': 'revoked {time}',
   'stations.lastSeen': 'Last seen',

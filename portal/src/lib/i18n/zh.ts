@@ -191,6 +191,7 @@ export const zh: Messages = {
   'stations.line': '产线',
   'stations.create': '创建工位',
   'stations.enrollment': '{name} 的注册码：仅显示一次，有效期至 {time}',
+  'stations.enrollCommand': '在工位电脑上运行（指纹让工位确认连接的是本服务器）：',
   'stations.revoke': '吊销',
   'stations.revoked': '已吊销 {time}',
   'stations.lastSeen': '最后在线',

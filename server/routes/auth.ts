@@ -87,7 +87,13 @@ export const authRoutes =
       async (request, reply) => {
         const token = request.cookies[SESSION_COOKIE];
         if (token) await logOut(context, token);
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        // The same attributes as the cookie it clears, Secure included.
+        reply.clearCookie(SESSION_COOKIE, {
+          path: '/',
+          secure: true,
+          httpOnly: true,
+          sameSite: 'strict',
+        });
         return { ok: true as const };
       },
     );

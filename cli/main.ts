@@ -89,6 +89,20 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
         return { run: m.epcisCommand, usage: m.epcisUsage };
       },
     },
+    backup: {
+      summary: 'take a consistent copy of the server database while it runs',
+      load: async () => {
+        const m = await import('./commands/backup.ts');
+        return { run: m.backupCommand, usage: m.backupUsage };
+      },
+    },
+    restore: {
+      summary: 'put a backup of the server database back (server stopped)',
+      load: async () => {
+        const m = await import('./commands/backup.ts');
+        return { run: m.restoreCommand, usage: m.restoreUsage };
+      },
+    },
   };
 
 const overview = () =>

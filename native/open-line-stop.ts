@@ -4,6 +4,7 @@ import { createNodeHidBinding, type HidBinding } from './hid/hid-binding.ts';
 import { DryRunLineStop } from './line-stop/dry-run-line-stop.ts';
 import { HidRelay } from './line-stop/hid-relay.ts';
 import type { LineStopOutput } from './line-stop/line-stop.ts';
+import { ModbusCoil } from './line-stop/modbus-coil.ts';
 import { SerialRelay } from './line-stop/serial-relay.ts';
 import { createNodeSerialBinding } from './serial/node-serial-binding.ts';
 import type { SerialBinding } from './serial/serial-binding.ts';
@@ -22,6 +23,8 @@ export function openLineStop(
       return new SerialRelay(valid, bindings.serial ?? createNodeSerialBinding());
     case 'hid-relay':
       return new HidRelay(valid, bindings.hid ?? createNodeHidBinding());
+    case 'modbus-coil':
+      return new ModbusCoil(valid);
     case 'dry-run':
       return new DryRunLineStop();
   }

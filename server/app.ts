@@ -36,6 +36,8 @@ import { stationRoutes } from './routes/stations.ts';
 import { syncDownRoutes } from './routes/sync-down.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { traceRoutes } from './routes/trace.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { intakeRoutes } from './routes/intake.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -123,6 +125,8 @@ export async function buildApp(
   await app.register(traceRoutes(context));
   await app.register(dashboardRoutes(context));
   await app.register(labelRoutes(context));
+  await app.register(webhookRoutes(context));
+  await app.register(intakeRoutes(context));
   await app.register(portalStaticRoutes());
   return app;
 }

@@ -5,6 +5,8 @@ import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { openContext, type StartOptions } from './open-context.ts';
 import type { TlsMaterial } from './tls.ts';
+import { startIntegrationPump } from './integration/integration-pump.ts';
+import { startMqttPublisher } from './integration/mqtt-publisher.ts';
 
 const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
 
@@ -39,6 +41,8 @@ export async function startServer(
       .catch((error: unknown) => context.log.error({ err: error }, 'change-log compaction failed'));
   }, COMPACTION_INTERVAL_MS);
   compaction.unref();
+  const mqtt = config.mqttUrl ? await startMqttPublisher(context, config.mqttUrl) : undefined;
+  const integration = startIntegrationPump(context, mqtt ? [mqtt.step] : []);
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -48,6 +52,8 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(compaction);
+        await integration.stop();
+        await mqtt?.close();
         await app.close();
         await context.live.close();
         await context.storage.close();

@@ -34,14 +34,34 @@ export const hidRelayConfigSchema = z.strictObject({
   }),
 });
 
+/**
+ * A Modbus TCP coil on a PLC: the usual way to ask it to stop a conveyor. `stopValue` is
+ * what the coil holds while the line is stopped (true for a "stop request" coil, false
+ * for a "run permit" coil).
+ */
+export const modbusCoilConfigSchema = z.strictObject({
+  kind: z.literal('modbus-coil'),
+  host: z.string().trim().min(1).max(253),
+  port: z.number().int().min(1).max(65535).default(502),
+  unitId: z.number().int().min(0).max(255).default(1),
+  coil: z.number().int().min(0).max(65535),
+  stopValue: z.boolean().default(true),
+  /** How long one request may take before the PLC counts as not answering. */
+  timeoutMs: z.number().int().min(100).max(30_000).default(1000),
+  /** While the PLC does not answer, try again this often until the coil holds the line's state. */
+  retryMs: z.number().int().min(100).max(60_000).default(2000),
+});
+
 export const dryRunLineStopConfigSchema = z.strictObject({ kind: z.literal('dry-run') });
 
 export const lineStopConfigSchema = z.discriminatedUnion('kind', [
   serialRelayConfigSchema,
   hidRelayConfigSchema,
+  modbusCoilConfigSchema,
   dryRunLineStopConfigSchema,
 ]);
 
 export type SerialRelayConfig = z.output<typeof serialRelayConfigSchema>;
 export type HidRelayConfig = z.output<typeof hidRelayConfigSchema>;
+export type ModbusCoilConfig = z.output<typeof modbusCoilConfigSchema>;
 export type LineStopConfig = z.output<typeof lineStopConfigSchema>;

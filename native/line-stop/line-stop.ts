@@ -12,4 +12,9 @@ export interface LineStopOutput {
   /** The last signal the output accepted. */
   current(): LineSignal | undefined;
   close(): Promise<void>;
+  /**
+   * Outputs that keep retrying on their own (a PLC over the network) call this when a
+   * signal that had failed finally holds, so the station's device status turns good again.
+   */
+  onRecovered?(listener: (signal: LineSignal) => void): void;
 }

@@ -133,6 +133,23 @@ export function createServerMetrics(db: () => Db): ServerMetrics {
     },
   });
 
+  new Gauge({
+    name: 'ordertrace_webhook_deliveries',
+    help: 'Webhook deliveries by status (pending, delivered, failed: gave up after a day)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db()
+        .selectFrom('webhook_deliveries')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+        .groupBy('status')
+        .execute();
+      this.reset();
+      for (const status of ['pending', 'delivered', 'failed'])
+        this.set({ status }, Number(rows.find((row) => row.status === status)?.count ?? 0));
+    },
+  });
+
   return {
     registry,
     requestSeconds,

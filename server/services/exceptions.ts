@@ -3,6 +3,7 @@ import type { ExceptionKind } from '#core/api/plant.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from './audit.ts';
+import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 export type { ExceptionKind };
 
@@ -37,6 +38,12 @@ export async function raiseException(
       created_at: now.toISOString(),
     })
     .execute();
+  await recordIntegrationEvent(db, now, {
+    kind: input.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
+    orderCode: input.orderCode,
+    stationId: input.stationId,
+    data: { exception: id, exceptionKind: input.kind, description: input.description },
+  });
   return id;
 }
 

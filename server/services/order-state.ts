@@ -6,6 +6,7 @@ import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from './audit.ts';
 import { orderRow } from '../replication/rows.ts';
 import { appendChanges } from './change-log.ts';
+import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 /** Send the order's current row to the stations of its line (once it has one). */
 export async function publishOrder(
@@ -72,5 +73,12 @@ export async function applyOrderAction(
     ...detail,
   });
   await publishOrder(db, kind, now, updated);
+  await recordIntegrationEvent(db, now, {
+    kind: 'order.state_changed',
+    orderCode: updated.code,
+    lineId: updated.line_id,
+    stationId: caller.kind === 'station' ? caller.id : null,
+    data: { from: order.state, to: updated.state, action },
+  });
   return updated;
 }

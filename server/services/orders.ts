@@ -56,6 +56,8 @@ export async function submitOrder(
   context: ServerContext,
   caller: Caller,
   raw: SubmitOrderBody,
+  /** More writes in the order's own transaction (intake records the sender's id). */
+  within?: (trx: Db, orderId: string) => Promise<void>,
 ): Promise<OrderView> {
   if (caller.kind !== 'user' || caller.role !== 'customer')
     throw forbidden('Only customers place orders.');
@@ -136,6 +138,7 @@ export async function submitOrder(
       )
       .execute();
     await audit(trx, now, caller, 'order.submitted', 'order', id, { lines: lines.length });
+    await within?.(trx, id);
     const unmatched = lines.filter((line) => !line.productId);
     if (unmatched.length === 0) {
       return confirmWithCode(trx, kind, now, caller, order);

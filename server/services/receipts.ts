@@ -6,6 +6,7 @@ import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { audit } from './audit.ts';
 import { raiseException } from './exceptions.ts';
 import { applyOrderAction } from './order-state.ts';
+import { recordIntegrationEvent } from '../integration/integration-events.ts';
 import { orderView } from './order-view.ts';
 
 /**
@@ -55,6 +56,12 @@ export async function recordReceipt(
     await audit(trx, now, caller, `receipt.${receipt}`, 'package', pkg.code, {
       order: order.code,
       reason,
+    });
+    await recordIntegrationEvent(trx, now, {
+      kind: 'receipt.recorded',
+      orderCode: order.code,
+      lineId: order.line_id,
+      data: { package: pkg.code, receipt, reason },
     });
     if (body.verdict === 'reject') {
       await raiseException(trx, now, {

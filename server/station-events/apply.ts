@@ -10,6 +10,7 @@ import { raiseException } from '../services/exceptions.ts';
 import { applyOrderAction } from '../services/order-state.ts';
 import type { StationCaller } from './checks.ts';
 import { orderByCode, serverCompleteness } from './order-facts.ts';
+import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 /*
  * What one station event does to the server's state, once the checks (checks.ts) have passed:
@@ -123,7 +124,7 @@ const scanDecided: Handler<'scan.decided'> = async (facts, body, effects) => {
   effects.orders.add(order.id);
 };
 
-const lineCleared: Handler<'line.cleared'> = async ({ db, caller, event }, body) => {
+const lineCleared: Handler<'line.cleared'> = async ({ db, now, caller, event }, body) => {
   await db
     .updateTable('exceptions')
     .set({
@@ -136,6 +137,12 @@ const lineCleared: Handler<'line.cleared'> = async ({ db, caller, event }, body)
     .where('station_id', '=', caller.id)
     .where('status', '=', 'open')
     .execute();
+  await recordIntegrationEvent(db, now, {
+    kind: 'line.cleared',
+    orderCode: null,
+    stationId: caller.id,
+    data: { supervisor: body.supervisor, reason: body.reason, clearedAt: event.stationTime },
+  });
 };
 
 const progressReported: Handler<'progress.reported'> = async (facts, body, effects) => {

@@ -248,7 +248,64 @@ export interface SyncHorizonTable {
   compacted_at: string;
 }
 
+/** The change feed: what integrators read by cursor, webhooks carry and MQTT publishes. */
+export interface IntegrationEventsTable {
+  id: Generated<number>;
+  kind: string;
+  order_code: string | null;
+  plant: string | null;
+  line: string | null;
+  station: string | null;
+  at: string;
+  /** JSON object: what the event kind carries. */
+  data: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event kinds. */
+  events: string;
+  /** Signs deliveries (HMAC-SHA256); stored as is, since signing needs it. */
+  secret: string;
+  created_at: string;
+  created_by: string;
+  disabled_at: string | null;
+}
+
+/** The webhook outbox and delivery log: one row per subscription and event. */
+export interface WebhookDeliveriesTable {
+  /** The idempotency id a receiver sees (Ordertrace-Delivery); a replay keeps it. */
+  id: string;
+  webhook_id: string;
+  event_id: number;
+  kind: string;
+  body: string;
+  /** pending, delivered, failed (gave up). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  give_up_at: string;
+  last_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+/** Which sender's id became which order: intake is idempotent by external id. */
+export interface OrderIntakeTable {
+  external_id: string;
+  order_id: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface Database {
+  order_intake: OrderIntakeTable;
+  integration_events: IntegrationEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   replica_current: ReplicaCurrentTable;
   sync_horizon: SyncHorizonTable;
   badges: BadgesTable;

@@ -107,8 +107,14 @@ export class StationDevices extends EventEmitter<{
   private async openLineStop(config: StationSettings['lineStop']): Promise<void> {
     try {
       const { openLineStop } = await import('#native/open-line-stop.ts');
-      this.lineStop = openLineStop(config);
-      this.statuses.lineStop = status(config.kind, true, this.lineStop.description);
+      const output = openLineStop(config);
+      this.lineStop = output;
+      this.statuses.lineStop = status(config.kind, true, output.description);
+      output.onRecovered?.((signal) => {
+        if (this.lineStop !== output) return;
+        this.statuses.lineStop = status(config.kind, true, `${output.description}: ${signal}`);
+        this.changed();
+      });
     } catch (error) {
       this.lineStop = undefined;
       this.statuses.lineStop = status(

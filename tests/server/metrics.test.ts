@@ -37,7 +37,7 @@ describe.each(STORAGES)('/metrics on %s', (storage) => {
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
     production = await enrollStation(server, admin, 'production', 'L1', 'saw-1');
     order = await releasedOrder(customer, planner, product, 1);
-  });
+  }, 60_000);
   afterAll(() => server?.stop());
 
   it('refuses a scrape without the token or with another one', async () => {

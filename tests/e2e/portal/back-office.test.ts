@@ -136,6 +136,19 @@ describe('the back office in Chromium', () => {
     expect(await page.getByTestId('badges').textContent()).toMatch(/BG[0-9A-Z]{7}/);
   });
 
+  it('adds a webhook, shows its secret once, and lists its deliveries with a replay', async () => {
+    await page.goto('/office/webhooks');
+    await page.getByTestId('webhook-url').fill('http://127.0.0.1:9/hooks/ordertrace');
+    await page.getByTestId('add-webhook').click();
+    await expect.poll(() => page.getByTestId('webhook-secret').textContent()).toMatch(/whsec_/);
+    await releasedOrder(customer, world.planner, world.products.oak, 1);
+    await page.getByTestId('show-deliveries').first().click();
+    // Nothing listens on port 9: the deliveries wait, retried, in the log.
+    await expect.poll(() => page.getByTestId('delivery').count()).toBeGreaterThan(0);
+    await page.getByTestId('replay').first().click();
+    expect(await page.getByTestId('delivery').first().getAttribute('data-status')).toBe('pending');
+  });
+
   it('lists a line stop as an exception and resolves it with a note; traces the order from a resource', async () => {
     const order = await releasedOrder(customer, world.planner, world.products.oak, 1);
     const foreign = mintOrderScopedCode('resource', mintOrderCode(), 1);

@@ -8,6 +8,6 @@ export default defineConfig({
     outputFile: { json: 'test-results/vitest.json' },
     testTimeout: 30_000,
     // Servers and browsers start slowly on a busy 2-core machine; a hook is not a benchmark.
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 });

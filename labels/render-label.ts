@@ -5,6 +5,7 @@ import {
   parseLabelRequest,
   type LabelDataInput,
   type ResourceLabelData,
+  type UnitLabelData,
 } from '#core/labels/label-data.ts';
 import type { LabelSizeId } from '#core/labels/label-sizes.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
@@ -70,26 +71,35 @@ export async function renderLabel(
 }
 
 /**
- * All resource labels of one released order in one PDF, one label per page. A resource of
- * another order in the batch is refused: it would put this order's material under the
- * wrong barcode.
+ * All resource or unit labels of one released order in one PDF, one label per page. A
+ * code of another order in the batch is refused: it would label this order's material or
+ * product with the wrong barcode.
  */
-export async function renderResourceBatch(
+export async function renderOrderBatch(
+  kind: 'resource' | 'unit',
   orderCode: string,
-  resources: readonly ResourceLabelData[],
+  items: readonly (ResourceLabelData | UnitLabelData)[],
   options: LabelOptions = {},
 ): Promise<Buffer> {
-  if (resources.length === 0) throw new LabelDataError(['The batch has no resource labels']);
-  const template = chooseTemplate('resource', options);
-  const layouts = resources.map((data, index) => {
-    const request = parseLabelRequest({ kind: 'resource', data });
-    const parsed = parseCode(request.kind === 'resource' ? request.data.code : '');
+  if (items.length === 0) throw new LabelDataError([`The batch has no ${kind} labels`]);
+  const template = chooseTemplate(kind, options);
+  const what = kind === 'resource' ? 'Resource' : 'Unit';
+  const layouts = items.map((data, index) => {
+    const request = parseLabelRequest({ kind, data });
+    const parsed = parseCode(request.kind === kind ? request.data.code : '');
     if (!parsed.valid || parsed.order !== orderCode) {
       throw new LabelDataError([
-        `Resource ${index + 1} (${String(data.code)}) does not belong to order ${orderCode}`,
+        `${what} ${index + 1} (${String(data.code)}) does not belong to order ${orderCode}`,
       ]);
     }
     return layoutLabel(template, labelFieldValues(request));
   });
-  return renderPdf(layouts, { title: `Ordertrace resource labels of ${orderCode}` });
+  return renderPdf(layouts, { title: `Ordertrace ${kind} labels of ${orderCode}` });
 }
+
+/** All resource labels of one released order in one PDF (see renderOrderBatch). */
+export const renderResourceBatch = (
+  orderCode: string,
+  resources: readonly ResourceLabelData[],
+  options: LabelOptions = {},
+): Promise<Buffer> => renderOrderBatch('resource', orderCode, resources, options);

@@ -32,6 +32,7 @@ import { labelRoutes } from './routes/labels.ts';
 import { orderConversationRoutes } from './routes/order-conversation.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { portalStaticRoutes } from './routes/portal-static.ts';
+import { ssccBlockRoutes } from './routes/sscc-blocks.ts';
 import { stationRoutes } from './routes/stations.ts';
 import { syncDownRoutes } from './routes/sync-down.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -119,6 +120,7 @@ export async function buildApp(
   await app.register(orderConversationRoutes(context));
   await app.register(stationRoutes(context));
   await app.register(syncRoutes(context));
+  await app.register(ssccBlockRoutes(context));
   await app.register(syncDownRoutes(context));
   await app.register(backOfficeRoutes(context));
   await app.register(epcisRoutes(context));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
+import { COMPANY_PREFIX_PATTERN } from '#core/gs1/sscc-blocks.ts';
 
 /** The server's settings, from flags first, then environment, then defaults. */
 export const serverConfigSchema = z.strictObject({
@@ -36,11 +37,21 @@ export const serverConfigSchema = z.strictObject({
     .number()
     .int()
     .min(0, 'CONNECTIONS_PER_ADDRESS must be 0 (off) or more'),
+  /** The plant's GS1 company prefix: every package gets an SSCC under it (docs/codes.md). */
+  gs1CompanyPrefix: z
+    .string()
+    .regex(COMPANY_PREFIX_PATTERN, 'GS1_COMPANY_PREFIX is the 6 to 12 digits GS1 assigned')
+    .optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
 export interface ConfigSources {
-  flags: Partial<Record<'port' | 'host' | 'data-dir' | 'database-url' | 'log-level', string>>;
+  flags: Partial<
+    Record<
+      'port' | 'host' | 'data-dir' | 'database-url' | 'log-level' | 'gs1-company-prefix',
+      string
+    >
+  >;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -59,6 +70,7 @@ export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConf
     metricsToken: blankToUndefined(env.METRICS_TOKEN),
     connectionsPerAddress: blankToUndefined(env.CONNECTIONS_PER_ADDRESS) ?? 128,
     mqttUrl: blankToUndefined(env.MQTT_URL),
+    gs1CompanyPrefix: blankToUndefined(flags['gs1-company-prefix'] ?? env.GS1_COMPANY_PREFIX),
   });
   if (!result.success) {
     const problems = result.error.issues.map(

@@ -19,6 +19,14 @@ export interface ServerContext {
   fingerprint: string;
   /** Prometheus metrics (served at /metrics when METRICS_TOKEN is set). */
   metrics: ServerMetrics;
+  /** SSCCs for packages (docs/decisions/0005-sscc-blocks.md); none without a company prefix. */
+  sscc?: SsccSettings;
+}
+
+export interface SsccSettings {
+  companyPrefix: string | undefined;
+  /** Outside the database: the highest reference handed out, which a restore cannot undo. */
+  highWaterFile: string;
 }
 
 /** Who is calling: a person with a session, or an enrolled station with its token. */

@@ -3,6 +3,7 @@ import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
 import { createServerMetrics } from './metrics/server-metrics.ts';
+import { ssccSettings } from './services/sscc-blocks.ts';
 import { migrate } from './storage/migrate.ts';
 import { openStorage, type Storage } from './storage/open-storage.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
@@ -49,6 +50,7 @@ export async function openContext(
       log,
       fingerprint: tls.fingerprint,
       metrics: createServerMetrics(() => storage.db),
+      sscc: ssccSettings(config),
     },
     tls,
   };

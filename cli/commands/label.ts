@@ -18,6 +18,9 @@ import { EXIT, UsageError } from '../usage-error.ts';
 
 export const labelUsage = `ordertrace label package --order CODE [--package N/M] [--sscc SSCC] [--ship-to TEXT]
     [--contents TEXT] [--customer-ref TEXT] [--size 100x150mm|4x6in] OUTPUT
+ordertrace label package --data-dir DIR --order CODE [--package N] [--size …] OUTPUT
+    the real package N of the order (its SSCC, n of m, ship-to, contents, reference) from
+    the server's storage: the data dir's SQLite, or DATABASE_URL
 ordertrace label resource --code CODE [--material TEXT] [--step TEXT] [--size 100x50mm|50x30mm] OUTPUT
 ordertrace label resource --order CODE --serials FIRST-LAST [--material TEXT] [--step TEXT] --format pdf …
 ordertrace label unit --code CODE [--product TEXT] [--size 100x50mm|50x30mm] OUTPUT
@@ -58,13 +61,14 @@ const packageFlags = z.strictObject({
   order: z.string({ error: '--order CODE is required' }),
   package: z
     .string()
-    .regex(/^[0-9]{1,4}\/[0-9]{1,4}$/, '--package is N/M, e.g. 2/3')
+    .regex(/^[0-9]{1,4}(\/[0-9]{1,4})?$/, '--package is N/M, e.g. 2/3 (N alone with --data-dir)')
     .default('1/1'),
   sscc: text,
   'ship-to': text,
   contents: text,
   'customer-ref': text,
   size: sizeOf('package'),
+  'data-dir': text,
 });
 
 const serialRange = z
@@ -135,7 +139,19 @@ function request(kind: string | undefined, values: Record<string, unknown>) {
   switch (kind) {
     case 'package': {
       const flags = validate(packageFlags, values);
+      if (flags['data-dir'] !== undefined) {
+        const given = (['sscc', 'ship-to', 'contents', 'customer-ref'] as const).filter(
+          (flag) => flags[flag] !== undefined,
+        );
+        if (given.length > 0) {
+          throw new UsageError(
+            `--data-dir takes the package's data from the server; leave out --${given.join(', --')}`,
+          );
+        }
+        return { flags, stored: { dataDir: flags['data-dir'], order: flags.order } };
+      }
       const [number, count] = flags.package.split('/').map(Number);
+      if (count === undefined) throw new UsageError('--package is N/M, e.g. 2/3');
       const input: LabelDataInput = {
         kind,
         data: {
@@ -203,6 +219,7 @@ export async function labelCommand(args: string[]): Promise<number> {
     'material',
     'step',
     'product',
+    'data-dir',
   ];
   const { positionals, values } = parseArgs({
     args,
@@ -212,7 +229,13 @@ export async function labelCommand(args: string[]): Promise<number> {
   });
   const [kind, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  const { flags, input, batch } = request(kind, values);
+  const { flags, batch, stored, ...given } = request(kind, values);
+  const input = stored
+    ? await // Loaded only here: a label from flags needs no server code.
+      (
+        await import('./stored-package.ts')
+      ).storedPackage(stored.dataDir, stored.order, Number(flags.package?.split('/')[0]))
+    : given.input;
   const options = optionsFrom(flags);
   let bytes: Buffer;
   let pages = 1;

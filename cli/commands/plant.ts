@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STATION_ROLES } from '#core/orders/state-machine.ts';
+import { DEMO_COMPANY_PREFIX } from '#core/gs1/sscc-blocks.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemo } from '#server/demo/seed.ts';
 import { startServer } from '#server/server.ts';
@@ -35,6 +36,7 @@ export async function plantCommand(args: string[]): Promise<number> {
     flags: {
       'data-dir': join(dataDir, 'server'),
       'log-level': process.env.LOG_LEVEL ?? 'warn',
+      'gs1-company-prefix': process.env.GS1_COMPANY_PREFIX || DEMO_COMPANY_PREFIX,
       ...(values.port ? { port: values.port } : {}),
     },
     env: { ...process.env, DATA_DIR: undefined },

@@ -15,6 +15,7 @@ import {
   resetTemplate,
   resourceLabelsPdf,
   saveTemplate,
+  unitLabelsPdf,
 } from '../services/label-templates.ts';
 import { errors, idParams } from './responses.ts';
 
@@ -27,25 +28,28 @@ export const labelRoutes =
     // Who is asking comes before what they sent: an anonymous caller gets 401, not a schema lesson.
     app.addHook('preValidation', async (request) => void requireUser(request));
 
-    app.get(
-      '/api/v1/orders/:id/labels/resources.pdf',
-      {
-        schema: {
-          tags: ['labels'],
-          summary: 'All resource labels of a released order in one PDF, one label per page',
-          params: idParams,
-          response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409) },
+    for (const kind of ['resource', 'unit'] as const) {
+      const batch = kind === 'resource' ? resourceLabelsPdf : unitLabelsPdf;
+      app.get(
+        `/api/v1/orders/:id/labels/${kind}s.pdf`,
+        {
+          schema: {
+            tags: ['labels'],
+            summary: `All ${kind} labels of a released order in one PDF, one label per page`,
+            params: idParams,
+            response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409) },
+          },
         },
-      },
-      async (request, reply) => {
-        const caller = requireUser(request, 'planner');
-        const { orderCode, pdf } = await resourceLabelsPdf(context, caller, request.params.id);
-        return reply
-          .type('application/pdf')
-          .header('content-disposition', `inline; filename="resources-${orderCode}.pdf"`)
-          .send(pdf);
-      },
-    );
+        async (request, reply) => {
+          const caller = requireUser(request, 'planner');
+          const { orderCode, pdf } = await batch(context, caller, request.params.id);
+          return reply
+            .type('application/pdf')
+            .header('content-disposition', `inline; filename="${kind}s-${orderCode}.pdf"`)
+            .send(pdf);
+        },
+      );
+    }
 
     app.get(
       '/api/v1/labels/templates',

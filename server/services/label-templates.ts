@@ -4,7 +4,7 @@ import { LabelDataError } from '#core/labels/label-data.ts';
 import { sampleLabel } from '#core/labels/sample-data.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
-import { renderLabel, renderResourceBatch } from '#labels/render-label.ts';
+import { renderLabel, renderOrderBatch } from '#labels/render-label.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { actorName } from '../context.ts';
 import { conflict, invalid } from '../errors.ts';
@@ -94,7 +94,29 @@ const problems = (error: unknown, path: string) => {
   return error;
 };
 
-/** All resource labels of a released order in one PDF, one per page, on the plant's template. */
+/** The printable labels of one kind of a released order, on the plant's template. */
+async function orderBatchPdf(
+  db: Db,
+  kind: 'resource' | 'unit',
+  order: { code: string | null; state: string },
+  ref: string,
+  items: readonly { code: string; material?: string; step?: string; product?: string }[],
+): Promise<{ orderCode: string; pdf: Buffer }> {
+  if (!order.code || items.length === 0) {
+    throw conflict(
+      `Order ${order.code ?? ref} is ${order.state}: it has no ${kind} labels until it is released.`,
+    );
+  }
+  const template = await storedTemplate(db, kind);
+  try {
+    const pdf = await renderOrderBatch(kind, order.code, items, template ? { template } : {});
+    return { orderCode: order.code, pdf };
+  } catch (error) {
+    throw problems(error, 'template');
+  }
+}
+
+/** All resource labels of a released order in one PDF, one per page. */
 export async function resourceLabelsPdf(
   context: ServerContext,
   caller: Caller,
@@ -108,22 +130,45 @@ export async function resourceLabelsPdf(
     .where('order_id', '=', order.id)
     .orderBy('serial')
     .execute();
-  if (!order.code || resources.length === 0) {
-    throw conflict(
-      `Order ${order.code ?? ref} is ${order.state}: it has no resource labels until it is released.`,
-    );
-  }
-  const template = await storedTemplate(db, 'resource');
-  try {
-    const pdf = await renderResourceBatch(
-      order.code,
-      resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step })),
-      template ? { template } : {},
-    );
-    return { orderCode: order.code, pdf };
-  } catch (error) {
-    throw problems(error, 'template');
-  }
+  const items = resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step }));
+  return orderBatchPdf(db, 'resource', order, ref, items);
+}
+
+/**
+ * All unit labels of a released order in one PDF, one per page, each with its product:
+ * release numbers units line by line in position order, so unit n belongs to the line
+ * whose quantities reach n.
+ */
+export async function unitLabelsPdf(
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+): Promise<{ orderCode: string; pdf: Buffer }> {
+  const { db } = context.storage;
+  const order = await findOrder(db, caller, ref);
+  const lines = await db
+    .selectFrom('order_lines')
+    .leftJoin('products', 'products.id', 'order_lines.product_id')
+    .select(['order_lines.quantity', 'products.name_en', 'products.name_zh'])
+    .where('order_lines.order_id', '=', order.id)
+    .orderBy('order_lines.position')
+    .execute();
+  const products = lines.flatMap((line) =>
+    Array<string>(line.quantity).fill(
+      [line.name_zh, line.name_en].filter(Boolean).join(' ').slice(0, 400),
+    ),
+  );
+  const units = await db
+    .selectFrom('units')
+    .select(['code', 'serial'])
+    .where('order_id', '=', order.id)
+    .orderBy('serial')
+    .execute();
+  const items = units.map((unit) => {
+    const product = products[unit.serial - 1];
+    return product ? { code: unit.code, product } : { code: unit.code };
+  });
+  return orderBatchPdf(db, 'unit', order, ref, items);
 }
 
 /** A PNG of the template filled with the given data, or with sample data of its kind. */

@@ -1,5 +1,6 @@
 import type { OrderView, ReceiptBody } from '#core/api/orders.ts';
 import { parseCode } from '#core/codes/formats.ts';
+import { ssccInput } from '#core/gs1/sscc-input.ts';
 import { scanAllowed, type OrderState } from '#core/orders/state-machine.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
@@ -8,6 +9,7 @@ import { raiseException } from './exceptions.ts';
 import { applyOrderAction } from './order-state.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 import { orderView } from './order-view.ts';
+import { packageBySscc } from './sscc-lookup.ts';
 
 /**
  * The customer scans (or types) a package code on arrival. It must be a package of one of
@@ -21,7 +23,11 @@ export async function recordReceipt(
 ): Promise<OrderView> {
   if (caller.kind !== 'user')
     throw new AppError('OT_ERR_FORBIDDEN', 'Only a customer records a receipt.');
-  const parsed = parseCode(body.package.toUpperCase());
+  // The customer may scan the SSCC (GS1-128) as well as the package code.
+  const sscc = ssccInput(body.package);
+  const pkgBySscc = sscc ? await packageBySscc(context.storage.db, sscc, 'package') : undefined;
+  if (sscc && !pkgBySscc) throw notFound(`SSCC ${sscc} is not one of your orders' packages`);
+  const parsed = parseCode(pkgBySscc?.code ?? body.package.toUpperCase());
   if (!parsed.valid) throw invalid(`${parsed.error}`, 'package');
   if (parsed.kind !== 'package')
     throw invalid(

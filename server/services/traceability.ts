@@ -1,30 +1,22 @@
 import type { Trace, TraceEvent } from '#core/api/back-office.ts';
 import { parseCode } from '#core/codes/formats.ts';
-import { hasValidGs1CheckDigit } from '#core/gs1/check-digit.ts';
+import { ssccInput } from '#core/gs1/sscc-input.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Db, ServerContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { loadEvents, type EventRow } from './order-events.ts';
+import { packageBySscc } from './sscc-lookup.ts';
 
 type Resolved = { kind: Trace['query']['kind']; code: string; orderCode: string };
-
-/** An SSCC as scanned or typed: 18 digits, optionally as GS1 element string `(00)…` or `00…`. */
-const SSCC_INPUT = /^(?:\(00\)|00)?([0-9]{18})$/;
 
 /** What a code names, and its order; unknown codes are 404, malformed ones 400. */
 async function resolve(db: Db, input: string): Promise<Resolved> {
   const text = input.trim().toUpperCase();
-  const sscc = SSCC_INPUT.exec(text)?.[1];
+  const sscc = ssccInput(text);
   if (sscc) {
-    if (!hasValidGs1CheckDigit(sscc)) throw invalid(`SSCC ${sscc} fails its check digit.`, 'code');
-    const pkg = await db
-      .selectFrom('packages')
-      .innerJoin('orders', 'orders.id', 'packages.order_id')
-      .select(['packages.code', 'orders.code as order_code'])
-      .where('packages.sscc', '=', sscc)
-      .executeTakeFirst();
-    if (!pkg?.order_code) throw notFound(`SSCC ${sscc}`);
-    return { kind: 'sscc', code: pkg.code, orderCode: pkg.order_code };
+    const pkg = await packageBySscc(db, sscc, 'code');
+    if (!pkg?.orderCode) throw notFound(`SSCC ${sscc}`);
+    return { kind: 'sscc', code: pkg.code, orderCode: pkg.orderCode };
   }
   const parsed = parseCode(text);
   if (!parsed.valid) throw invalid(parsed.error, 'code');

@@ -301,6 +301,17 @@ export interface OrderIntakeTable {
   created_by: string;
 }
 
+/** An SSCC reference block handed to a packing station (null station: the server's own). */
+export interface SsccBlocksTable {
+  company_prefix: string;
+  first_reference: number;
+  count: number;
+  station_id: string | null;
+  granted_at: string;
+  /** 1: reported by a station, unknown to this (restored) database. */
+  adopted: number;
+}
+
 export interface Database {
   order_intake: OrderIntakeTable;
   integration_events: IntegrationEventsTable;
@@ -327,4 +338,5 @@ export interface Database {
   audit_log: AuditLogTable;
   change_log: ChangeLogTable;
   label_templates: LabelTemplatesTable;
+  sscc_blocks: SsccBlocksTable;
 }

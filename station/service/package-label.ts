@@ -1,5 +1,6 @@
 import type { OrderRecord } from '../rules/replica-lookup.ts';
 import type { LabelDocument } from '#native/printers/printer.ts';
+import { packageContents } from '#core/labels/package-contents.ts';
 
 /** The package label (docs/design.md: order code, SSCC, ship-to, contents, n of m) in the printer's format. */
 export async function packageLabel(
@@ -7,18 +8,18 @@ export async function packageLabel(
   number: number,
   of: number | null,
   accepts: LabelDocument['format'] | 'any',
+  sscc: string | null = null,
 ): Promise<LabelDocument> {
   // Loaded on first print: packing is the only role that renders labels.
   const { renderLabel } = await import('#labels/render-label.ts');
-  const contents = order.lines
-    .map((line) => `${line.quantity} × ${line.nameZh || line.nameEn} ${line.nameEn}`.trim())
-    .join('\n');
+  const contents = packageContents(order.lines);
   const input = {
     kind: 'package' as const,
     data: {
       orderCode: order.code,
       packageNumber: number,
       ...(of === null ? {} : { packageCount: of }),
+      ...(sscc ? { sscc } : {}),
       shipTo: order.shipTo,
       contents,
       ...(order.customerReference ? { customerReference: order.customerReference } : {}),

@@ -5,6 +5,7 @@ import { checkClose, checkOverride, checkProgress } from '../rules/completeness-
 import { checkDispatch } from '../rules/shipping.ts';
 import type { OrderRecord } from '../rules/replica-lookup.ts';
 import { packageLabel } from './package-label.ts';
+import { packageSscc, takeSscc } from '#db/sscc-store.ts';
 import { refuse, StationService } from './station-service.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 
@@ -96,7 +97,7 @@ export class Station extends StationService {
         type: 'package.closed',
         order: orderCode,
         package: pkg,
-        sscc: null,
+        sscc: takeSscc(this.options.db, pkg, this.now()),
         units: [...units],
         number,
         of,
@@ -135,6 +136,7 @@ export class Station extends StationService {
         parsed.serial,
         of,
         this.options.devices.printerAccepts(),
+        packageSscc(this.options.db, pkg),
       );
       await this.options.devices.print(document);
     } catch (error) {

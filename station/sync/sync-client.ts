@@ -15,6 +15,7 @@ import type { Enrollment } from './enroll.ts';
 import { keepLiveChannel } from './live.ts';
 import { pullChanges } from './pull.ts';
 import { pushOutbox } from './push.ts';
+import { refillSsccBlocks } from './sscc-refill.ts';
 import { SyncError, SyncHttp } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
@@ -168,6 +169,8 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
       if (!this.ready) await this.bootstrap();
       await this.pullAll();
       await this.pushAll();
+      if (this.options.enrollment.role === 'packing')
+        await refillSsccBlocks(this.http, this.options.db, this.now);
       this.failures = 0;
       this.later(this.pollMs, () => void this.cycle());
     } catch (error) {

@@ -146,6 +146,17 @@ describe('ordertrace server, user and demo, as an operator runs them', () => {
     expect(load({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
     expect(load({ TLS_CERT: '/etc/cert.pem' })).toThrow(/set both TLS_CERT and TLS_KEY/);
     expect(load({}, { 'log-level': 'loud' })).toThrow(/logLevel/);
+    expect(load({ GS1_COMPANY_PREFIX: '95212' })).toThrow(
+      /gs1CompanyPrefix: GS1_COMPANY_PREFIX is the 6 to 12 digits GS1 assigned/,
+    );
+    expect(load({}, { 'gs1-company-prefix': '952-1234' })).toThrow(/GS1_COMPANY_PREFIX/);
+    expect(
+      loadServerConfig({
+        flags: { 'gs1-company-prefix': '9521234' },
+        env: { GS1_COMPANY_PREFIX: '0614141' },
+        cwd: '/srv',
+      }),
+    ).toMatchObject({ gs1CompanyPrefix: '9521234' });
     expect(
       loadServerConfig({ flags: { port: '9000' }, env: { PORT: '8000' }, cwd: '/srv' }),
     ).toMatchObject({ port: 9000, dataDir: '/srv/data' });

@@ -17,11 +17,9 @@ const resources = (count: number, order = ORDER) =>
   }));
 
 describe('all resource labels of a released order in one PDF', () => {
-  it('renders 300 labels, one per page, in well under the seconds allowed', async () => {
-    const start = performance.now();
+  // Its speed is measured in bench/labels.ts (npm run bench -- labels), not here.
+  it('renders 300 labels, one per page, the last one scanning', async () => {
     const pdf = await renderResourceBatch(ORDER, resources(300));
-    // ~0.4 ms per label on the CI machine; the bound leaves room for a loaded box.
-    expect(performance.now() - start).toBeLessThan(5000);
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'batch.pdf'), pdf);
       const { stdout } = await run('pdfinfo', [join(dir, 'batch.pdf')]);

@@ -6,6 +6,7 @@ import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import { releasedOrder } from './station-flow.ts';
+import { decodeImage, rasterise, withTempDir } from '../labels/zbar.ts';
 
 /** GET or POST answering bytes (the harness client reads JSON only). */
 async function bytes(client: ApiClient, method: 'GET' | 'POST', path: string, body?: unknown) {
@@ -64,6 +65,32 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
     expect(pagesOf(pdf.data)).toBe(5);
     // The default resource label is 100×50 mm: the page is the label.
     expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
+  });
+
+  it('prints every unit label of a released order, each unit’s code in Code 128 and QR', async () => {
+    const twoTables = await releasedOrder(customer, planner, product, 2);
+    const pdf = await bytes(planner, 'GET', `/api/v1/orders/${twoTables.id}/labels/units.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.type).toBe('application/pdf');
+    expect(pagesOf(pdf.data)).toBe(2);
+    expect(mediaBoxes(pdf.data)[0]!.map(Math.round)).toEqual([0, 0, 283, 142]);
+    const decoded = await withTempDir(async (dir) =>
+      decodeImage((await rasterise(pdf.data, dir, { dpi: 300, first: 2, last: 2 }))[0] ?? ''),
+    );
+    expect(decoded.map((symbol) => `${symbol.type} ${symbol.data}`).sort()).toEqual([
+      `CODE-128 ${twoTables.units[1]}`,
+      `QR-Code ${twoTables.units[1]}`,
+    ]);
+    const submitted = await customer.post('/api/v1/orders', {
+      lines: [{ product, quantity: 1 }],
+      shipTo: '苏州工业园区星湖街 1 号',
+    });
+    const early = await planner.get(`/api/v1/orders/${submitted.body.id}/labels/units.pdf`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/no unit labels until it is released/);
+    expect((await customer.get(`/api/v1/orders/${twoTables.id}/labels/units.pdf`)).status).toBe(
+      403,
+    );
   });
 
   it('refuses the PDF for an order not yet released, an unknown order, and non-planners', async () => {

@@ -37,6 +37,8 @@ export class RestartableServer {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-sync-'));
   readonly schema: string | undefined;
   port = 0;
+  /** More server environment, such as GS1_COMPANY_PREFIX. */
+  env: NodeJS.ProcessEnv = {};
 
   /** `schema`: share another instance's PostgreSQL schema (several instances, one database). */
   constructor(
@@ -67,7 +69,10 @@ export class RestartableServer {
         'data-dir': this.dataDir,
         'log-level': 'silent',
       },
-      env: this.storage === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {},
+      env: {
+        ...this.env,
+        ...(this.storage === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {}),
+      },
       cwd: this.dataDir,
     });
     this.server = await startServer(config, {

@@ -1,6 +1,7 @@
 import { parseCode } from '#core/codes/formats.ts';
 import { orderListSchema, orderSchema, type OrderView } from '#core/api/orders.ts';
 import { parseScan } from '#core/scan/parse-scan.ts';
+import { ssccInput } from '#core/gs1/sscc-input.ts';
 import { ApiError, call } from '../lib/api.ts';
 import type { I18n } from '../lib/i18n/i18n.svelte.ts';
 
@@ -26,15 +27,8 @@ export class ReceiptDesk {
   /** What a scanner or camera delivered, with any AIM identifier or GS1 wrapping removed. */
   scanned = async (raw: string) => {
     const parsed = parseScan(raw);
-    const sscc = parsed.gs1?.['00'];
-    if (sscc) {
-      // The GS1-128 symbol on the label carries the SSCC: find the package it names.
-      const orders = await call(orderListSchema, 'GET', '/api/v1/orders').catch(() => null);
-      const pkg = orders?.orders.flatMap((o) => o.packages).find((p) => p.sscc === sscc);
-      this.code = pkg?.code ?? sscc;
-    } else {
-      this.code = parsed.code;
-    }
+    // The GS1-128 symbol on the label carries the SSCC; check() finds the package it names.
+    this.code = parsed.gs1?.['00'] ?? parsed.code;
     await this.check();
   };
 
@@ -44,6 +38,17 @@ export class ReceiptDesk {
     this.problem = '';
     this.error = null;
     this.done = '';
+    const sscc = ssccInput(this.code);
+    if (sscc) {
+      // An SSCC, scanned or typed: the package that carries it.
+      const orders = await call(orderListSchema, 'GET', '/api/v1/orders').catch(() => null);
+      const pkg = orders?.orders.flatMap((o) => o.packages).find((p) => p.sscc === sscc);
+      if (!pkg) {
+        this.problem = t('receipt.unknownPackage');
+        return;
+      }
+      this.code = pkg.code;
+    }
     const parsed = parseCode(this.code.trim().toUpperCase());
     if (!parsed.valid) {
       this.problem = t(`code.${parsed.reason}`);

@@ -185,6 +185,7 @@ export const en = {
   'office.orders.reasonPrompt': 'Reason (at least 3 characters)',
   'office.orders.released': 'Released to {line}: {n} resources labelled.',
   'office.orders.labels': 'Resource labels (PDF)',
+  'office.orders.unitLabels': 'Unit labels (PDF)',
   'office.orders.none': 'No orders in this state.',
   'stations.title': 'Stations',
   'stations.name': 'Name',

@@ -185,6 +185,7 @@ export const zh: Messages = {
   'office.orders.reasonPrompt': '原因（至少 3 个字符）',
   'office.orders.released': '已下达到 {line}：已生成 {n} 个物料标签。',
   'office.orders.labels': '物料标签（PDF）',
+  'office.orders.unitLabels': '产品标签（PDF）',
   'office.orders.none': '没有此状态的订单。',
   'stations.title': '工位',
   'stations.name': '名称',

@@ -4,7 +4,7 @@ import { blockEnd, ssccOfReference, type SsccBlock } from '#core/gs1/sscc-blocks
 
 /*
  * A packing station's SSCC blocks and the SSCCs it gave its packages, in its replica file
- * (docs/decisions/0005-sscc-blocks.md). Taking an SSCC is its own synchronous transaction:
+ * (docs/decisions/0006-sscc-blocks.md). Taking an SSCC is its own synchronous transaction:
  * the reference is spent before the package's event is recorded, so a crash in between
  * wastes one reference and never hands it out twice. The tables are this module's own
  * (created here, not by the replica's migrations) and a snapshot never touches them.

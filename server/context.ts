@@ -19,7 +19,7 @@ export interface ServerContext {
   fingerprint: string;
   /** Prometheus metrics (served at /metrics when METRICS_TOKEN is set). */
   metrics: ServerMetrics;
-  /** SSCCs for packages (docs/decisions/0005-sscc-blocks.md); none without a company prefix. */
+  /** SSCCs for packages (docs/decisions/0006-sscc-blocks.md); none without a company prefix. */
   sscc?: SsccSettings;
 }
 

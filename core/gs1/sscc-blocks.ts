@@ -2,7 +2,7 @@ import { mintSscc, SSCC_LENGTH } from './check-digit.ts';
 
 /*
  * SSCCs are minted offline by packing stations from blocks of serial references the server
- * hands out (docs/decisions/0005-sscc-blocks.md). A reference is the extension digit
+ * hands out (docs/decisions/0006-sscc-blocks.md). A reference is the extension digit
  * followed by the serial reference, read as one number: with a 7-digit company prefix
  * 0…9,999,999,999. Blocks never overlap and are never handed out twice.
  */

@@ -14,7 +14,7 @@ import type { Caller, Db, ServerContext, SsccSettings } from '../context.ts';
 import { conflict, invalid } from '../errors.ts';
 
 /*
- * The server's side of SSCC blocks (docs/decisions/0005-sscc-blocks.md). A block is handed
+ * The server's side of SSCC blocks (docs/decisions/0006-sscc-blocks.md). A block is handed
  * out once: the next one starts beyond the highest end the database knows, the highest a
  * station reports holding, and the high-water mark kept in a file outside the database, so
  * neither a restored database nor a lost answer can make two packages share an SSCC.

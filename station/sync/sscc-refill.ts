@@ -9,7 +9,7 @@ const NO_PREFIX_RETRY_MS = 5 * 60_000;
 const noPrefixUntil = new WeakMap<Database, number>();
 
 /**
- * A packing station's SSCC blocks, topped up during sync (docs/decisions/0005-sscc-blocks.md):
+ * A packing station's SSCC blocks, topped up during sync (docs/decisions/0006-sscc-blocks.md):
  * when fewer than SSCC_REFILL_BELOW references are left it names every block it holds and
  * stores what the server grants. Returns the references left afterwards.
  */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { StorageKind } from '../open-storage.ts';
 
 /*
- * SSCC reference blocks handed out to packing stations (docs/decisions/0005-sscc-blocks.md),
+ * SSCC reference blocks handed out to packing stations (docs/decisions/0006-sscc-blocks.md),
  * one row per block, never deleted: the highest end per company prefix is where the next
  * block starts. `adopted`: a block a station reported that this database did not know
  * (it was restored from a backup older than the grant).

@@ -42,6 +42,8 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
     ]);
     await admin.post('/api/v1/lines', { name: 'L1' });
     operator = (await admin.post('/api/v1/badges', { name: 'Zhao', role: 'operator' })).body.code;
+    const chen = (await admin.post('/api/v1/badges', { name: 'Chen', role: 'supervisor' })).body
+      .code as string;
     replica = await enrolledReplica(plant, admin, 'production', 'L1');
     await replica.sync.bootstrap();
     const { db, store, outbox, sync, enrollment } = replica;
@@ -62,7 +64,10 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
     });
     await station.start();
     pty = await socatPair();
-    await station.saveSettings({
+    // Devices are a supervisor's to set.
+    await replica.sync.pullAll();
+    station.login(chen);
+    const saved = await station.saveSettings({
       scanner: {
         kind: 'serial',
         path: pty.port,
@@ -78,6 +83,7 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
         reconnectIntervalMs: 100,
       },
     });
+    expect(saved.ok).toBe(true);
     await eventually(() => station.state().devices.scanner.ok, 5000, 'serial scanner open');
   });
   afterAll(async () => {

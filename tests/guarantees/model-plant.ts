@@ -2,15 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
-import { StationDevices } from '#station/devices/station-devices.ts';
-import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
-import { Station } from '#station/service/station.ts';
+import type { Station } from '#station/service/station.ts';
 import type { SyncLink } from '#station/service/station-service.ts';
 import type { ApiClient } from '../server/harness.ts';
 import { consume, type TestStation } from '../server/station-flow.ts';
 import {
   enrolledReplica,
   openStation,
+  stationOn,
   type RestartableServer,
   type TestReplica,
 } from '../sync/sync-harness.ts';
@@ -92,28 +91,14 @@ class Bench {
   ) {}
 
   async open(): Promise<void> {
-    const { db, store, outbox, sync, enrollment } = this.replica;
+    const sync = this.replica.sync;
     // The verdict rules ask the link whether the replica is current: live while online.
     const link: SyncLink = {
       kick: () => undefined,
       status: () => ({ ...sync.status(), link: this.online ? 'live' : 'offline' }),
       on: () => link,
     };
-    this.station = new Station({
-      db,
-      store,
-      outbox,
-      replica: sqliteLookup(db),
-      identity: {
-        id: enrollment.stationId,
-        name: enrollment.stationName,
-        role: this.role,
-        line: enrollment.line,
-        serverUrl: enrollment.serverUrl,
-      },
-      devices: new StationDevices(),
-      sync: link,
-    });
+    this.station = stationOn(this.replica, this.role, link);
     await this.station.start();
   }
 

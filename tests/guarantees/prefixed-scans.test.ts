@@ -1,15 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StationDevices } from '#station/devices/station-devices.ts';
-import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
 import { runCommand, stationCommands } from '#station/service/command-map.ts';
-import { Station } from '#station/service/station.ts';
+import type { Station } from '#station/service/station.ts';
 import { socatPair, type SocatPair } from '../native/socat-pair.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import { STORAGES, type ApiClient } from '../server/harness.ts';
 import {
   enrolledReplica,
+  stationOn,
   eventually,
   RestartableServer,
   type TestReplica,
@@ -46,22 +45,7 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
       .code as string;
     replica = await enrolledReplica(plant, admin, 'production', 'L1');
     await replica.sync.bootstrap();
-    const { db, store, outbox, sync, enrollment } = replica;
-    station = new Station({
-      db,
-      store,
-      outbox,
-      replica: sqliteLookup(db),
-      identity: {
-        id: enrollment.stationId,
-        name: enrollment.stationName,
-        role: 'production',
-        line: enrollment.line,
-        serverUrl: enrollment.serverUrl,
-      },
-      devices: new StationDevices(),
-      sync,
-    });
+    station = stationOn(replica, 'production');
     await station.start();
     pty = await socatPair();
     // Devices are a supervisor's to set.

@@ -15,6 +15,10 @@ import pg from 'pg';
 import { createUser } from '#server/services/users.ts';
 import { enroll, type Enrollment } from '#station/sync/enroll.ts';
 import { SyncClient } from '#station/sync/sync-client.ts';
+import { StationDevices } from '#station/devices/station-devices.ts';
+import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
+import { Station } from '#station/service/station.ts';
+import type { SyncLink } from '#station/service/station-service.ts';
 import { ApiClient, TEST_DATABASE_URL, type StorageName } from '../server/harness.ts';
 
 export async function freePort(): Promise<number> {
@@ -183,4 +187,28 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The station service over an enrolled replica, as `ordertrace station` composes it (devices start empty). */
+export function stationOn(
+  replica: TestReplica,
+  role: StationRole,
+  sync: SyncLink = replica.sync,
+): Station {
+  const { db, store, outbox, enrollment } = replica;
+  return new Station({
+    db,
+    store,
+    outbox,
+    replica: sqliteLookup(db),
+    identity: {
+      id: enrollment.stationId,
+      name: enrollment.stationName,
+      role,
+      line: enrollment.line,
+      serverUrl: enrollment.serverUrl,
+    },
+    devices: new StationDevices(),
+    sync,
+  });
 }

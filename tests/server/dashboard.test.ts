@@ -28,12 +28,13 @@ describe.each(STORAGES)('floor dashboard on %s', (storage) => {
     expect(board.lineStops).toEqual([
       { line: 'L1', day: new Date().toISOString().slice(0, 10), stops: 1 },
     ]);
-    // accepted | line_stop, misread, accepted: two attempts, the first passed first time.
+    // The scenario consumes all ten resources of the bill: accepted | line_stop, misread,
+    // accepted, then eight more accepted. Ten attempts, nine passed first time.
     expect(board.firstPassAccuracy).toEqual({
-      attempts: 2,
-      firstPass: 1,
-      rate: 0.5,
-      byLine: [{ line: 'L1', attempts: 2, firstPass: 1, rate: 0.5 }],
+      attempts: 10,
+      firstPass: 9,
+      rate: 0.9,
+      byLine: [{ line: 'L1', attempts: 10, firstPass: 9, rate: 0.9 }],
     });
     const states = Object.fromEntries(
       board.ordersByState.map((row: any) => [row.state, row.count]),

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, stationCommands } from '#station/service/command-map.ts';
 import type { Station } from '#station/service/station.ts';
-import { socatPair, type SocatPair } from '../native/socat-pair.ts';
+import { ptyScanner, socatPair, type SocatPair } from '../native/socat-pair.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import { STORAGES, type ApiClient } from '../server/harness.ts';
 import {
@@ -52,20 +52,7 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
     await replica.sync.pullAll();
     station.login(chen);
     const saved = await station.saveSettings({
-      scanner: {
-        kind: 'serial',
-        path: pty.port,
-        baudRate: 9600,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
-        suffix: 'cr',
-        interByteTimeoutMs: 60,
-        suffixTimeoutMs: 1000,
-        doubleReadWindowMs: 0,
-        maxScanBytes: 4096,
-        reconnectIntervalMs: 100,
-      },
+      scanner: ptyScanner(pty.port),
     });
     expect(saved.ok).toBe(true);
     await eventually(() => station.state().devices.scanner.ok, 5000, 'serial scanner open');

@@ -9,6 +9,22 @@ import { join } from 'node:path';
  * opens. Killing socat is unplugging the device; starting it again on the same link path is
  * plugging it back. socat is required: a missing socat fails the test, it does not skip it.
  */
+/** A serial scanner on the pty's port, as tests configure one: CR suffix, no double-read window. */
+export const ptyScanner = (port: string) => ({
+  kind: 'serial' as const,
+  path: port,
+  baudRate: 9600,
+  dataBits: 8 as const,
+  parity: 'none' as const,
+  stopBits: 1 as const,
+  suffix: 'cr' as const,
+  interByteTimeoutMs: 60,
+  suffixTimeoutMs: 1000,
+  doubleReadWindowMs: 0,
+  maxScanBytes: 4096,
+  reconnectIntervalMs: 100,
+});
+
 export interface SocatPair {
   dir: string;
   device: string;

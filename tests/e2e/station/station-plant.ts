@@ -7,7 +7,7 @@ import { createBadge } from '#server/services/badges.ts';
 import { runStation, type RunningStation } from '#station/run-station.ts';
 import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
 import { OAK_TABLE } from '../../server/fixtures.ts';
-import { socatPair, type SocatPair } from '../../native/socat-pair.ts';
+import { ptyScanner, socatPair, type SocatPair } from '../../native/socat-pair.ts';
 
 /*
  * A real server (SQLite) with a catalog, line L1 and badges, and real stations run
@@ -90,20 +90,7 @@ export async function startPlant(): Promise<E2ePlant> {
           role,
           serverUrl: server.url,
           ...(enrollCode ? { enrollCode, trust: { fingerprint: server.tls.fingerprint } } : {}),
-          scanner: {
-            kind: 'serial',
-            path: pty.port,
-            baudRate: 9600,
-            dataBits: 8,
-            parity: 'none',
-            stopBits: 1,
-            suffix: 'cr',
-            interByteTimeoutMs: 60,
-            suffixTimeoutMs: 1000,
-            doubleReadWindowMs: 0,
-            maxScanBytes: 4096,
-            reconnectIntervalMs: 100,
-          },
+          scanner: ptyScanner(pty.port),
           port: 0,
           uiDir,
           pollMs: 300,

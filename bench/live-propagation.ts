@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from '#core/api/sync.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { Caller } from '#server/context.ts';
 import { ingestEvents } from '#server/station-events/ingest.ts';
-import { stationForToken } from '#server/services/stations.ts';
+import { stationForToken } from '#server/stations/stations.ts';
 import { Child } from './fixtures/child.ts';
 import { BENCH_OPERATOR } from './fixtures/events.ts';
 import { startPlant } from './fixtures/plant.ts';

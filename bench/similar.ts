@@ -7,8 +7,8 @@ import { loadServerConfig } from '#server/config.ts';
 import type { Caller, ServerContext } from '#server/context.ts';
 import { DEMO_PRODUCTS } from '#server/demo/catalog.ts';
 import { openContext } from '#server/open-context.ts';
-import { insertProduct } from '#server/services/catalog.ts';
-import { findCandidates } from '#server/services/similar.ts';
+import { insertProduct } from '#server/catalog/catalog.ts';
+import { findCandidates } from '#server/catalog/similar.ts';
 import { median, round, timeEach, type Benchmark } from './harness.ts';
 
 /*

@@ -3,7 +3,7 @@ import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
 import { createServerMetrics } from './metrics/server-metrics.ts';
-import { ssccSettings } from './services/sscc-blocks.ts';
+import { ssccSettings } from './labels/sscc-blocks.ts';
 import { migrate } from './storage/migrate.ts';
 import { openStorage, type Storage } from './storage/open-storage.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { epcisQuerySchema } from '#core/api/back-office.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { openContext } from '#server/open-context.ts';
-import { exportEpcis } from '#server/services/epcis.ts';
+import { exportEpcis } from '#server/epcis/export.ts';
 import { printJson } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
 

@@ -3,7 +3,7 @@ import type { LabelDataInput } from '#core/labels/label-data.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { AppError } from '#server/errors.ts';
 import { openContext } from '#server/open-context.ts';
-import { packageLabelData } from '#server/services/package-label-data.ts';
+import { packageLabelData } from '#server/labels/package-label-data.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** A closed package's label data, read from the server's storage (data dir or DATABASE_URL). */

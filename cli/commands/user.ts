@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createUserBodySchema } from '#core/api/auth.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { openContext } from '#server/open-context.ts';
-import { createUser } from '#server/services/users.ts';
+import { createUser } from '#server/auth/users.ts';
 import pino from 'pino';
 import { UsageError } from '../usage-error.ts';
 

@@ -151,7 +151,7 @@ export const dashboardSchema = z.object({
   unitsPerHour: z.array(z.object({ line: z.string(), hour: z.string(), units: z.number() })),
   /** Line stops per line per day (UTC). */
   lineStops: z.array(z.object({ line: z.string(), day: z.string(), stops: z.number() })),
-  /** See server/services/dashboard.ts for the definition. */
+  /** See server/back-office/dashboard.ts for the definition. */
   firstPassAccuracy: rateSchema.extend({
     byLine: z.array(rateSchema.extend({ line: z.string() })),
   }),

@@ -6,14 +6,14 @@ import type { StationEventBody } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import type { Caller, ServerContext } from '../context.ts';
-import { createBadge, type Badge } from '../services/badges.ts';
-import { createProduct } from '../services/catalog.ts';
+import { createBadge, type Badge } from '../stations/badges.ts';
+import { createProduct } from '../catalog/catalog.ts';
 import { ingestEvents } from '../station-events/ingest.ts';
-import { changeOrderState, chooseCandidates, submitOrder } from '../services/orders.ts';
-import { recordReceipt } from '../services/receipts.ts';
-import { releaseOrder } from '../services/release.ts';
-import { createLine, createStation, stationForToken, enrollStation } from '../services/stations.ts';
-import { createUser } from '../services/users.ts';
+import { changeOrderState, chooseCandidates, submitOrder } from '../orders/orders.ts';
+import { recordReceipt } from '../orders/receipts.ts';
+import { releaseOrder } from '../orders/release.ts';
+import { createLine, createStation, stationForToken, enrollStation } from '../stations/stations.ts';
+import { createUser } from '../auth/users.ts';
 import { DEMO_PRODUCTS } from './catalog.ts';
 
 /** The one password of every demo person: this is a demonstration, printed on the console. */

@@ -1,7 +1,7 @@
 import { intakeOrderSchema, type IntakeResult } from '#core/api/intake.ts';
 import { actorName, type Caller, type ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { submitOrder } from '../services/orders.ts';
+import { submitOrder } from '../orders/orders.ts';
 
 /**
  * Create many orders from another system (docs/integration.md). Each order is taken on its

@@ -7,7 +7,7 @@ import type {
 } from '#core/api/integration.ts';
 import { actorName, type Caller, type ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
-import { audit } from '../services/audit.ts';
+import { audit } from '../auth/audit.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../storage/schema.ts';
 import { DELIVERY_WINDOW_MS } from './integration-events.ts';
 import { newWebhookSecret } from './webhook-signature.ts';

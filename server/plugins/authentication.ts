@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserRole } from '#core/api/auth.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { stationForToken } from '../services/stations.ts';
-import { userForSession } from '../services/users.ts';
+import { stationForToken } from '../stations/stations.ts';
+import { userForSession } from '../auth/users.ts';
 
 export const SESSION_COOKIE = 'ot_session';
 

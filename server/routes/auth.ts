@@ -10,7 +10,7 @@ import { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
-import { createUser, logIn, logOut } from '../services/users.ts';
+import { createUser, logIn, logOut } from '../auth/users.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { errors } from './responses.ts';
 

@@ -10,9 +10,9 @@ import {
 } from '#core/api/plant.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createBadge, revokeBadge, listBadges } from '../services/badges.ts';
-import { listExceptions, resolveException } from '../services/exceptions.ts';
-import { recordReceipt } from '../services/receipts.ts';
+import { createBadge, revokeBadge, listBadges } from '../stations/badges.ts';
+import { listExceptions, resolveException } from '../back-office/exceptions.ts';
+import { recordReceipt } from '../orders/receipts.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { errors, idParams } from './responses.ts';
 

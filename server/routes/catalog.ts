@@ -10,8 +10,8 @@ import {
 } from '#core/api/catalog.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createProduct, getProduct, listProducts, searchProducts } from '../services/catalog.ts';
-import { similarAnswer } from '../services/similar.ts';
+import { createProduct, getProduct, listProducts, searchProducts } from '../catalog/catalog.ts';
+import { similarAnswer } from '../catalog/similar.ts';
 import { errors } from './responses.ts';
 
 export const catalogRoutes =

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { dashboardQuerySchema, dashboardSchema } from '#core/api/back-office.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { dashboard } from '../services/dashboard.ts';
+import { dashboard } from '../back-office/dashboard.ts';
 import { errors } from './responses.ts';
 
 export const dashboardRoutes =

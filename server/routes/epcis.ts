@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { epcisDocumentSchema, epcisQuerySchema } from '#core/api/back-office.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { exportEpcis } from '../services/epcis.ts';
+import { exportEpcis } from '../epcis/export.ts';
 import { errors } from './responses.ts';
 
 export const epcisRoutes =

@@ -16,7 +16,7 @@ import {
   resourceLabelsPdf,
   saveTemplate,
   unitLabelsPdf,
-} from '../services/label-templates.ts';
+} from '../labels/label-templates.ts';
 import { errors, idParams } from './responses.ts';
 
 /** Binary answers: documented by media type; Fastify sends a Buffer as is, unserialised. */

@@ -8,7 +8,7 @@ import {
 } from '#core/api/orders.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { answerProposal, postMessage, proposeProduct } from '../services/order-conversation.ts';
+import { answerProposal, postMessage, proposeProduct } from '../orders/order-conversation.ts';
 import { errors, idParams } from './responses.ts';
 
 /** The conversation on an order: messages, customer service's proposals, the customer's answers. */

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller, ServerContext } from '../context.ts';
 import { openLiveFeed } from '../live/live-feeds.ts';
-import { getOrder } from '../services/orders.ts';
+import { getOrder } from '../orders/orders.ts';
 
 /**
  * Live progress as server-sent events: the whole order now, then again each time anything

@@ -20,8 +20,8 @@ import {
   listOrders,
   resolveByCustomerService,
   submitOrder,
-} from '../services/orders.ts';
-import { releaseOrder } from '../services/release.ts';
+} from '../orders/orders.ts';
+import { releaseOrder } from '../orders/release.ts';
 import { errors, idParams } from './responses.ts';
 import { streamOrder } from './order-stream.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ssccBlockRequestSchema, ssccBlockResponseSchema } from '#core/api/sscc-blocks.ts';
 import type { ServerContext } from '../context.ts';
 import { requireStation } from '../plugins/authentication.ts';
-import { grantSsccBlocks } from '../services/sscc-blocks.ts';
+import { grantSsccBlocks } from '../labels/sscc-blocks.ts';
 import { checkProtocol } from '../services/sync.ts';
 import { errors } from './responses.ts';
 

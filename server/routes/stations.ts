@@ -21,7 +21,7 @@ import {
   reissueEnrollment,
   revokeStation,
   setLineRules,
-} from '../services/stations.ts';
+} from '../stations/stations.ts';
 import { errors, idParams } from './responses.ts';
 
 export const stationRoutes =

@@ -13,7 +13,7 @@ import type { ServerContext } from '../context.ts';
 import { openLiveFeed } from '../live/live-feeds.ts';
 import { requireStation } from '../plugins/authentication.ts';
 import { checkProtocol, pullChanges, scopeChecksums, writeSnapshot } from '../services/sync.ts';
-import { touchStation } from '../services/stations.ts';
+import { touchStation } from '../stations/stations.ts';
 import { errors } from './responses.ts';
 
 const protocolQuery = z.strictObject({ protocol: z.coerce.number().int() });

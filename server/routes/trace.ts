@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { traceParamsSchema, traceSchema } from '#core/api/back-office.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { traceCode } from '../services/traceability.ts';
+import { traceCode } from '../back-office/traceability.ts';
 import { errors } from './responses.ts';
 
 export const traceRoutes =

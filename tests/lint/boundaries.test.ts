@@ -59,7 +59,7 @@ const forbidden: [string, string, string, string][] = [
   ],
   [
     'server → station',
-    'server/services/fixture.ts',
+    'server/orders/fixture.ts',
     "import '#station/x.ts';\n",
     'no-restricted-imports',
   ],

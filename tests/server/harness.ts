@@ -9,7 +9,7 @@ import type { UserRole } from '#core/api/auth.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { startServer, type RunningServer } from '#server/server.ts';
 import { dropSchema } from '#server/storage/open-storage.ts';
-import { createUser } from '#server/services/users.ts';
+import { createUser } from '#server/auth/users.ts';
 
 export const STORAGES = ['sqlite', 'postgres'] as const;
 export type StorageName = (typeof STORAGES)[number];

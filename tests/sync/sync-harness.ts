@@ -12,7 +12,7 @@ import { ReplicaStore } from '#db/replica-store.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { startServer, type RunningServer } from '#server/server.ts';
 import pg from 'pg';
-import { createUser } from '#server/services/users.ts';
+import { createUser } from '#server/auth/users.ts';
 import { enroll, type Enrollment } from '#station/sync/enroll.ts';
 import { SyncClient } from '#station/sync/sync-client.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';

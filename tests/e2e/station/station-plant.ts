@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StationRole } from '#core/orders/state-machine.ts';
-import { createBadge } from '#server/services/badges.ts';
+import { createBadge } from '#server/stations/badges.ts';
 import { runStation, type RunningStation } from '#station/run-station.ts';
 import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
 import { OAK_TABLE } from '../../server/fixtures.ts';

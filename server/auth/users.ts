@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User, UserRole } from '#core/api/auth.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { hashToken, newToken } from '../auth/tokens.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { hashToken, newToken } from './tokens.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError, conflict } from '../errors.ts';
 import { feedEnds } from '../live/live-feeds.ts';

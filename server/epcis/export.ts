@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EpcisDocument, EpcisQuery } from '#core/api/back-office.ts';
 import type { Db, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { EPCIS_CONTEXT } from './epcis-identifiers.ts';
-import { stationEventToEpcis } from './epcis-station-events.ts';
+import { EPCIS_CONTEXT } from './identifiers.ts';
+import { stationEventToEpcis } from './station-events.ts';
 import {
   commissioningEvent,
   receiptEvent,
@@ -11,8 +11,8 @@ import {
   type LineStopClearance,
   type OrderFacts,
   type PackageFacts,
-} from './epcis-events.ts';
-import { loadEvents } from './order-events.ts';
+} from './events.ts';
+import { loadEvents } from '../back-office/order-events.ts';
 
 /**
  * The event history of one order, or of everything, as an EPCIS 2.0 EPCISDocument in

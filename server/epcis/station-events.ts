@@ -1,12 +1,7 @@
 import { FINISHED_STEP } from '#core/api/sync.ts';
 import { mintOrderScopedCode, parseCode } from '#core/codes/formats.ts';
 import type { Verdict } from '#core/events/station-events.ts';
-import {
-  prodOrder,
-  type EpcisEvent,
-  type LineStopClearance,
-  type PackageFacts,
-} from './epcis-events.ts';
+import { prodOrder, type EpcisEvent, type LineStopClearance, type PackageFacts } from './events.ts';
 import {
   codeUri,
   ext,
@@ -16,8 +11,8 @@ import {
   stationUri,
   timeZoneOffset,
   transformationUri,
-} from './epcis-identifiers.ts';
-import type { EventRow } from './order-events.ts';
+} from './identifiers.ts';
+import type { EventRow } from '../back-office/order-events.ts';
 
 /*
  * Station events as EPCIS 2.0 events (docs/epcis.md has the table). CBV 2.0's business

@@ -4,12 +4,12 @@ import { ssccInput } from '#core/gs1/sscc-input.ts';
 import { scanAllowed, type OrderState } from '#core/orders/state-machine.ts';
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
-import { audit } from './audit.ts';
-import { raiseException } from './exceptions.ts';
+import { audit } from '../auth/audit.ts';
+import { raiseException } from '../back-office/exceptions.ts';
 import { applyOrderAction } from './order-state.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 import { orderView } from './order-view.ts';
-import { packageBySscc } from './sscc-lookup.ts';
+import { packageBySscc } from '../labels/sscc-lookup.ts';
 
 /**
  * The customer scans (or types) a package code on arrival. It must be a package of one of

@@ -3,8 +3,8 @@ import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid, notFound } from '../errors.ts';
 import type { OrderMessagesTable, OrdersTable } from '../storage/schema.ts';
-import { audit } from './audit.ts';
-import { getProduct } from './catalog.ts';
+import { audit } from '../auth/audit.ts';
+import { getProduct } from '../catalog/catalog.ts';
 import { findOrder, orderView } from './order-view.ts';
 import { confirmWithCode, notify } from './orders.ts';
 

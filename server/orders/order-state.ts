@@ -3,9 +3,9 @@ import type { Caller, Db } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
-import { audit } from './audit.ts';
+import { audit } from '../auth/audit.ts';
 import { orderRow } from '../replication/rows.ts';
-import { appendChanges } from './change-log.ts';
+import { appendChanges } from '../services/change-log.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 /** Send the order's current row to the stations of its line (once it has one). */

@@ -7,11 +7,11 @@ import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
-import { audit } from './audit.ts';
-import { getProduct } from './catalog.ts';
+import { audit } from '../auth/audit.ts';
+import { getProduct } from '../catalog/catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
-import { findCandidates } from './similar.ts';
+import { findCandidates } from '../catalog/similar.ts';
 
 async function uniqueOrderCode(db: Db): Promise<string> {
   for (;;) {

@@ -1,9 +1,9 @@
 import type { Caller, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { mintBadgeCode } from '#core/codes/formats.ts';
-import { audit } from './audit.ts';
+import { audit } from '../auth/audit.ts';
 import { badgeRow } from '../replication/rows.ts';
-import { appendChanges } from './change-log.ts';
+import { appendChanges } from '../services/change-log.ts';
 
 export type BadgeRole = 'operator' | 'supervisor';
 

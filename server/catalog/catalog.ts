@@ -12,7 +12,7 @@ import type { Caller, Db, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
-import { audit } from './audit.ts';
+import { audit } from '../auth/audit.ts';
 import { catalogIndex } from './catalog-index.ts';
 
 /** Create a product with a new unique product code, in the caller's transaction. */

@@ -5,7 +5,7 @@ import {
   lineUri,
   packageUri,
   timeZoneOffset,
-} from './epcis-identifiers.ts';
+} from './identifiers.ts';
 
 /*
  * Our facts as EPCIS 2.0 events (docs/epcis.md has the table): the shapes, and the events

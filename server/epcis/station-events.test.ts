@@ -3,8 +3,8 @@ import { FINISHED_STEP } from '#core/api/sync.ts';
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEventBody, Verdict } from '#core/events/station-events.ts';
 import { parseScan } from '#core/scan/parse-scan.ts';
-import { stationEventToEpcis } from './epcis-station-events.ts';
-import type { EventRow } from './order-events.ts';
+import { stationEventToEpcis } from './station-events.ts';
+import type { EventRow } from '../back-office/order-events.ts';
 
 const ORDER = mintOrderCode();
 let seq = 0;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExceptionKind } from '#core/api/plant.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
-import { audit } from './audit.ts';
+import { audit } from '../auth/audit.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 export type { ExceptionKind };

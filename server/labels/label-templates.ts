@@ -8,8 +8,8 @@ import { renderLabel, renderOrderBatch } from '#labels/render-label.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { actorName } from '../context.ts';
 import { conflict, invalid } from '../errors.ts';
-import { audit } from './audit.ts';
-import { findOrder } from './order-view.ts';
+import { audit } from '../auth/audit.ts';
+import { findOrder } from '../orders/order-view.ts';
 
 /** The plant's own template of a kind, or undefined when the default is in use. */
 export async function storedTemplate(db: Db, kind: LabelKind): Promise<LabelTemplate | undefined> {

@@ -5,7 +5,7 @@ import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Db, ServerContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { loadEvents, type EventRow } from './order-events.ts';
-import { packageBySscc } from './sscc-lookup.ts';
+import { packageBySscc } from '../labels/sscc-lookup.ts';
 
 type Resolved = { kind: Trace['query']['kind']; code: string; orderCode: string };
 

@@ -49,6 +49,8 @@ export type Caller =
     }
   | { kind: 'system'; name: string };
 
+export type StationCaller = Extract<Caller, { kind: 'station' }>;
+
 export const actorName = (caller: Caller): string =>
   caller.kind === 'user'
     ? `user:${caller.email}`

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { compactChangeLog } from './services/sync.ts';
+import { compactChangeLog } from './replication/change-log.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { openContext, type StartOptions } from './open-context.ts';

@@ -10,7 +10,7 @@ import {
   type SsccBlock,
 } from '#core/gs1/sscc-blocks.ts';
 import type { ServerConfig } from '../config.ts';
-import type { Caller, Db, ServerContext, SsccSettings } from '../context.ts';
+import type { Db, ServerContext, SsccSettings, StationCaller } from '../context.ts';
 import { conflict, invalid } from '../errors.ts';
 
 /*
@@ -19,7 +19,6 @@ import { conflict, invalid } from '../errors.ts';
  * station reports holding, and the high-water mark kept in a file outside the database, so
  * neither a restored database nor a lost answer can make two packages share an SSCC.
  */
-type StationCaller = Extract<Caller, { kind: 'station' }>;
 
 export function ssccSettings(config: ServerConfig): SsccSettings {
   return {

@@ -5,7 +5,7 @@ import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
 import { orderRow } from '../replication/rows.ts';
-import { appendChanges } from '../services/change-log.ts';
+import { appendChanges } from '../replication/change-log.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 /** Send the order's current row to the stations of its line (once it has one). */

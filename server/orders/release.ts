@@ -3,7 +3,7 @@ import type { Caller, ServerContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { ResourcesTable, UnitsTable } from '../storage/schema.ts';
 import { resourceRow, unitRow } from '../replication/rows.ts';
-import { appendChanges, type Change } from '../services/change-log.ts';
+import { appendChanges, type Change } from '../replication/change-log.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView } from './order-view.ts';
 import type { OrderView } from '#core/api/orders.ts';

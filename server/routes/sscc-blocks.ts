@@ -3,7 +3,7 @@ import { ssccBlockRequestSchema, ssccBlockResponseSchema } from '#core/api/sscc-
 import type { ServerContext } from '../context.ts';
 import { requireStation } from '../plugins/authentication.ts';
 import { grantSsccBlocks } from '../labels/sscc-blocks.ts';
-import { checkProtocol } from '../services/sync.ts';
+import { checkProtocol } from '../replication/protocol.ts';
 import { errors } from './responses.ts';
 
 export const ssccBlockRoutes =

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { openLiveFeed } from '../live/live-feeds.ts';
 import { requireStation } from '../plugins/authentication.ts';
-import { checkProtocol, pullChanges, scopeChecksums, writeSnapshot } from '../services/sync.ts';
+import { checkProtocol } from '../replication/protocol.ts';
+import { pullChanges } from '../replication/pull.ts';
+import { scopeChecksums, writeSnapshot } from '../replication/snapshot.ts';
 import { touchStation } from '../stations/stations.ts';
 import { errors } from './responses.ts';
 

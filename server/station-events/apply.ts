@@ -5,7 +5,7 @@ import type { Db } from '../context.ts';
 import { packageRow, resourceRow, unitRow } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
-import { appendChanges } from '../services/change-log.ts';
+import { appendChanges } from '../replication/change-log.ts';
 import { raiseException } from '../back-office/exceptions.ts';
 import { applyOrderAction } from '../orders/order-state.ts';
 import type { StationCaller } from './checks.ts';

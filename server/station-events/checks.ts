@@ -4,7 +4,7 @@ import { materialsShortFor } from '#core/orders/completeness.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import { scanAllowed, type OrderState, type StationRole } from '#core/orders/state-machine.ts';
 import type { LineRules } from '#core/sync/replicated-rows.ts';
-import type { Caller, Db } from '../context.ts';
+import type { Db, StationCaller } from '../context.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { orderByCode, serverCompleteness } from './order-facts.ts';
 
@@ -16,7 +16,7 @@ import { orderByCode, serverCompleteness } from './order-facts.ts';
  * exception with the reason.
  */
 
-export type StationCaller = Extract<Caller, { kind: 'station' }>;
+export type { StationCaller };
 
 export interface CheckContext {
   db: Db;

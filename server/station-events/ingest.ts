@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import {
-  SUPPORTED_PROTOCOLS,
-  type PushRequest,
-  type PushResponse,
-  type PushResult,
-} from '#core/api/sync.ts';
+import type { PushRequest, PushResponse, PushResult } from '#core/api/sync.ts';
 import type { StationEvent } from '#core/events/station-events.ts';
 import type { ServerContext } from '../context.ts';
 import type { Db } from '../context.ts';
-import { AppError, forbidden } from '../errors.ts';
+import { forbidden } from '../errors.ts';
+import { checkProtocol } from '../replication/protocol.ts';
 import { lineRules } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { EventsTable } from '../storage/schema.ts';
@@ -62,12 +58,7 @@ export async function ingestEvents(
   caller: StationCaller,
   request: PushRequest,
 ): Promise<PushResponse> {
-  if (!SUPPORTED_PROTOCOLS.includes(request.protocol)) {
-    throw new AppError(
-      'OT_ERR_PROTOCOL',
-      `Sync protocol ${request.protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOLS.join(', ')}. Update the station.`,
-    );
-  }
+  checkProtocol(request.protocol);
   const foreign = request.events.find((event) => event.stationId !== caller.id);
   if (foreign)
     throw forbidden(

@@ -3,7 +3,7 @@ import { notFound } from '../errors.ts';
 import { mintBadgeCode } from '#core/codes/formats.ts';
 import { audit } from '../auth/audit.ts';
 import { badgeRow } from '../replication/rows.ts';
-import { appendChanges } from '../services/change-log.ts';
+import { appendChanges } from '../replication/change-log.ts';
 
 export type BadgeRole = 'operator' | 'supervisor';
 

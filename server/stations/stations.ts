@@ -8,7 +8,7 @@ import type { StationsTable } from '../storage/schema.ts';
 import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import { lineRow } from '../replication/rows.ts';
 import { audit } from '../auth/audit.ts';
-import { appendChanges } from '../services/change-log.ts';
+import { appendChanges } from '../replication/change-log.ts';
 import { feedEnds } from '../live/live-feeds.ts';
 
 export const ENROLLMENT_HOURS = 24;

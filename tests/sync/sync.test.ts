@@ -1,7 +1,6 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendChanges } from '#server/services/change-log.ts';
-import { compactChangeLog } from '#server/services/sync.ts';
+import { appendChanges, compactChangeLog } from '#server/replication/change-log.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import type { ApiClient } from '../server/harness.ts';
 import { STORAGES } from '../server/harness.ts';

@@ -1,91 +1,9 @@
 import SqliteDatabase from 'better-sqlite3';
-import { sql } from 'kysely';
 import type pg from 'pg';
-import type { Checksums, PullResponse, ReplicatedEntity } from '#core/api/sync.ts';
-import { REPLICATED_ENTITIES, SUPPORTED_PROTOCOLS } from '#core/api/sync.ts';
+import type { Checksums, ReplicatedEntity } from '#core/api/sync.ts';
+import { REPLICATED_ENTITIES } from '#core/api/sync.ts';
 import { addRow, emptyChecksum } from '#core/sync/checksum.ts';
-import type { Caller, Db, ServerContext } from '../context.ts';
-import { AppError } from '../errors.ts';
-
-type StationCaller = Extract<Caller, { kind: 'station' }>;
-
-export function checkProtocol(protocol: number): void {
-  if (!SUPPORTED_PROTOCOLS.includes(protocol)) {
-    throw new AppError(
-      'OT_ERR_PROTOCOL',
-      `Sync protocol ${protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOLS.join(', ')}. Update the station.`,
-    );
-  }
-}
-
-/** Rows of a station's scope: its line (or every line) and its role (or every role). */
-const inScope = (station: StationCaller) =>
-  sql<boolean>`(line_id IS NULL OR line_id = ${station.lineId}) AND (role IS NULL OR role = ${station.role})`;
-
-async function horizon(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('sync_horizon')
-    .select('horizon')
-    .where('id', '=', 1)
-    .executeTakeFirst();
-  return Number(row?.horizon ?? 0);
-}
-
-async function maxChangeId(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('change_log')
-    .select((eb) => eb.fn.max<number | null>('id').as('max'))
-    .executeTakeFirst();
-  return Number(row?.max ?? 0);
-}
-
-/**
- * Changes after the station's cursor, in its scope, in id order. The batch and the new cursor
- * come from one snapshot of the database, so the cursor never passes a row the station has
- * not seen (on PostgreSQL ids also become visible in order: see change-log.ts).
- */
-export async function pullChanges(
-  context: ServerContext,
-  station: StationCaller,
-  after: number,
-  limit: number,
-): Promise<PullResponse> {
-  const { db, kind } = context.storage;
-  const read = async (trx: Db): Promise<PullResponse> => {
-    const compactedBefore = await horizon(trx);
-    if (after < compactedBefore) {
-      throw new AppError(
-        'OT_ERR_RESYNC',
-        `Changes before ${compactedBefore} were compacted; take a snapshot.`,
-      );
-    }
-    const rows = await trx
-      .selectFrom('change_log')
-      .select(['id', 'entity', 'entity_key', 'data'])
-      .where('id', '>', after)
-      .where(inScope(station))
-      .orderBy('id')
-      .limit(limit + 1)
-      .execute();
-    const more = rows.length > limit;
-    const batch = rows.slice(0, limit);
-    const last = batch.at(-1);
-    const cursor =
-      more && last ? Number(last.id) : Math.max(after, await maxChangeId(trx), compactedBefore);
-    return {
-      changes: batch.map((row) => ({
-        id: Number(row.id),
-        entity: row.entity as ReplicatedEntity,
-        key: row.entity_key,
-        data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
-      })),
-      cursor,
-      more,
-    };
-  };
-  if (kind === 'sqlite') return read(db);
-  return db.transaction().setIsolationLevel('repeatable read').execute(read);
-}
+import type { ServerContext, StationCaller } from '../context.ts';
 
 export interface SnapshotWriter {
   header(cursor: number, rows: number, entities: readonly ReplicatedEntity[]): void;
@@ -205,54 +123,4 @@ export async function scopeChecksums(
     end: (checksums) => void (result = checksums),
   });
   return { cursor, checksums: result };
-}
-
-/**
- * Compaction: drop change-log rows a later row for the same entity supersedes (safe for
- * every station: it will pull the later row), and tombstones older than `keepDays`, which
- * raises the horizon; a station whose cursor is below it is told to resync.
- */
-export async function compactChangeLog(
-  context: ServerContext,
-  keepDays = 30,
-): Promise<{ removed: number; horizon: number }> {
-  const { db } = context.storage;
-  const cutoff = new Date(context.now().getTime() - keepDays * 86_400_000).toISOString();
-  return db.transaction().execute(async (trx) => {
-    const superseded = await trx
-      .deleteFrom('change_log')
-      .where('id', 'not in', trx.selectFrom('replica_current').select('change_id'))
-      .executeTakeFirst();
-    const oldTombstones = await trx
-      .selectFrom('replica_current')
-      .select(['entity', 'entity_key', 'change_id'])
-      .where('op', '=', 'delete')
-      .where('change_id', 'in', trx.selectFrom('change_log').select('id').where('at', '<', cutoff))
-      .execute();
-    let newHorizon = await horizon(trx);
-    for (const tombstone of oldTombstones) {
-      await trx.deleteFrom('change_log').where('id', '=', tombstone.change_id).execute();
-      await trx
-        .deleteFrom('replica_current')
-        .where('entity', '=', tombstone.entity)
-        .where('entity_key', '=', tombstone.entity_key)
-        .execute();
-      newHorizon = Math.max(newHorizon, Number(tombstone.change_id));
-    }
-    if (newHorizon > 0) {
-      await trx
-        .insertInto('sync_horizon')
-        .values({ id: 1, horizon: newHorizon, compacted_at: context.now().toISOString() })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ horizon: newHorizon, compacted_at: context.now().toISOString() }),
-        )
-        .execute();
-    }
-    return {
-      removed: Number(superseded.numDeletedRows) + oldTombstones.length,
-      horizon: newHorizon,
-    };
-  });
 }

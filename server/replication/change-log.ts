@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ReplicatedEntity } from '#core/api/sync.ts';
 import type { ReplicatedRows } from '#core/sync/replicated-rows.ts';
-import type { Db } from '../context.ts';
+import type { Db, ServerContext } from '../context.ts';
 
 /** One change to one replicated entity, its row typed by core's schema for that entity. */
 export type Change = {
@@ -70,4 +70,64 @@ export async function appendChanges(
       })),
     )
     .execute();
+}
+
+/** Stations behind this change-log id must take a snapshot (compaction removed what they missed). */
+export async function horizon(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('sync_horizon')
+    .select('horizon')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return Number(row?.horizon ?? 0);
+}
+
+/**
+ * Compaction: drop change-log rows a later row for the same entity supersedes (safe for
+ * every station: it will pull the later row), and tombstones older than `keepDays`, which
+ * raises the horizon; a station whose cursor is below it is told to resync.
+ */
+export async function compactChangeLog(
+  context: ServerContext,
+  keepDays = 30,
+): Promise<{ removed: number; horizon: number }> {
+  const { db } = context.storage;
+  const cutoff = new Date(context.now().getTime() - keepDays * 86_400_000).toISOString();
+  return db.transaction().execute(async (trx) => {
+    const superseded = await trx
+      .deleteFrom('change_log')
+      .where('id', 'not in', trx.selectFrom('replica_current').select('change_id'))
+      .executeTakeFirst();
+    const oldTombstones = await trx
+      .selectFrom('replica_current')
+      .select(['entity', 'entity_key', 'change_id'])
+      .where('op', '=', 'delete')
+      .where('change_id', 'in', trx.selectFrom('change_log').select('id').where('at', '<', cutoff))
+      .execute();
+    let newHorizon = await horizon(trx);
+    for (const tombstone of oldTombstones) {
+      await trx.deleteFrom('change_log').where('id', '=', tombstone.change_id).execute();
+      await trx
+        .deleteFrom('replica_current')
+        .where('entity', '=', tombstone.entity)
+        .where('entity_key', '=', tombstone.entity_key)
+        .execute();
+      newHorizon = Math.max(newHorizon, Number(tombstone.change_id));
+    }
+    if (newHorizon > 0) {
+      await trx
+        .insertInto('sync_horizon')
+        .values({ id: 1, horizon: newHorizon, compacted_at: context.now().toISOString() })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({ horizon: newHorizon, compacted_at: context.now().toISOString() }),
+        )
+        .execute();
+    }
+    return {
+      removed: Number(superseded.numDeletedRows) + oldTombstones.length,
+      horizon: newHorizon,
+    };
+  });
 }

@@ -46,6 +46,8 @@ const MIGRATIONS: readonly string[] = [
      code TEXT PRIMARY KEY, order_code TEXT NOT NULL, number INTEGER NOT NULL, package_count INTEGER
    );
    CREATE INDEX local_packages_order ON local_packages (order_code);`,
+  // The dock scans a package's SSCC as often as its code (db/sscc-store.ts packageOfSscc).
+  `CREATE INDEX packages_sscc ON packages (json_extract(data, '$.sscc'));`,
 ];
 
 export const REPLICA_SCHEMA_VERSION = MIGRATIONS.length;

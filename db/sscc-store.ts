@@ -87,6 +87,21 @@ export function packageSscc(db: Database, packageCode: string): string | null {
 }
 
 /**
+ * The package an SSCC was given to: by this station (closed here, perhaps not yet synced),
+ * else as the server replicated it. Looked up through the replica's packages_sscc index.
+ */
+export function packageOfSscc(db: Database, sscc: string): string | null {
+  ensureTables(db);
+  const mine = db.prepare('SELECT package FROM sscc_issued WHERE sscc = ?').pluck().get(sscc);
+  if (typeof mine === 'string') return mine;
+  const replicated = db
+    .prepare("SELECT code FROM packages WHERE json_extract(data, '$.sscc') = ?")
+    .pluck()
+    .get(sscc);
+  return typeof replicated === 'string' ? replicated : null;
+}
+
+/**
  * The package's SSCC: the one it already has from this station, else the next reference of
  * the oldest block. Null when every block is used up (the station has been offline for
  * longer than its blocks last); the package then closes without one.

@@ -95,6 +95,7 @@ export const MESSAGE_KEYS = [
   'package_other_order',
   'package_dispatched_already',
   'package_scanned_already',
+  'sscc_unknown',
   'badge_unknown',
   'badge_revoked',
   'supervisor_badge_read',

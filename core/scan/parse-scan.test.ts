@@ -72,6 +72,15 @@ describe('parsing what a scanner delivered', () => {
     });
   });
 
+  it('reads an SSCC as the logistic label prints it: spaced (00) text, or its 18 digits alone', () => {
+    const spaced = `(00) ${SSCC.replace(/(\d{4})/g, '$1 ')}`;
+    expect(parseScan(spaced)).toMatchObject({ kind: 'gs1', valid: true, gs1: { '00': SSCC } });
+    expect(parseScan(SSCC)).toMatchObject({ kind: 'gs1', valid: true, gs1: { '00': SSCC } });
+    // 18 digits that fail the check digit are not taken for an SSCC.
+    const wrong = SSCC.slice(0, 17) + String((Number(SSCC.at(-1)) + 1) % 10);
+    expect(parseScan(wrong).gs1?.['00']).toBeUndefined();
+  });
+
   it('reads a bare EAN-13 or a GTIN under ]E0 as AI (01)', () => {
     expect(parseScan('4006381333931')).toMatchObject({
       kind: 'gs1',

@@ -1,4 +1,5 @@
 import { parseCode, type CodeKind } from '../codes/formats.ts';
+import { hasValidGs1CheckDigit } from '../gs1/check-digit.ts';
 import { fromHumanReadable, GS, parseElementString } from '../gs1/element-string.ts';
 import { splitSymbology, type Symbology } from './symbology.ts';
 
@@ -50,6 +51,12 @@ function normaliseCase(data: string): string {
 /** A bare GTIN-8/12/13/14 (EAN/UPC, or ITF-14): report it as AI (01) GTIN. */
 const isBareGtin = (data: string) => /^(?:[0-9]{8}|[0-9]{12,14})$/.test(data);
 
+/**
+ * 18 digits alone, with a valid GS1 check digit: an SSCC typed from a logistic label's
+ * human-readable line or read without its AI. Reported as AI (00).
+ */
+const isBareSscc = (data: string) => /^[0-9]{18}$/.test(data) && hasValidGs1CheckDigit(data);
+
 const looksLikeElementString = (data: string) =>
   /^[0-9]/.test(data) && (data.includes(GS) || /^[0-9]{16,}$/.test(data));
 
@@ -80,7 +87,12 @@ export function parseScan(scan: string): ScanParse {
     return gs1Result(data, symbology);
   }
   if (isBareGtin(data)) return gs1Result(`01${data.padStart(14, '0')}`, symbology);
-  const humanReadable = data.startsWith('(') ? fromHumanReadable(data) : undefined;
+  if (isBareSscc(data)) return gs1Result(`00${data}`, symbology);
+  // A label prints `(00) 0061 4141…`; GS1 data never contains a space, so spaces typed or
+  // read with the human-readable text are layout, not data.
+  const humanReadable = data.startsWith('(')
+    ? fromHumanReadable(data.replace(/\s+/g, ''))
+    : undefined;
   if (humanReadable) return gs1Result(humanReadable, symbology);
   if (looksLikeElementString(data)) return gs1Result(data, symbology);
 

@@ -12,6 +12,7 @@ import type {
   PackageRecord,
   ReplicaLookup,
 } from '../rules/replica-lookup.ts';
+import { packageOfSscc } from '#db/sscc-store.ts';
 
 /*
  * The rules' view of the replica tables (db/replica-schema.ts). Rows hold the server's JSON
@@ -115,6 +116,10 @@ export function sqliteLookup(db: Database): ReplicaLookup {
       if (row) return toPackage(row);
       const local = localPackage.get(code) as LocalRow | undefined;
       return local ? fromLocal(local) : undefined;
+    },
+    packageBySscc(sscc) {
+      const code = packageOfSscc(db, sscc);
+      return code ? this.package(code) : undefined;
     },
     packagesOf(orderCode) {
       const known = (packagesOf.all(orderCode) as PackageSqlRow[]).map(toPackage);

@@ -1,4 +1,5 @@
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { mintSscc } from '#core/gs1/check-digit.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import type {
@@ -72,6 +73,13 @@ export function fixtureReplica(state: OrderState = 'released') {
     of: 1,
     dispatched: false,
   });
+  // The SSCC on each package's logistic label: SSCC → package code.
+  const ssccs = new Map<string, string>([
+    [mintSscc('0614141', 1), pkg],
+    [mintSscc('0614141', 2), otherPackage],
+  ]);
+  const ssccOf = (packageCode: string) =>
+    [...ssccs].find(([, code]) => code === packageCode)?.[0] ?? '';
   const rules: LineRules = { ...DEFAULT_LINE_RULES };
   const badges = new Map<string, BadgeRecord>();
   const supervisor = mintBadgeCode();
@@ -85,6 +93,10 @@ export function fixtureReplica(state: OrderState = 'released') {
         .length,
     unit: (c) => units.get(c),
     package: (c) => packages.get(c),
+    packageBySscc: (sscc) => {
+      const code = ssccs.get(sscc);
+      return code ? packages.get(code) : undefined;
+    },
     packagesOf: (o) => [...packages.values()].filter((p) => p.order === o),
     closedPackageNumbers: (o) =>
       [...packages.values()].filter((p) => p.order === o).map((p) => p.number),
@@ -107,6 +119,8 @@ export function fixtureReplica(state: OrderState = 'released') {
     packages,
     pkg,
     otherPackage,
+    ssccs,
+    ssccOf,
     supervisor,
     rules,
   };

@@ -1,6 +1,7 @@
 import { scanAllowed } from '#core/orders/state-machine.ts';
 import type { ScanParse } from '#core/scan/parse-scan.ts';
 import { outcome, type Outcome } from './outcome.ts';
+import { packageNamedBy } from './package-scan.ts';
 import { loadOrderOutcome, misread } from './production.ts';
 import type { ReplicaLookup } from './replica-lookup.ts';
 
@@ -19,19 +20,7 @@ export interface PackingWork {
  */
 export function decidePacking(scan: ScanParse, work: PackingWork, replica: ReplicaLookup): Outcome {
   if (!scan.valid) return misread(scan);
-  if (work.awaitingVerify) {
-    if (scan.kind !== 'package') return outcome('wrong_kind', scan.order, 'verify_label_first');
-    if (scan.code !== work.awaitingVerify) {
-      return outcome('wrong_order', scan.order, 'label_mismatch', { package: work.awaitingVerify });
-    }
-    return outcome(
-      'accepted',
-      scan.order,
-      'label_verified',
-      { package: scan.code },
-      { kind: 'verify_label', package: scan.code },
-    );
-  }
+  if (work.awaitingVerify) return verifyLabel(scan, work.awaitingVerify, replica);
   if (scan.kind === 'order') {
     if (work.units.length > 0 && scan.code !== work.order) {
       return outcome('wrong_order', scan.code, 'unit_other_order', { order: scan.code });
@@ -62,6 +51,27 @@ export function decidePacking(scan: ScanParse, work: PackingWork, replica: Repli
     'unit_gathered',
     { count: work.units.length + 1 },
     { kind: 'gather_unit', unit: scan.code, order: orderCode },
+  );
+}
+
+/**
+ * The label just printed, scanned back: its package code, or its SSCC (the same label's
+ * GS1-128), must name the package just closed.
+ */
+function verifyLabel(scanned: ScanParse, expected: string, replica: ReplicaLookup): Outcome {
+  const named = packageNamedBy(scanned, replica);
+  if ('refused' in named) return named.refused;
+  const scan = named.scan;
+  if (scan.kind !== 'package') return outcome('wrong_kind', scan.order, 'verify_label_first');
+  if (scan.code !== expected) {
+    return outcome('wrong_order', scan.order, 'label_mismatch', { package: expected });
+  }
+  return outcome(
+    'accepted',
+    scan.order,
+    'label_verified',
+    { package: scan.code },
+    { kind: 'verify_label', package: scan.code },
   );
 }
 

@@ -28,6 +28,7 @@ const REASONS: Readonly<Record<MessageKey, string>> = {
   package_other_order: 'Package of another order ({order}): dispatch blocked.',
   package_dispatched_already: 'This package was dispatched already.',
   package_scanned_already: 'This package is scanned already.',
+  sscc_unknown: 'SSCC {sscc} is on no package this station knows.',
   badge_unknown: 'A badge this station does not know.',
   badge_revoked: 'This badge is revoked.',
   supervisor_badge_read: 'Supervisor badge read: give the reason to clear the line.',

@@ -48,6 +48,8 @@ export interface ReplicaLookup {
   consumedOf(order: string, resourceType: string): number;
   unit(code: string): UnitRecord | undefined;
   package(code: string): PackageRecord | undefined;
+  /** The package whose GS1 logistic label carries this SSCC (18 digits). */
+  packageBySscc(sscc: string): PackageRecord | undefined;
   packagesOf(order: string): PackageRecord[];
   /** Numbers of the order's packages closed so far, here or anywhere the server knows of. */
   closedPackageNumbers(order: string): number[];

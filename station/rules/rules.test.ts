@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { mintSscc } from '#core/gs1/check-digit.ts';
 import { parseScan } from '#core/scan/parse-scan.ts';
 import { fixtureReplica } from './fixture-replica.ts';
 import { decidePacking, nextPackageNumber } from './packing.ts';
 import { decideProduction } from './production.ts';
+import { englishReason } from './reasons.ts';
 import { checkDispatch, decideShipping } from './shipping.ts';
 
 /** One wrong character: the check character catches it, so it is a misread. */
@@ -165,6 +167,20 @@ describe('packing rules', () => {
     expect(decidePacking(parseScan(unit), work(f.code), f.replica).verdict).toBe('wrong_state');
   });
 
+  it('verifies the label scanned back by its SSCC as by its package code', () => {
+    const f = fixtureReplica('in_production');
+    expect(
+      decidePacking(parseScan(`]C100${f.ssccOf(f.pkg)}`), work(f.code, [], f.pkg), f.replica),
+    ).toEqual(decidePacking(parseScan(f.pkg), work(f.code, [], f.pkg), f.replica));
+    expect(
+      decidePacking(
+        parseScan(`]C100${f.ssccOf(f.otherPackage)}`),
+        work(f.code, [], f.pkg),
+        f.replica,
+      ).verdict,
+    ).toBe('wrong_order');
+  });
+
   it('wants the printed label scanned back: the right one verifies, another is refused', () => {
     const f = fixtureReplica('in_production');
     const closed = mintOrderScopedCode('package', f.code, 2);
@@ -234,6 +250,47 @@ describe('shipping rules', () => {
       ok: false,
       message: { key: 'dispatch_incomplete', params: { missing: 1 } },
     });
+  });
+
+  /** Every way a dock scanner or a person gives the SSCC of a package's logistic label. */
+  const ssccForms = (sscc: string) => [
+    `]C100${sscc}`,
+    `]C1\u001d00${sscc}`,
+    `\u001d00${sscc}`,
+    `00${sscc}`,
+    `(00)${sscc}`,
+    `(00) ${sscc.replace(/(\d{4})/g, '$1 ').trim()}`,
+    sscc,
+  ];
+
+  it('takes a package’s SSCC (GS1-128, with or without AIM prefix and FNC1, or its (00) text) as the package', () => {
+    const f = fixtureReplica('packed');
+    const byCode = decideShipping(parseScan(f.pkg), work(null), f.replica);
+    for (const text of ssccForms(f.ssccOf(f.pkg))) {
+      expect(decideShipping(parseScan(text), work(null), f.replica), text).toEqual(byCode);
+    }
+    expect(byCode).toMatchObject({ verdict: 'accepted', action: { package: f.pkg } });
+  });
+
+  it('blocks an SSCC of another order’s package as it blocks its code', () => {
+    const f = fixtureReplica('packed');
+    const sscc = f.ssccOf(f.otherPackage);
+    expect(decideShipping(parseScan(`]C100${sscc}`), work(f.code, [f.pkg]), f.replica)).toEqual(
+      decideShipping(parseScan(f.otherPackage), work(f.code, [f.pkg]), f.replica),
+    );
+  });
+
+  it('refuses an SSCC on no known package, naming it', () => {
+    const f = fixtureReplica('packed');
+    const stranger = mintSscc('0614141', 999);
+    expect(decideShipping(parseScan(`]C100${stranger}`), work(f.code), f.replica)).toEqual({
+      verdict: 'unknown',
+      scannedOrder: null,
+      message: { key: 'sscc_unknown', params: { sscc: stranger } },
+    });
+    expect(englishReason({ key: 'sscc_unknown', params: { sscc: stranger } })).toBe(
+      `SSCC ${stranger} is on no package this station knows.`,
+    );
   });
 
   it('refuses dispatched, unknown, misread and other kinds of codes', () => {

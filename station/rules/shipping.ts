@@ -2,6 +2,7 @@ import type { Message } from '#core/api/station-api.ts';
 import { scanAllowed } from '#core/orders/state-machine.ts';
 import type { ScanParse } from '#core/scan/parse-scan.ts';
 import { outcome, type Outcome } from './outcome.ts';
+import { packageNamedBy } from './package-scan.ts';
 import { loadOrderOutcome, misread } from './production.ts';
 import { orderCompleteness, type ReplicaLookup } from './replica-lookup.ts';
 
@@ -14,16 +15,21 @@ export interface ShippingWork {
 const blocking = (result: Outcome): Outcome => ({ ...result, blocksDispatch: true });
 
 /**
- * Shipping (docs/station.md "Station rules"): each package scan looks up its order; a
+ * Shipping (docs/station.md "Station rules"): each package scan (its code or its SSCC)
+ * looks up its order; a
  * package of another order, a held or cancelled order, or a missing package blocks
  * dispatch. After a dispatch the dock is free and the next package starts the next order.
  */
 export function decideShipping(
-  scan: ScanParse,
+  scanned: ScanParse,
   work: ShippingWork,
   replica: ReplicaLookup,
 ): Outcome {
-  if (!scan.valid) return misread(scan);
+  if (!scanned.valid) return misread(scanned);
+  // The SSCC of the package's GS1 logistic label names the package as its code does.
+  const named = packageNamedBy(scanned, replica);
+  if ('refused' in named) return named.refused;
+  const scan = named.scan;
   if (scan.kind === 'order') return loadOrderOutcome('shipping', scan.code, replica);
   if (scan.kind !== 'package')
     return outcome('wrong_kind', scan.order, 'wrong_kind', { kind: scan.kind });

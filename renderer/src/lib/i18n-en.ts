@@ -138,6 +138,7 @@ export const UI_EN = {
   msg_package_other_order: 'Package of another order ({order}): take it off',
   msg_package_dispatched_already: 'This package has left already',
   msg_package_scanned_already: 'This package is scanned already',
+  msg_sscc_unknown: 'SSCC {sscc} is on no package known here',
   msg_badge_unknown: 'Unknown badge',
   msg_badge_revoked: 'This badge is revoked',
   msg_supervisor_badge_read: 'Supervisor badge read: give a reason',

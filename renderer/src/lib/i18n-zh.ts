@@ -134,6 +134,7 @@ export const UI_ZH: Readonly<Record<UiKey, string>> = {
   msg_package_other_order: '其他订单的箱子（{order}）：请拿下',
   msg_package_dispatched_already: '此箱已发出',
   msg_package_scanned_already: '此箱已扫描',
+  msg_sscc_unknown: '本工位没有 SSCC 为 {sscc} 的箱子',
   msg_badge_unknown: '未知工牌',
   msg_badge_revoked: '此工牌已注销',
   msg_supervisor_badge_read: '已读取主管工牌：请填写原因',

@@ -15,7 +15,7 @@ import { createStationMetrics } from './metrics/station-metrics.ts';
 import { sqliteLookup } from './replica/sqlite-lookup.ts';
 import { stationCommands, type StationCommandMap } from './service/command-map.ts';
 import { Station } from './service/station.ts';
-import { SETTINGS_KEY } from './service/station-service.ts';
+import { SETTINGS_KEY } from './service/settings-keeper.ts';
 import { enroll, INSECURE_FIRST_USE_WARNING, type ServerTrust } from './sync/enroll.ts';
 import { SyncClient } from './sync/sync-client.ts';
 

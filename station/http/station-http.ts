@@ -3,7 +3,7 @@ import type { StationStreamEvent } from '#core/api/station-api.ts';
 import { openSse, type SseFeed } from '#web/sse.ts';
 import { spaAnswer } from '#web/static-files.ts';
 import { runCommand, type StationCommandMap } from '../service/command-map.ts';
-import type { StationService } from '../service/station-service.ts';
+import type { StationStream } from '../service/station.ts';
 import { tokenMatches } from './local-api-token.ts';
 
 /*
@@ -24,7 +24,7 @@ export const STATION_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface StationHttpOptions {
-  service: StationService;
+  service: StationStream;
   commands: StationCommandMap;
   /** The built renderer (renderer/dist). */
   uiDir: string;

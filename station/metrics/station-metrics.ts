@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StationDevices } from '../devices/station-devices.ts';
-import type { StationService } from '../service/station-service.ts';
+import type { StationStream } from '../service/station.ts';
 
 const SYNC_LINKS = ['live', 'polling', 'offline', 'stopped'] as const;
 
@@ -9,7 +9,7 @@ const SYNC_LINKS = ['live', 'polling', 'offline', 'stopped'] as const;
  * not sent yet, how it is linked to the server, and whether its devices work. Read from the
  * service's own state at scrape time; the decision path only stamps a time.
  */
-export function createStationMetrics(service: StationService, devices: StationDevices): Registry {
+export function createStationMetrics(service: StationStream, devices: StationDevices): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ordertrace_station_' });
 

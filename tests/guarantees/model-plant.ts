@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { Station } from '#station/service/station.ts';
-import type { SyncLink } from '#station/service/station-service.ts';
+import type { SyncLink } from '#station/service/station-context.ts';
 import type { ApiClient } from '../server/harness.ts';
 import { consume, type TestStation } from '../server/station-flow.ts';
 import {

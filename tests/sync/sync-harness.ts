@@ -18,7 +18,7 @@ import { SyncClient } from '#station/sync/sync-client.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
 import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
 import { Station } from '#station/service/station.ts';
-import type { SyncLink } from '#station/service/station-service.ts';
+import type { SyncLink } from '#station/service/station-context.ts';
 import { ApiClient, TEST_DATABASE_URL, type StorageName } from '../server/harness.ts';
 
 export async function freePort(): Promise<number> {

@@ -1,0 +1,62 @@
+import { EventEmitter } from 'node:events';
+import type {
+  CommandReply,
+  Decision,
+  Message,
+  StationState,
+  StationStreamEvent,
+} from '#core/api/station-api.ts';
+import type { SettingsKeeper } from './settings-keeper.ts';
+import type { StationOptions } from './station-context.ts';
+import { stationState } from './state-view.ts';
+import type { WorkJournal } from './work-journal.ts';
+
+const LAST_SCANS = 12;
+
+/**
+ * What the UI hears of the station: a 'state' after every change, a 'verdict' per decision
+ * and a 'notice' for a refusal that is shown but not recorded; and the state a reply carries.
+ */
+export class StationFeed {
+  readonly events = new EventEmitter<{ event: [StationStreamEvent] }>();
+  #lastScans: Decision[] = [];
+
+  constructor(
+    private readonly options: StationOptions,
+    private readonly journal: WorkJournal,
+    private readonly settings: SettingsKeeper,
+  ) {}
+
+  state(): StationState {
+    const { identity, replica, outbox, sync, devices } = this.options;
+    return stationState({
+      work: this.journal.work,
+      lastScans: this.#lastScans,
+      settings: this.settings.current,
+      identity,
+      replica,
+      outbox: outbox.status(),
+      sync: sync?.status(),
+      devices: devices.statuses,
+    });
+  }
+
+  publish(): void {
+    this.events.emit('event', { type: 'state', state: this.state() });
+  }
+
+  reply(extra: { decision?: Decision; note?: Message } = {}): CommandReply {
+    return { ok: true, state: this.state(), ...extra };
+  }
+
+  verdict(decision: Decision): void {
+    this.#lastScans = [decision, ...this.#lastScans].slice(0, LAST_SCANS);
+    this.events.emit('event', { type: 'verdict', decision });
+  }
+
+  /** A refusal shown on the stream and answered, with nothing recorded. */
+  notice(message: Message): CommandReply {
+    this.events.emit('event', { type: 'notice', message });
+    return { ok: false, error: message };
+  }
+}

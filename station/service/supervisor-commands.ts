@@ -1,0 +1,82 @@
+import type { CommandReply, StationSettings } from '#core/api/station-api.ts';
+import { messageOf } from '#core/errors/message-of.ts';
+import type { OrderRecord } from '../rules/replica-lookup.ts';
+import { packageLabel } from './package-label.ts';
+import { refuse, type StationContext } from './station-context.ts';
+
+/** A test print before any order is loaded. */
+const SAMPLE_ORDER = {
+  code: 'RDWREKC0W9S',
+  state: 'packed' as const,
+  lineId: null,
+  shipTo: 'Test print 测试打印',
+  carrier: null,
+  customerReference: null,
+  unitsOrdered: 1,
+  packageCount: 1,
+  lines: [],
+} satisfies OrderRecord;
+
+/** What needs a supervisor at any station: lifting a line stop, the devices and their tests. */
+export class SupervisorCommands {
+  constructor(private readonly station: StationContext) {}
+
+  /** Only a supervisor's badge, with a reason, lifts a line stop; both go on record. */
+  async clearLineStop(badgeCode: string | undefined, reason: string): Promise<CommandReply> {
+    const { options, journal, feed } = this.station;
+    const work = journal.work;
+    if (!work.lineStop) return refuse('not_stopped');
+    const code = badgeCode ?? work.lineStop.supervisorBadge;
+    if (!code) return refuse('not_supervisor');
+    const badge = options.replica.badge(code.trim().toUpperCase());
+    if (!badge || badge.revoked || badge.role !== 'supervisor') return refuse('not_supervisor');
+    journal.record(
+      { type: 'line.cleared', supervisor: badge.code, reason },
+      { ...work, lineStop: null },
+      // Cleared with nobody logged in, the supervisor is the one on record.
+      work.operator?.code ?? badge.code,
+    );
+    await options.devices.signal('clear');
+    feed.publish();
+    return feed.reply();
+  }
+
+  /** Anyone may switch the language; the devices (where labels and stop signals go) need a supervisor. */
+  async saveSettings(patch: Partial<StationSettings>): Promise<CommandReply> {
+    const { options, journal, feed, gate, settings } = this.station;
+    const devicesTouched = Object.keys(patch).some((key) => key !== 'language');
+    if (devicesTouched && !gate.supervisorLoggedIn()) return refuse('supervisor_required');
+    await settings.save(patch);
+    // A stopped line stays red on the devices just applied.
+    if (journal.work.lineStop) await options.devices.signal('stop');
+    return feed.reply();
+  }
+
+  async testDevice(device: 'scanner' | 'printer' | 'lineStop'): Promise<CommandReply> {
+    // A test print carries the current order's ship-to; a line-stop test flips the stack light.
+    const { options, journal, feed, gate } = this.station;
+    if (!gate.supervisorLoggedIn()) return refuse('supervisor_required');
+    const { devices, replica } = options;
+    const deviceOk = () => feed.reply({ note: { key: 'device_ok', params: {} } });
+    if (device === 'lineStop') {
+      const ok =
+        (await devices.signal('stop')) &&
+        (await devices.signal(journal.work.lineStop ? 'stop' : 'clear'));
+      return ok
+        ? deviceOk()
+        : refuse('device_failed', { detail: devices.statuses.lineStop.message });
+    }
+    if (device === 'printer') {
+      const order = journal.work.order ? replica.order(journal.work.order) : undefined;
+      try {
+        const sample = order ?? SAMPLE_ORDER;
+        await devices.print(await packageLabel(sample, 1, 1, devices.printerAccepts()));
+        return deviceOk();
+      } catch (error) {
+        return refuse('device_failed', { detail: messageOf(error) });
+      }
+    }
+    const scanner = devices.statuses.scanner;
+    return scanner.ok ? deviceOk() : refuse('device_failed', { detail: scanner.message });
+  }
+}

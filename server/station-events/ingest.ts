@@ -19,30 +19,66 @@ import { messageOf } from '#core/errors/message-of.ts';
 export const payloadHash = (event: StationEvent): string =>
   createHash('sha256').update(JSON.stringify(event)).digest('hex');
 
-/** Highest n such that this station's events 1..n are all stored: from our own table, never trusted from the station. */
-export async function ackedThrough(db: Db, stationId: string): Promise<number> {
-  const { count, max } = (await db
-    .selectFrom('events')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('count'),
-      eb.fn.max<number | null>('seq').as('max'),
-    ])
-    .where('station_id', '=', stationId)
-    .executeTakeFirstOrThrow()) as { count: number; max: number | null };
-  if (!max || Number(count) === Number(max)) return Number(max ?? 0);
-  const gap = await sql<{ seq: number | null }>`
-    SELECT MIN(e.seq) AS seq FROM events e
-    WHERE e.station_id = ${stationId}
-      AND NOT EXISTS (SELECT 1 FROM events f WHERE f.station_id = e.station_id AND f.seq = e.seq + 1)`.execute(
-    db,
-  );
-  const hasFirst = await db
-    .selectFrom('events')
-    .select('seq')
-    .where('station_id', '=', stationId)
-    .where('seq', '=', 1)
-    .executeTakeFirst();
-  return hasFirst ? Number(gap.rows[0]?.seq ?? 0) : 0;
+/** A station's acknowledgement row (migration 0007): its events 1..ackedThrough are all stored. */
+interface Ack {
+  ackedThrough: number;
+  highestSeq: number;
+}
+
+/**
+ * Read the station's acknowledgement row, creating it on its first push, and hold it for the
+ * transaction: the upsert takes the row's lock on PostgreSQL, so two pushes of one station
+ * (a retry racing the original) take turns while other stations' pushes go on.
+ */
+async function holdAck(db: Db, stationId: string): Promise<Ack> {
+  const row = await db
+    .insertInto('station_acks')
+    .values({ station_id: stationId, acked_through: 0, highest_seq: 0 })
+    .onConflict((oc) =>
+      oc
+        .column('station_id')
+        .doUpdateSet((eb) => ({ acked_through: eb.ref('station_acks.acked_through') })),
+    )
+    .returning(['acked_through', 'highest_seq'])
+    .executeTakeFirstOrThrow();
+  return { ackedThrough: Number(row.acked_through), highestSeq: Number(row.highest_seq) };
+}
+
+/**
+ * The acknowledgement after a batch: from the stored one, on through the sequences the batch
+ * read or took (`held`); only when events beyond a gap were stored by an earlier push
+ * (highest above acknowledged) are they read, from the (station, seq) index past the gap.
+ * Never computed from the station's whole history, never trusted from the station.
+ */
+async function advanceAck(db: Db, stationId: string, before: Ack, held: Held): Promise<number> {
+  let acked = before.ackedThrough;
+  let highest = before.highestSeq;
+  for (const seq of held.bySeq.keys()) highest = Math.max(highest, seq);
+  while (held.bySeq.has(acked + 1)) acked++;
+  while (acked < highest) {
+    const beyond = await db
+      .selectFrom('events')
+      .select('seq')
+      .where('station_id', '=', stationId)
+      .where('seq', '>', acked)
+      .orderBy('seq')
+      .limit(LOOKUP_CHUNK)
+      .execute();
+    let advanced = false;
+    for (const row of beyond) {
+      if (Number(row.seq) !== acked + 1) break;
+      acked++;
+      advanced = true;
+    }
+    if (!advanced || beyond.length < LOOKUP_CHUNK) break;
+  }
+  if (acked !== before.ackedThrough || highest !== before.highestSeq)
+    await db
+      .updateTable('station_acks')
+      .set({ acked_through: acked, highest_seq: highest })
+      .where('station_id', '=', stationId)
+      .execute();
+  return acked;
 }
 
 /**
@@ -68,7 +104,8 @@ export async function ingestEvents(
   const { db, kind } = context.storage;
   const now = context.now();
   const effects: Effects = { orders: new Set() };
-  const results = await db.transaction().execute(async (trx) => {
+  const { results, acked } = await db.transaction().execute(async (trx) => {
+    const ack = await holdAck(trx, caller.id);
     const events = [...request.events].sort((a, b) => a.seq - b.seq);
     const held = await heldEvents(trx, caller.id, events);
     const checks = await checkContext(trx, now, caller);
@@ -77,6 +114,7 @@ export async function ingestEvents(
       out.push(await ingestOne(trx, kind, now, checks, event, effects, held));
     }
     await storeEvents(trx, held.taken);
+    const acked = await advanceAck(trx, caller.id, ack, held);
     // "Last seen" and the outbox depth commit with the batch: one commit (one sync to disk)
     // per push rather than two.
     await touchStation(
@@ -84,13 +122,13 @@ export async function ingestEvents(
       caller.id,
       request.outboxDepth,
     );
-    return out;
+    return { results: out, acked };
   });
   for (const orderId of effects.orders) context.live.publish(`order:${orderId}`);
   if (effects.orders.size > 0) context.live.publish('changes');
   return {
     results,
-    ackedThrough: await ackedThrough(db, caller.id),
+    ackedThrough: acked,
     serverTime: now.toISOString(),
   };
 }

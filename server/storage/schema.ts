@@ -176,6 +176,14 @@ export interface EventsTable {
   rejection: string | null;
 }
 
+/** A station's acknowledgement: its events 1..acked_through are all stored (0007-station-acks). */
+export interface StationAcksTable {
+  station_id: string;
+  acked_through: number;
+  /** The highest sequence held; above acked_through only while a gap waits to be filled. */
+  highest_seq: number;
+}
+
 export interface ExceptionsTable {
   id: string;
   kind: string;
@@ -334,6 +342,7 @@ export interface Database {
   packages: PackagesTable;
   progress: ProgressTable;
   events: EventsTable;
+  station_acks: StationAcksTable;
   exceptions: ExceptionsTable;
   audit_log: AuditLogTable;
   change_log: ChangeLogTable;

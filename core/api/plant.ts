@@ -37,7 +37,9 @@ export const exceptionSchema = z.object({
 export type ExceptionView = z.infer<typeof exceptionSchema>;
 export const exceptionListSchema = z.object({ exceptions: z.array(exceptionSchema) });
 
+/** What a badge lets its holder do at a station; the one list (replicated rows, API, UIs). */
 export const BADGE_ROLES = ['operator', 'supervisor'] as const;
+export type BadgeRole = (typeof BADGE_ROLES)[number];
 export const badgeSchema = z.object({
   code: z.string(),
   name: z.string(),

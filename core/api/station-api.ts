@@ -3,6 +3,7 @@ import { lineStopConfigSchema } from '../devices/line-stop-config.ts';
 import { printerConfigSchema } from '../devices/printer-config.ts';
 import { scannerConfigSchema } from '../devices/scanner-config.ts';
 import type { StationRole } from '../orders/state-machine.ts';
+import type { BadgeRole } from './plant.ts';
 import type { Verdict } from '../events/station-events.ts';
 
 /*
@@ -180,7 +181,7 @@ export interface SyncSummary {
 export interface StationState {
   station: { id: string; name: string; role: StationRole; line: string; serverUrl: string };
   /** Who is logged in; the badge code is recorded with each event, never shown to the page. */
-  operator: { name: string; role: 'operator' | 'supervisor' } | null;
+  operator: { name: string; role: BadgeRole } | null;
   order: OrderSummary | null;
   lineStop: {
     since: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BADGE_ROLES } from '../api/plant.ts';
 import { ORDER_STATES } from '../orders/state-machine.ts';
 
 /*
@@ -80,7 +81,7 @@ export const packageRowSchema = z.object({
 export const badgeRowSchema = z.object({
   code: text(64),
   name: text(200),
-  role: z.enum(['operator', 'supervisor']),
+  role: z.enum(BADGE_ROLES),
   revokedAt: time.nullable(),
 });
 

@@ -1,4 +1,5 @@
 import type { RejectionKind } from '#core/api/sync.ts';
+import type { BadgeRole } from '#core/api/plant.ts';
 import { parseCode } from '#core/codes/formats.ts';
 import { materialsShortFor } from '#core/orders/completeness.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
@@ -116,7 +117,7 @@ async function badgeProblem(
   db: Db,
   code: string,
   at: string,
-  role: 'operator' | 'supervisor',
+  role: BadgeRole,
 ): Promise<string | null> {
   const badge = await db
     .selectFrom('badges')

@@ -1,18 +1,10 @@
 import type { Caller, ServerContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import type { BadgeRole, BadgeView as Badge } from '#core/api/plant.ts';
 import { mintBadgeCode } from '#core/codes/formats.ts';
 import { audit } from '../auth/audit.ts';
 import { badgeRow } from '../replication/rows.ts';
 import { appendChanges } from '../replication/change-log.ts';
-
-export type BadgeRole = 'operator' | 'supervisor';
-
-export interface Badge {
-  code: string;
-  name: string;
-  role: BadgeRole;
-  revokedAt: string | null;
-}
 
 /** Issue a badge; every station learns of it through sync, so it works offline too. */
 export async function createBadge(

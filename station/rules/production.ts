@@ -1,4 +1,4 @@
-import { scanAllowed } from '#core/orders/state-machine.ts';
+import { scanAllowed, type StationRole } from '#core/orders/state-machine.ts';
 import type { ScanParse } from '#core/scan/parse-scan.ts';
 import { outcome, type Outcome } from './outcome.ts';
 import { requiredOf, type ReplicaLookup } from './replica-lookup.ts';
@@ -37,11 +37,7 @@ function unknownLabel(
 }
 
 /** An order's job card: loads it where the role may work on it in its state. */
-export function loadOrderOutcome(
-  role: 'production' | 'packing' | 'shipping',
-  code: string,
-  replica: ReplicaLookup,
-): Outcome {
+export function loadOrderOutcome(role: StationRole, code: string, replica: ReplicaLookup): Outcome {
   const order = replica.order(code);
   if (!order) return outcome('unknown', code, 'unknown_code');
   const allowed = scanAllowed(role, order.state);

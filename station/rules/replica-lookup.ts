@@ -1,3 +1,4 @@
+import type { BadgeRole } from '#core/api/plant.ts';
 import { completeness, type Completeness } from '#core/orders/completeness.ts';
 import type { LineRules, OrderRow } from '#core/sync/replicated-rows.ts';
 
@@ -37,7 +38,7 @@ export interface PackageRecord {
 export interface BadgeRecord {
   code: string;
   name: string;
-  role: 'operator' | 'supervisor';
+  role: BadgeRole;
   revoked: boolean;
 }
 

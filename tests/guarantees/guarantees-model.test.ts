@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StationEvent } from '#core/events/station-events.ts';
+import { STATION_ROLES } from '#core/orders/state-machine.ts';
 import { STORAGES } from '../server/harness.ts';
 import { enrollStation } from '../server/station-flow.ts';
 import { RestartableServer } from '../sync/sync-harness.ts';
@@ -40,7 +41,7 @@ const ROLE_EVENTS: Record<string, string[]> = {
   shipping: ['scan.decided', 'order.loaded', 'line.cleared', 'package.dispatched'],
 };
 
-const station = fc.constantFrom<ModelStation>('production', 'packing', 'shipping');
+const station = fc.constantFrom<ModelStation>(...STATION_ROLES);
 const order = fc.integer({ min: 0, max: 2 });
 const prefix = fc.constantFrom('', ']C0', ']C1', ']Q1', ']d2', 'lower');
 const target = fc.oneof(

@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BadgeRole } from '#core/api/plant.ts';
 import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
+import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
 import type { Station } from '#station/service/station.ts';
 import type { SyncLink } from '#station/service/station-context.ts';
 import type { ApiClient } from '../server/harness.ts';
@@ -21,7 +23,7 @@ import {
  * orders: a mixed one and a chair on L1, a table on L2. Sync is driven by the test, so a
  * station's offline spells are exactly where the sequence puts them.
  */
-export type ModelStation = 'production' | 'packing' | 'shipping';
+export type ModelStation = StationRole;
 
 type Target =
   | { kind: 'job'; order: number }
@@ -29,7 +31,7 @@ type Target =
   | { kind: 'unit'; order: number; n: number }
   | { kind: 'package'; order: number; n: number }
   | { kind: 'forged'; order: number }
-  | { kind: 'operator' | 'supervisor' | 'stranger' }
+  | { kind: BadgeRole | 'stranger' }
   | { kind: 'garbage'; text: string };
 
 export type ModelCommand =
@@ -144,7 +146,7 @@ export class ModelPlant {
     const badges = { operator: await badge('operator'), supervisor: await badge('supervisor') };
     const dir = mkdtempSync(join(tmpdir(), 'ordertrace-model-'));
     const benches = {} as Record<ModelStation, Bench>;
-    for (const role of ['production', 'packing', 'shipping'] as const) {
+    for (const role of STATION_ROLES) {
       const replica = await enrolledReplica(
         server,
         admin,

@@ -26,6 +26,8 @@ const stationApi = {
   reportProgress: invoke('reportProgress'),
   closePackage: invoke('closePackage'),
   print: invoke('print'),
+  printUnitLabel: invoke('printUnitLabel'),
+  labelPreview: invoke('labelPreview'),
   reprint: invoke('reprint'),
   dispatch: invoke('dispatch'),
   dismissBlock: invoke('dismissBlock'),

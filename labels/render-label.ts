@@ -57,10 +57,18 @@ export async function renderLabel(
   format: LabelFormat,
   options: LabelOptions = {},
 ): Promise<Buffer> {
-  const layout = layoutFor(input, options);
+  return renderLayout(layoutFor(input, options), input.kind, format, options);
+}
+
+async function renderLayout(
+  layout: LabelLayout,
+  kind: LabelDataInput['kind'],
+  format: LabelFormat,
+  options: LabelOptions,
+): Promise<Buffer> {
   switch (format) {
     case 'pdf':
-      return renderPdf([layout], { title: `Ordertrace ${input.kind} label` });
+      return renderPdf([layout], { title: `Ordertrace ${kind} label` });
     case 'zpl':
       return Buffer.from(renderZpl(layout, options.zpl), 'utf8');
     case 'png':
@@ -68,6 +76,22 @@ export async function renderLabel(
     case 'svg':
       return Buffer.from(renderSvg(layout), 'utf8');
   }
+}
+
+/**
+ * A label for a printer and its on-screen preview from one layout: the preview (SVG, text
+ * as outlines, so the screen needs no font) shows exactly what was sent, symbol for symbol.
+ */
+export async function renderWithPreview(
+  input: LabelDataInput,
+  format: 'pdf' | 'zpl',
+  options: LabelOptions = {},
+): Promise<{ document: Buffer; svg: string }> {
+  const layout = layoutFor(input, options);
+  return {
+    document: await renderLayout(layout, input.kind, format, options),
+    svg: renderSvg(layout),
+  };
 }
 
 /**

@@ -54,6 +54,10 @@ export const stationCommandSchemas = {
     override: overrideInput.optional(),
   }),
   print: z.strictObject({ package: codeText }),
+  /** Packing: print one unit's label (a lost or damaged one), as typed or scanned. */
+  printUnitLabel: z.strictObject({ unit: codeText }),
+  /** The image of the last label this station sent to its printer (state.lastLabel says which). */
+  labelPreview: none,
   reprint: z.strictObject({ package: codeText, reason: reasonText }),
   dispatch: none,
   dismissBlock: none,
@@ -210,13 +214,38 @@ export interface StationState {
     blocked: Message | null;
   };
   lastScans: Decision[];
+  /** The last label sent to the printer (its image: the `labelPreview` command). */
+  lastLabel: PrintedLabel | null;
   sync: SyncSummary;
   devices: { scanner: DeviceStatus; printer: DeviceStatus; lineStop: DeviceStatus };
   settings: StationSettings;
 }
 
+/** A label the station sent to its printer: which, and in what format. */
+export interface PrintedLabel {
+  /** Counts up with every label printed since the station started. */
+  id: number;
+  kind: 'package' | 'unit';
+  code: string;
+  title: string;
+  format: 'pdf' | 'zpl';
+  at: string;
+}
+
+/** The label as printed, drawn from the same layout as the document the printer got. */
+export interface LabelPreview extends PrintedLabel {
+  /** SVG in millimetres, text as outlines (no font needed to show it). */
+  svg: string;
+}
+
 export type CommandReply =
-  | { ok: true; state: StationState; decision?: Decision; note?: Message }
+  | {
+      ok: true;
+      state: StationState;
+      decision?: Decision;
+      note?: Message;
+      preview?: LabelPreview | null;
+    }
   | { ok: false; error: Message & { detail?: string } };
 
 /** What the station streams: each decision (for the verdict screen) and every new state. */

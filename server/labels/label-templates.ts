@@ -2,6 +2,7 @@ import type { LabelPreviewBody } from '#core/api/back-office.ts';
 import { defaultTemplate } from '#core/labels/default-templates.ts';
 import { LabelDataError } from '#core/labels/label-data.ts';
 import { sampleLabel } from '#core/labels/sample-data.ts';
+import { unitProduct } from '#core/labels/unit-product.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
 import { renderLabel, renderOrderBatch } from '#labels/render-label.ts';
@@ -134,11 +135,7 @@ export async function resourceLabelsPdf(
   return orderBatchPdf(db, 'resource', order, ref, items);
 }
 
-/**
- * All unit labels of a released order in one PDF, one per page, each with its product:
- * release numbers units line by line in position order, so unit n belongs to the line
- * whose quantities reach n.
- */
+/** All unit labels of a released order in one PDF, one per page, each with its product (unitProduct). */
 export async function unitLabelsPdf(
   context: ServerContext,
   caller: Caller,
@@ -153,11 +150,11 @@ export async function unitLabelsPdf(
     .where('order_lines.order_id', '=', order.id)
     .orderBy('order_lines.position')
     .execute();
-  const products = lines.flatMap((line) =>
-    Array<string>(line.quantity).fill(
-      [line.name_zh, line.name_en].filter(Boolean).join(' ').slice(0, 400),
-    ),
-  );
+  const named = lines.map((line) => ({
+    quantity: line.quantity,
+    nameEn: line.name_en ?? '',
+    nameZh: line.name_zh ?? '',
+  }));
   const units = await db
     .selectFrom('units')
     .select(['code', 'serial'])
@@ -165,7 +162,7 @@ export async function unitLabelsPdf(
     .orderBy('serial')
     .execute();
   const items = units.map((unit) => {
-    const product = products[unit.serial - 1];
+    const product = unitProduct(named, unit.serial);
     return product ? { code: unit.code, product } : { code: unit.code };
   });
   return orderBatchPdf(db, 'unit', order, ref, items);

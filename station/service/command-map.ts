@@ -30,6 +30,8 @@ export function stationCommands(station: Station): StationCommandMap {
     },
     closePackage: { input: s.closePackage, handle: (options) => station.closePackage(options) },
     print: { input: s.print, handle: (args) => station.print(args.package) },
+    printUnitLabel: { input: s.printUnitLabel, handle: ({ unit }) => station.printUnitLabel(unit) },
+    labelPreview: { input: s.labelPreview, handle: () => station.labelPreview() },
     reprint: { input: s.reprint, handle: (args) => station.reprint(args.package, args.reason) },
     dispatch: { input: s.dispatch, handle: () => station.dispatch() },
     dismissBlock: { input: s.dismissBlock, handle: () => station.dismissBlock() },

@@ -1,17 +1,16 @@
-import type { OrderRecord } from '../rules/replica-lookup.ts';
-import type { LabelDocument } from '#native/printers/printer.ts';
 import { packageContents } from '#core/labels/package-contents.ts';
+import { unitProduct } from '#core/labels/unit-product.ts';
+import type { OrderRecord } from '../rules/replica-lookup.ts';
+import type { LabelJob } from './label-desk.ts';
 
-/** The package label (docs/design.md: order code, SSCC, ship-to, contents, n of m) in the printer's format. */
-export async function packageLabel(
+/** The package label (docs/labels.md: SSCC, package code, ship-to, contents, n of m, order). */
+export function packageLabelJob(
   order: OrderRecord,
   number: number,
   of: number | null,
-  accepts: LabelDocument['format'] | 'any',
+  code: string,
   sscc: string | null = null,
-): Promise<LabelDocument> {
-  // Loaded on first print: packing is the only role that renders labels.
-  const { renderLabel } = await import('#labels/render-label.ts');
+): LabelJob {
   const contents = packageContents(order.lines);
   const input = {
     kind: 'package' as const,
@@ -25,9 +24,15 @@ export async function packageLabel(
       ...(order.customerReference ? { customerReference: order.customerReference } : {}),
     },
   };
-  const title = `package ${number}/${of ?? '?'} of ${order.code}`;
-  if (accepts === 'zpl') {
-    return { format: 'zpl', data: (await renderLabel(input, 'zpl')).toString('utf8'), title };
-  }
-  return { format: 'pdf', data: new Uint8Array(await renderLabel(input, 'pdf')), title };
+  return { input, code, title: `package ${number}/${of ?? '?'} of ${order.code}` };
+}
+
+/** A unit label (unit code as Code 128 and QR, product, order), as the back office prints it. */
+export function unitLabelJob(order: OrderRecord, unit: string, serial: number): LabelJob {
+  const product = unitProduct(order.lines, serial);
+  const input = {
+    kind: 'unit' as const,
+    data: { code: unit, ...(product ? { product } : {}) },
+  };
+  return { input, code: unit, title: `unit ${unit} of ${order.code}` };
 }

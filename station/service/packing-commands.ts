@@ -3,10 +3,12 @@ import { mintOrderScopedCode, parseCode } from '#core/codes/formats.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { packageSscc, takeSscc } from '#db/sscc-store.ts';
 import { checkClose } from '../rules/completeness-checks.ts';
-import { packageLabel } from './package-label.ts';
+import { checkUnitLabel } from '../rules/unit-label.ts';
+import type { LabelJob } from './label-desk.ts';
+import { packageLabelJob, unitLabelJob } from './package-label.ts';
 import { refuse, type StationContext } from './station-context.ts';
 
-/** What a packing station does beyond a scan: close packages and print their labels. */
+/** What a packing station does beyond a scan: close packages, print their labels and unit labels. */
 export class PackingCommands {
   constructor(private readonly station: StationContext) {}
 
@@ -76,20 +78,31 @@ export class PackingCommands {
     const order = options.replica.order(parsed.order);
     if (!order) return refuse('unknown_code');
     const of = options.replica.package(pkg)?.of ?? order.packageCount;
+    const sscc = packageSscc(options.db, pkg);
+    return this.printJob(packageLabelJob(order, parsed.serial, of, pkg, sscc), reprintReason);
+  }
+
+  /** One unit's label (lost or damaged), checked by the rules, printed and on record. */
+  async printUnitLabel(unit: string): Promise<CommandReply> {
+    const { options, gate } = this.station;
+    if (options.identity.role !== 'packing') return refuse('wrong_role');
+    const missing = gate.operatorMissing();
+    if (missing) return missing;
+    const checked = checkUnitLabel(unit, options.replica);
+    if (!checked.ok) return { ok: false, error: checked.message };
+    return this.printJob(unitLabelJob(checked.order, checked.unit, checked.serial), null);
+  }
+
+  /** Send a label through the desk; a label that went out is on record (label.printed). */
+  private async printJob(job: LabelJob, reprintReason: string | null): Promise<CommandReply> {
+    const { labels, journal, feed } = this.station;
     try {
-      const document = await packageLabel(
-        order,
-        parsed.serial,
-        of,
-        options.devices.printerAccepts(),
-        packageSscc(options.db, pkg),
-      );
-      await options.devices.print(document);
+      await labels.print(job);
     } catch (error) {
       feed.publish();
       return refuse('print_failed', { detail: messageOf(error) });
     }
-    journal.record({ type: 'label.printed', code: pkg, reprintReason });
+    journal.record({ type: 'label.printed', code: job.code, reprintReason });
     feed.publish();
     return feed.reply();
   }

@@ -14,6 +14,7 @@ import type { WorkState } from './work-state.ts';
 export interface StateSources {
   work: WorkState;
   lastScans: Decision[];
+  lastLabel: StationState['lastLabel'];
   settings: StationSettings;
   identity: StationState['station'];
   replica: ReplicaLookup;
@@ -88,6 +89,7 @@ export function stationState(sources: StateSources): StationState {
       blocked: work.shipping.blocked,
     },
     lastScans: sources.lastScans,
+    lastLabel: sources.lastLabel,
     sync: syncSummary(sources.outbox, sources.sync),
     devices: { ...sources.devices },
     settings: sources.settings,

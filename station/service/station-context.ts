@@ -6,6 +6,7 @@ import type { ReplicaStore } from '#db/replica-store.ts';
 import type { StationDevices } from '../devices/station-devices.ts';
 import type { ReplicaLookup } from '../rules/replica-lookup.ts';
 import type { SyncStatus } from '../sync/sync-client.ts';
+import type { LabelDesk } from './label-desk.ts';
 import type { OperatorGate } from './operator-gate.ts';
 import type { SettingsKeeper } from './settings-keeper.ts';
 import type { StationFeed } from './station-feed.ts';
@@ -52,6 +53,8 @@ export interface StationContext {
   readonly settings: SettingsKeeper;
   /** Who may do what now: operator, supervisor, line rules (operator-gate.ts). */
   readonly gate: OperatorGate;
+  /** Every label the station prints goes out, and is previewed, here (label-desk.ts). */
+  readonly labels: LabelDesk;
 }
 
 export const refuse = (key: Message['key'], params: Message['params'] = {}): CommandReply => ({

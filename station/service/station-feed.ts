@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import type {
   CommandReply,
   Decision,
+  LabelPreview,
   Message,
   StationState,
   StationStreamEvent,
 } from '#core/api/station-api.ts';
+import type { LabelDesk } from './label-desk.ts';
 import type { SettingsKeeper } from './settings-keeper.ts';
 import type { StationOptions } from './station-context.ts';
 import { stationState } from './state-view.ts';
@@ -25,6 +27,7 @@ export class StationFeed {
     private readonly options: StationOptions,
     private readonly journal: WorkJournal,
     private readonly settings: SettingsKeeper,
+    private readonly labels: LabelDesk,
   ) {}
 
   state(): StationState {
@@ -32,6 +35,7 @@ export class StationFeed {
     return stationState({
       work: this.journal.work,
       lastScans: this.#lastScans,
+      lastLabel: this.labels.lastPrinted(),
       settings: this.settings.current,
       identity,
       replica,
@@ -45,7 +49,9 @@ export class StationFeed {
     this.events.emit('event', { type: 'state', state: this.state() });
   }
 
-  reply(extra: { decision?: Decision; note?: Message } = {}): CommandReply {
+  reply(
+    extra: { decision?: Decision; note?: Message; preview?: LabelPreview | null } = {},
+  ): CommandReply {
     return { ok: true, state: this.state(), ...extra };
   }
 

@@ -8,6 +8,7 @@ import type {
 } from '#core/api/station-api.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import type { ReplicaLookup } from '../rules/replica-lookup.ts';
+import { LabelDesk } from './label-desk.ts';
 import { OperatorGate } from './operator-gate.ts';
 import { PackingCommands } from './packing-commands.ts';
 import { ProductionCommands } from './production-commands.ts';
@@ -29,7 +30,8 @@ type OverrideInput = { badge: string; reason: string };
  * - scan-decisions.ts: scans and badges decided by the role's rule (station/rules/);
  * - production-, packing-, shipping-, supervisor-commands.ts: the commands beyond a scan;
  * - operator-gate.ts: who may act now; settings-keeper.ts: settings and devices;
- * - station-feed.ts: what the UI hears (state, verdicts, notices) and the state replies carry.
+ * - station-feed.ts: what the UI hears (state, verdicts, notices) and the state replies carry;
+ * - label-desk.ts: every label printed, in the printer's format, and its preview.
  * This class only wires them and is the StationApi's one face (command-map.ts).
  */
 export class Station {
@@ -46,9 +48,10 @@ export class Station {
     const now = options.now ?? (() => new Date());
     const journal = new WorkJournal(options, now);
     const settings = new SettingsKeeper(options.store, options.devices);
-    const feed = new StationFeed(options, journal, settings);
+    const labels = new LabelDesk(options.devices, now);
+    const feed = new StationFeed(options, journal, settings, labels);
     const gate = new OperatorGate(options, journal, feed, now);
-    this.#parts = { options, now, journal, feed, settings, gate };
+    this.#parts = { options, now, journal, feed, settings, gate, labels };
     this.#scans = new ScanDecisions(this.#parts);
     this.#production = new ProductionCommands(this.#parts);
     this.#packing = new PackingCommands(this.#parts);
@@ -135,6 +138,15 @@ export class Station {
 
   reprint(pkg: string, reason: string): Promise<CommandReply> {
     return this.#packing.reprint(pkg, reason);
+  }
+
+  printUnitLabel(unit: string): Promise<CommandReply> {
+    return this.#packing.printUnitLabel(unit);
+  }
+
+  /** The last label sent to the printer, as an image of the same layout. */
+  labelPreview(): CommandReply {
+    return this.#parts.feed.reply({ preview: this.#parts.labels.preview() });
   }
 
   dispatch(): CommandReply {

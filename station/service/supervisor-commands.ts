@@ -1,7 +1,8 @@
 import type { CommandReply, StationSettings } from '#core/api/station-api.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import type { OrderRecord } from '../rules/replica-lookup.ts';
-import { packageLabel } from './package-label.ts';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { packageLabelJob } from './package-label.ts';
 import { refuse, type StationContext } from './station-context.ts';
 
 /** A test print before any order is loaded. */
@@ -54,7 +55,7 @@ export class SupervisorCommands {
 
   async testDevice(device: 'scanner' | 'printer' | 'lineStop'): Promise<CommandReply> {
     // A test print carries the current order's ship-to; a line-stop test flips the stack light.
-    const { options, journal, feed, gate } = this.station;
+    const { options, journal, feed, gate, labels } = this.station;
     if (!gate.supervisorLoggedIn()) return refuse('supervisor_required');
     const { devices, replica } = options;
     const deviceOk = () => feed.reply({ note: { key: 'device_ok', params: {} } });
@@ -70,7 +71,9 @@ export class SupervisorCommands {
       const order = journal.work.order ? replica.order(journal.work.order) : undefined;
       try {
         const sample = order ?? SAMPLE_ORDER;
-        await devices.print(await packageLabel(sample, 1, 1, devices.printerAccepts()));
+        await labels.print(
+          packageLabelJob(sample, 1, 1, mintOrderScopedCode('package', sample.code, 1)),
+        );
         return deviceOk();
       } catch (error) {
         return refuse('device_failed', { detail: messageOf(error) });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { ssccOfReference } from '#core/gs1/sscc-blocks.ts';
 import type { OrderRecord } from '#station/rules/replica-lookup.ts';
-import { packageLabel } from '#station/service/package-label.ts';
+import { renderWithPreview } from '#labels/render-label.ts';
+import type { LabelJob } from '#station/service/label-desk.ts';
+import { packageLabelJob } from '#station/service/package-label.ts';
 
 /* What the packing station sends a Zebra printer: the GS1 logistic label's fields in ZPL. */
 describe('the packing station’s package label in ZPL', () => {
@@ -21,14 +23,15 @@ describe('the packing station’s package label in ZPL', () => {
     ],
   };
   const sscc = ssccOfReference('9521234', 1001);
+  /** The ZPL the station's LabelDesk sends a Zebra printer for this job. */
+  const zplOf = async (job: LabelJob) =>
+    (await renderWithPreview(job.input, 'zpl')).document.toString('utf8');
 
   it('has the SSCC as GS1-128 (start C, FNC1, AI 00), its (00) text, the package code and n of m', async () => {
-    const label = await packageLabel(order, 2, 2, 'zpl', sscc);
-    expect(label.format).toBe('zpl');
-    const zpl = String(label.data);
+    const pkg = mintOrderScopedCode('package', code, 2);
+    const zpl = await zplOf(packageLabelJob(order, 2, 2, pkg, sscc));
     expect(zpl).toMatch(new RegExp(`\\^BY4\\^BCN,\\d+,N,N,N,N\\^FD>;>800${sscc}\\^FS`));
     expect(zpl).toContain(`^FD(00) ${sscc}^FS`);
-    const pkg = mintOrderScopedCode('package', code, 2);
     expect(zpl).toContain(`N,N,N,A^FH^FD${pkg}^FS`);
     expect(zpl).toContain(`^FDMA,${pkg}^FS`);
     expect(zpl).toContain('^FD2 of 2^FS');
@@ -37,7 +40,7 @@ describe('the packing station’s package label in ZPL', () => {
   });
 
   it('leaves the SSCC section out when the station has none', async () => {
-    const zpl = String((await packageLabel(order, 1, 2, 'zpl')).data);
+    const zpl = await zplOf(packageLabelJob(order, 1, 2, mintOrderScopedCode('package', code, 1)));
     expect(zpl).not.toContain('>8');
     expect(zpl).not.toContain('(00)');
   });

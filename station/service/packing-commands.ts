@@ -69,7 +69,7 @@ export class PackingCommands {
   }
 
   private async printLabel(pkg: string, reprintReason: string | null): Promise<CommandReply> {
-    const { options, journal, feed } = this.station;
+    const { options } = this.station;
     if (options.identity.role !== 'packing') return refuse('wrong_role');
     const parsed = parseCode(pkg);
     if (!parsed.valid || parsed.kind !== 'package' || !parsed.order || !parsed.serial) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField, pageQueryFields } from './paging.ts';
 
 /** Attribute values a product can carry: "material": "oak", "width_cm": 120. */
 export const attributesSchema = z
@@ -34,13 +35,16 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
+export const PRODUCT_SORTS = ['relevance', 'code', 'name'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
 export const searchQuerySchema = z.strictObject({
   q: z.string().trim().max(200).default(''),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  ...pageQueryFields(PRODUCT_SORTS, { defaultLimit: 10, maxLimit: 50 }),
 });
 
 export const searchHitSchema = z.object({ product: productSchema, score: z.number() });
-export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
+export const searchResultSchema = z.object({ hits: z.array(searchHitSchema), ...nextCursorField });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
 /** Why a candidate was offered or lacks: "walnut ✓", "120 cm ✗", in both languages. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORDER_STATES } from '../orders/state-machine.ts';
 import { codeOf } from '../events/station-events.ts';
 import { candidateSchema, similarToSchema } from './catalog.ts';
+import { nextCursorField } from './paging.ts';
 
 const productCode = codeOf('product');
 const quantity = z.number().int().min(1).max(100_000);
@@ -130,7 +131,7 @@ export const orderSchema = z.object({
 });
 export type OrderView = z.infer<typeof orderSchema>;
 
-export const orderListSchema = z.object({ orders: z.array(orderSchema) });
+export const orderListSchema = z.object({ orders: z.array(orderSchema), ...nextCursorField });
 
 export const orderRefSchema = z.strictObject({ id: z.string().min(1).max(64) });
 

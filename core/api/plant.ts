@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField } from './paging.ts';
 
 /*
  * Back-office lists the server answers and the portal shows: exceptions, badges, the audit
@@ -35,7 +36,10 @@ export const exceptionSchema = z.object({
   createdAt: z.string(),
 });
 export type ExceptionView = z.infer<typeof exceptionSchema>;
-export const exceptionListSchema = z.object({ exceptions: z.array(exceptionSchema) });
+export const exceptionListSchema = z.object({
+  exceptions: z.array(exceptionSchema),
+  ...nextCursorField,
+});
 
 /** What a badge lets its holder do at a station; the one list (replicated rows, API, UIs). */
 export const BADGE_ROLES = ['operator', 'supervisor'] as const;
@@ -62,4 +66,4 @@ export const auditEntrySchema = z.object({
   entityId: z.string(),
   detail: z.unknown(),
 });
-export const auditListSchema = z.object({ entries: z.array(auditEntrySchema) });
+export const auditListSchema = z.object({ entries: z.array(auditEntrySchema), ...nextCursorField });

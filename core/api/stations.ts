@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lineRulesSchema } from '../sync/replicated-rows.ts';
 import { STATION_ROLES } from '../orders/state-machine.ts';
+import { nextCursorField } from './paging.ts';
 
 export const createStationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(64),
@@ -19,6 +20,10 @@ export const stationSchema = z.object({
   outboxDepth: z.number().nullable(),
 });
 export type StationView = z.infer<typeof stationSchema>;
+export const stationListSchema = z.object({
+  stations: z.array(stationSchema),
+  ...nextCursorField,
+});
 
 export const createStationResultSchema = z.object({
   station: stationSchema,

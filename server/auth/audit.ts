@@ -1,4 +1,8 @@
-import { actorName, type Caller, type Db } from '../context.ts';
+import type { Selectable } from 'kysely';
+import type { PageQuery } from '#core/api/paging.ts';
+import { actorName, type Caller, type Db, type ServerContext } from '../context.ts';
+import type { AuditLogTable } from '../storage/schema.ts';
+import { keysetPage, type Sorts } from '../storage/paging.ts';
 
 /** One line in the audit log: who did what to which thing, and the details. */
 export async function audit(
@@ -21,4 +25,49 @@ export async function audit(
       detail: JSON.stringify(detail),
     })
     .execute();
+}
+
+export const AUDIT_SORTS = ['newest', 'oldest'] as const;
+export type AuditSort = (typeof AUDIT_SORTS)[number];
+
+// PostgreSQL answers a bigserial as a string: Number() reads both engines' ids.
+type AuditRow = Selectable<AuditLogTable>;
+
+// The id counts up as entries are written: newest first is highest id first.
+const auditSorts: Sorts<AuditRow, AuditSort> = {
+  newest: [{ column: 'audit_log.id', direction: 'desc', value: (row) => Number(row.id) }],
+  oldest: [{ column: 'audit_log.id', direction: 'asc', value: (row) => Number(row.id) }],
+};
+
+export interface AuditFilters {
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+}
+
+/** The audit log, filtered, one page at a time. */
+export async function listAudit(
+  context: ServerContext,
+  filters: AuditFilters,
+  page: PageQuery<AuditSort>,
+) {
+  let query = context.storage.db.selectFrom('audit_log').selectAll('audit_log');
+  if (filters.entity) query = query.where('audit_log.entity', '=', filters.entity);
+  if (filters.entityId) query = query.where('audit_log.entity_id', '=', filters.entityId);
+  if (filters.actor) query = query.where('audit_log.actor', '=', filters.actor);
+  if (filters.action) query = query.where('audit_log.action', '=', filters.action);
+  const { rows, nextCursor } = await keysetPage(query, auditSorts, page);
+  return {
+    nextCursor,
+    entries: rows.map((row) => ({
+      id: Number(row.id),
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entity_id,
+      detail: JSON.parse(row.detail) as unknown,
+    })),
+  };
 }

@@ -3,6 +3,9 @@ import type { ExceptionKind } from '#core/api/plant.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
+import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
+import type { PageQuery } from '#core/api/paging.ts';
+import type { ExceptionsTable } from '../storage/schema.ts';
 import { recordIntegrationEvent } from '../integration/integration-events.ts';
 
 export type { ExceptionKind };
@@ -47,27 +50,64 @@ export async function raiseException(
   return id;
 }
 
-export async function listExceptions(context: ServerContext, status?: string) {
-  let query = context.storage.db
-    .selectFrom('exceptions')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .limit(500);
-  if (status) query = query.where('status', '=', status);
-  return (await query.execute()).map((row) => ({
-    id: row.id,
-    kind: row.kind,
-    order: row.order_code,
-    station: row.station_id,
-    event: row.event_id,
-    seq: row.station_seq === null ? null : Number(row.station_seq),
-    description: row.description,
-    status: row.status,
-    resolutionNote: row.resolution_note,
-    resolvedBy: row.resolved_by,
-    resolvedAt: row.resolved_at,
-    createdAt: row.created_at,
-  }));
+export const EXCEPTION_SORTS = ['newest', 'oldest'] as const;
+export type ExceptionSort = (typeof EXCEPTION_SORTS)[number];
+
+const exceptionSorts: Sorts<ExceptionsTable, ExceptionSort> = {
+  newest: thenId('exceptions', 'created_at', 'desc'),
+  oldest: thenId('exceptions', 'created_at', 'asc'),
+};
+
+export interface ExceptionFilters {
+  status?: string | undefined;
+  kind?: string | undefined;
+  /** The order's code. */
+  order?: string | undefined;
+  /** A station by name or id. */
+  station?: string | undefined;
+  /** Words in the description or the order code. */
+  q?: string | undefined;
+}
+
+export async function listExceptions(
+  context: ServerContext,
+  filters: ExceptionFilters,
+  page: PageQuery<ExceptionSort>,
+) {
+  let query = context.storage.db.selectFrom('exceptions').selectAll('exceptions');
+  if (filters.status) query = query.where('exceptions.status', '=', filters.status);
+  if (filters.kind) query = query.where('exceptions.kind', '=', filters.kind);
+  if (filters.order) query = query.where('exceptions.order_code', '=', filters.order);
+  if (filters.station)
+    query = query.where(namedIn('exceptions.station_id', 'stations', filters.station));
+
+  if (filters.q) {
+    const text = filters.q;
+    query = query.where((eb) =>
+      eb.or([
+        containsText('exceptions.description', text),
+        containsText('exceptions.order_code', text),
+      ]),
+    );
+  }
+  const { rows, nextCursor } = await keysetPage(query, exceptionSorts, page);
+  return {
+    nextCursor,
+    exceptions: rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      order: row.order_code,
+      station: row.station_id,
+      event: row.event_id,
+      seq: row.station_seq === null ? null : Number(row.station_seq),
+      description: row.description,
+      status: row.status,
+      resolutionNote: row.resolution_note,
+      resolvedBy: row.resolved_by,
+      resolvedAt: row.resolved_at,
+      createdAt: row.created_at,
+    })),
+  };
 }
 
 export async function resolveException(

@@ -4,6 +4,7 @@ import {
   type Product,
   type ProductInput,
   type SearchHit,
+  type ProductSort,
 } from '#core/api/catalog.ts';
 import { mintProductCode } from '#core/codes/formats.ts';
 import { searchCatalog } from '#core/catalog/match.ts';
@@ -14,6 +15,8 @@ import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
 import { catalogIndex } from './catalog-index.ts';
+import { memoryPage, type Sorts } from '../storage/paging.ts';
+import type { PageQuery } from '#core/api/paging.ts';
 
 /** Create a product with a new unique product code, in the caller's transaction. */
 export async function insertProduct(
@@ -142,29 +145,42 @@ export async function getProduct(db: Db, code: string): Promise<Product & { id: 
   return { ...(product as Product), id: row.id };
 }
 
-export async function listProducts(db: Db, limit = 200): Promise<Product[]> {
-  const rows = await db
-    .selectFrom('products')
-    .select(PRODUCT_COLUMNS)
-    .orderBy('code')
-    .limit(limit)
-    .execute();
-  return toProducts(db, rows);
-}
+type RankedProduct = { code: string; nameEn: string; score: number };
+
+const productSorts: Sorts<RankedProduct, ProductSort> = {
+  relevance: [
+    { column: 'score', direction: 'desc', value: (hit) => hit.score },
+    { column: 'code', direction: 'asc', value: (hit) => hit.code },
+  ],
+  code: [{ column: 'code', direction: 'asc', value: (hit) => hit.code }],
+  name: [
+    { column: 'nameEn', direction: 'asc', value: (hit) => hit.nameEn },
+    { column: 'code', direction: 'asc', value: (hit) => hit.code },
+  ],
+};
 
 /**
- * Search that reads sentences (issue 17): the query is read with the catalog's vocabulary
- * (Chinese segmented, sizes in any unit, whole English words, single characters) and
- * products ranked by the share of it they meet, from the in-memory catalog index, so
- * SQLite and PostgreSQL answer alike.
+ * The catalog one page at a time: with words (q) ranked by the share of them a product
+ * meets, without them every product. Ranking lives in the in-memory catalog index, so
+ * the page is cut there (the same cursor on SQLite and PostgreSQL) and only its products
+ * are read from storage.
  */
-export async function searchProducts(
+export async function pageProducts(
   context: ServerContext,
-  query: string,
-  limit: number,
-): Promise<SearchHit[]> {
-  const { db } = context.storage;
-  const hits = searchCatalog(await catalogIndex(context), query, limit);
+  q: string,
+  page: PageQuery<ProductSort>,
+): Promise<{ hits: SearchHit[]; nextCursor: string | null }> {
+  const index = await catalogIndex(context);
+  const ranked: RankedProduct[] = (
+    q
+      ? searchCatalog(index, q, index.products.length)
+      : index.products.map((entry) => ({ product: entry.product, score: 1 }))
+  ).map((hit) => ({ code: hit.product.code, nameEn: hit.product.nameEn, score: hit.score }));
+  const { rows, nextCursor } = memoryPage(ranked, productSorts, page);
+  return { hits: await withProducts(context.storage.db, rows), nextCursor };
+}
+
+async function withProducts(db: Db, hits: { code: string; score: number }[]): Promise<SearchHit[]> {
   if (hits.length === 0) return [];
   const rows = await db
     .selectFrom('products')
@@ -172,12 +188,12 @@ export async function searchProducts(
     .where(
       'code',
       'in',
-      hits.map((hit) => hit.product.code),
+      hits.map((hit) => hit.code),
     )
     .execute();
   const products = new Map((await toProducts(db, rows)).map((p) => [p.code, p]));
   return hits.flatMap((hit) => {
-    const product = products.get(hit.product.code);
+    const product = products.get(hit.code);
     return product ? [{ product, score: hit.score }] : [];
   });
 }

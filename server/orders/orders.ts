@@ -3,6 +3,7 @@ import type { OrderView, SubmitOrderBody } from '#core/api/orders.ts';
 import { submitOrderBodySchema } from '#core/api/orders.ts';
 import { mintOrderCode } from '#core/codes/formats.ts';
 import type { OrderAction } from '#core/orders/state-machine.ts';
+import type { PageQuery } from '#core/api/paging.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
@@ -12,6 +13,7 @@ import { getProduct } from '../catalog/catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
 import { findCandidates } from '../catalog/similar.ts';
+import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
 
 async function uniqueOrderCode(db: Db): Promise<string> {
   for (;;) {
@@ -158,17 +160,59 @@ export async function submitOrder(
   return orderView(db, row);
 }
 
+export const ORDER_SORTS = ['newest', 'oldest', 'updated'] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
+const orderSorts: Sorts<OrdersTable, OrderSort> = {
+  newest: thenId('orders', 'created_at', 'desc'),
+  oldest: thenId('orders', 'created_at', 'asc'),
+  updated: thenId('orders', 'updated_at', 'desc'),
+};
+
+export interface OrderFilters {
+  state?: string | undefined;
+  /** A line by name or id. */
+  line?: string | undefined;
+  /** Words in the order code, the customer's reference, the address or the customer's name or email. */
+  q?: string | undefined;
+}
+
+/** A customer sees their own orders, staff see all; filtered, sorted and one page at a time. */
 export async function listOrders(
   context: ServerContext,
   caller: Caller,
-  state?: string,
-): Promise<OrderView[]> {
+  filters: OrderFilters,
+  page: PageQuery<OrderSort>,
+): Promise<{ orders: OrderView[]; nextCursor: string | null }> {
   const { db } = context.storage;
-  let query = db.selectFrom('orders').selectAll().orderBy('created_at', 'desc').limit(500);
+  let query = db.selectFrom('orders').selectAll('orders');
   if (caller.kind === 'user' && caller.role === 'customer')
-    query = query.where('customer_id', '=', caller.id);
-  if (state) query = query.where('state', '=', state);
-  return orderViews(db, await query.execute());
+    query = query.where('orders.customer_id', '=', caller.id);
+  if (filters.state) query = query.where('orders.state', '=', filters.state);
+  if (filters.line) query = query.where(namedIn('orders.line_id', 'lines', filters.line));
+
+  if (filters.q) {
+    const text = filters.q;
+    query = query.where((eb) =>
+      eb.or([
+        containsText('orders.code', text),
+        containsText('orders.customer_reference', text),
+        containsText('orders.ship_to', text),
+        eb(
+          'orders.customer_id',
+          'in',
+          eb
+            .selectFrom('users')
+            .select('users.id')
+            .where((u) =>
+              u.or([containsText('users.name', text), containsText('users.email', text)]),
+            ),
+        ),
+      ]),
+    );
+  }
+  const { rows, nextCursor } = await keysetPage(query, orderSorts, page);
+  return { orders: await orderViews(db, rows), nextCursor };
 }
 
 export async function getOrder(

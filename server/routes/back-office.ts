@@ -6,12 +6,15 @@ import {
   badgeListSchema,
   badgeSchema,
   createBadgeBodySchema,
+  EXCEPTION_KINDS,
   exceptionListSchema,
 } from '#core/api/plant.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { createBadge, revokeBadge, listBadges } from '../stations/badges.ts';
-import { listExceptions, resolveException } from '../back-office/exceptions.ts';
+import { EXCEPTION_SORTS, listExceptions, resolveException } from '../back-office/exceptions.ts';
+import { AUDIT_SORTS, listAudit } from '../auth/audit.ts';
+import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
 import { recordReceipt } from '../orders/receipts.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { errors, idParams } from './responses.ts';
@@ -82,8 +85,15 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['exceptions'],
+          summary:
+            'Exceptions, one page at a time; filter by status, kind, order, station or words (q)',
           querystring: z.strictObject({
             status: z.enum(['open', 'cleared', 'resolved']).optional(),
+            kind: z.enum(EXCEPTION_KINDS).optional(),
+            order: z.string().trim().min(1).max(64).optional(),
+            station: z.string().trim().min(1).max(64).optional(),
+            q: searchTextSchema,
+            ...pageQueryFields(EXCEPTION_SORTS),
           }),
           response: {
             200: exceptionListSchema,
@@ -93,7 +103,8 @@ export const backOfficeRoutes =
       },
       async (request) => {
         requireUser(request, 'customer_service', 'planner', 'supervisor');
-        return { exceptions: await listExceptions(context, request.query.status) };
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listExceptions(context, filters, { limit, cursor, sort });
       },
     );
 
@@ -127,7 +138,10 @@ export const backOfficeRoutes =
           querystring: z.strictObject({
             entity: z.string().max(32).optional(),
             entityId: z.string().max(64).optional(),
-            limit: z.coerce.number().int().min(1).max(1000).default(200),
+            /** Who: the email of a person or the name of a station. */
+            actor: z.string().trim().min(1).max(200).optional(),
+            action: z.string().trim().min(1).max(64).optional(),
+            ...pageQueryFields(AUDIT_SORTS, { defaultLimit: 200, maxLimit: 1000 }),
           }),
           response: {
             200: auditListSchema,
@@ -137,25 +151,8 @@ export const backOfficeRoutes =
       },
       async (request) => {
         requireUser(request, 'planner', 'supervisor');
-        let query = context.storage.db
-          .selectFrom('audit_log')
-          .selectAll()
-          .orderBy('id', 'desc')
-          .limit(request.query.limit);
-        if (request.query.entity) query = query.where('entity', '=', request.query.entity);
-        if (request.query.entityId) query = query.where('entity_id', '=', request.query.entityId);
-        const rows = await query.execute();
-        return {
-          entries: rows.map((row) => ({
-            id: Number(row.id),
-            at: row.at,
-            actor: row.actor,
-            action: row.action,
-            entity: row.entity,
-            entityId: row.entity_id,
-            detail: JSON.parse(row.detail) as unknown,
-          })),
-        };
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listAudit(context, filters, { limit, cursor, sort });
       },
     );
   };

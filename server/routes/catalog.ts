@@ -10,7 +10,7 @@ import {
 } from '#core/api/catalog.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createProduct, getProduct, listProducts, searchProducts } from '../catalog/catalog.ts';
+import { createProduct, getProduct, pageProducts } from '../catalog/catalog.ts';
 import { similarAnswer } from '../catalog/similar.ts';
 import { errors } from './responses.ts';
 
@@ -26,22 +26,15 @@ export const catalogRoutes =
         schema: {
           tags: ['catalog'],
           summary:
-            'Search the catalog (Chinese or English, by name, description or attribute); no q lists all',
+            'Search the catalog (Chinese or English, by name, description or attribute), one page at a time; no q lists all',
           querystring: searchQuerySchema,
           response: { 200: searchResultSchema, ...errors(400, 401) },
         },
       },
       async (request) => {
         requireUser(request);
-        const { q, limit } = request.query;
-        if (!q)
-          return {
-            hits: (await listProducts(context.storage.db, limit)).map((product) => ({
-              product,
-              score: 1,
-            })),
-          };
-        return { hits: await searchProducts(context, q, limit) };
+        const { q, ...page } = request.query;
+        return pageProducts(context, q, page);
       },
     );
 

@@ -11,6 +11,7 @@ import {
   submitOrderBodySchema,
 } from '#core/api/orders.ts';
 import { ORDER_STATES } from '#core/orders/state-machine.ts';
+import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import {
@@ -18,6 +19,7 @@ import {
   chooseCandidates,
   getOrder,
   listOrders,
+  ORDER_SORTS,
   resolveByCustomerService,
   submitOrder,
 } from '../orders/orders.ts';
@@ -52,14 +54,21 @@ export const orderRoutes =
       {
         schema: {
           tags: ['orders'],
-          summary: 'Orders: a customer sees their own, staff see all',
-          querystring: z.strictObject({ state: z.enum(ORDER_STATES).optional() }),
+          summary:
+            'Orders, one page at a time: a customer sees their own, staff see all; filter by state, line or words (q)',
+          querystring: z.strictObject({
+            state: z.enum(ORDER_STATES).optional(),
+            line: z.string().trim().min(1).max(64).optional(),
+            q: searchTextSchema,
+            ...pageQueryFields(ORDER_SORTS),
+          }),
           response: { 200: orderListSchema, ...errors(400, 401) },
         },
       },
-      async (request) => ({
-        orders: await listOrders(context, requireUser(request), request.query.state),
-      }),
+      async (request) => {
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listOrders(context, requireUser(request), filters, { limit, cursor, sort });
+      },
     );
 
     app.get(

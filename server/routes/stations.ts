@@ -8,8 +8,11 @@ import {
   enrollResultSchema,
   lineRulesBodySchema,
   lineSchema,
+  stationListSchema,
   stationSchema,
 } from '#core/api/stations.ts';
+import { STATION_ROLES } from '#core/orders/state-machine.ts';
+import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import {
@@ -18,6 +21,8 @@ import {
   enrollStation,
   listLines,
   listStations,
+  STATION_SORTS,
+  STATION_STATUSES,
   reissueEnrollment,
   revokeStation,
   setLineRules,
@@ -74,12 +79,21 @@ export const stationRoutes =
       {
         schema: {
           tags: ['stations'],
-          response: { 200: z.object({ stations: z.array(stationSchema) }), ...errors(401, 403) },
+          summary: 'Stations, one page at a time; filter by line, role, status or name (q)',
+          querystring: z.strictObject({
+            line: z.string().trim().min(1).max(64).optional(),
+            role: z.enum(STATION_ROLES).optional(),
+            status: z.enum(STATION_STATUSES).optional(),
+            q: searchTextSchema,
+            ...pageQueryFields(STATION_SORTS),
+          }),
+          response: { 200: stationListSchema, ...errors(400, 401, 403) },
         },
       },
       async (request) => {
         requireUser(request, 'planner', 'supervisor');
-        return { stations: await listStations(context) };
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listStations(context, filters, { limit, cursor, sort });
       },
     );
 

@@ -8,6 +8,8 @@ import type { StationsTable } from '../storage/schema.ts';
 import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import { lineRow } from '../replication/rows.ts';
 import { audit } from '../auth/audit.ts';
+import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
+import type { PageQuery } from '#core/api/paging.ts';
 import { appendChanges } from '../replication/change-log.ts';
 import { feedEnds } from '../live/live-feeds.ts';
 
@@ -90,13 +92,45 @@ async function stationView(context: ServerContext, row: StationsTable): Promise<
   };
 }
 
-export async function listStations(context: ServerContext): Promise<StationView[]> {
-  const rows = await context.storage.db
-    .selectFrom('stations')
-    .selectAll()
-    .orderBy('name')
-    .execute();
-  return Promise.all(rows.map((row) => stationView(context, row)));
+export const STATION_SORTS = ['name', 'newest'] as const;
+export type StationSort = (typeof STATION_SORTS)[number];
+export const STATION_STATUSES = ['enrolled', 'awaiting_enrollment', 'revoked'] as const;
+
+const stationSorts: Sorts<StationsTable, StationSort> = {
+  name: thenId('stations', 'name', 'asc'),
+  newest: thenId('stations', 'created_at', 'desc'),
+};
+
+export interface StationFilters {
+  /** A line by name or id. */
+  line?: string | undefined;
+  role?: string | undefined;
+  status?: (typeof STATION_STATUSES)[number] | undefined;
+  /** Words in the station's name. */
+  q?: string | undefined;
+}
+
+export async function listStations(
+  context: ServerContext,
+  filters: StationFilters,
+  page: PageQuery<StationSort>,
+): Promise<{ stations: StationView[]; nextCursor: string | null }> {
+  let query = context.storage.db.selectFrom('stations').selectAll('stations');
+  if (filters.line) query = query.where(namedIn('stations.line_id', 'lines', filters.line));
+
+  if (filters.role) query = query.where('stations.role', '=', filters.role);
+  if (filters.status === 'revoked') query = query.where('stations.revoked_at', 'is not', null);
+  if (filters.status === 'enrolled')
+    query = query
+      .where('stations.revoked_at', 'is', null)
+      .where('stations.enrolled_at', 'is not', null);
+  if (filters.status === 'awaiting_enrollment')
+    query = query
+      .where('stations.revoked_at', 'is', null)
+      .where('stations.enrolled_at', 'is', null);
+  if (filters.q) query = query.where(containsText('stations.name', filters.q));
+  const { rows, nextCursor } = await keysetPage(query, stationSorts, page);
+  return { stations: await Promise.all(rows.map((row) => stationView(context, row))), nextCursor };
 }
 
 /** Admin creates a station; the one-time enrollment code is returned once and stored hashed. */

@@ -2,10 +2,22 @@ import { parseCode } from '#core/codes/formats.ts';
 import { orderListSchema, orderSchema, type OrderView } from '#core/api/orders.ts';
 import { parseScan } from '#core/scan/parse-scan.ts';
 import { ssccInput } from '#core/gs1/sscc-input.ts';
-import { ApiError, call } from '../lib/api.ts';
+import { ApiError, call, query } from '../lib/api.ts';
+import { allPages } from '../lib/paged.svelte.ts';
 import type { I18n } from '../lib/i18n/i18n.svelte.ts';
 
 type PackageView = OrderView['packages'][number];
+
+/** All of the customer's own orders, every page (a customer has few). */
+const myOrders = () =>
+  allPages(async (cursor) => {
+    const page = await call(
+      orderListSchema,
+      'GET',
+      `/api/v1/orders${query({ cursor, limit: '200' })}`,
+    );
+    return { items: page.orders, nextCursor: page.nextCursor };
+  });
 
 /**
  * Receiving a package: the code (scanned or typed) is checked here first — it must be a
@@ -41,8 +53,8 @@ export class ReceiptDesk {
     const sscc = ssccInput(this.code);
     if (sscc) {
       // An SSCC, scanned or typed: the package that carries it.
-      const orders = await call(orderListSchema, 'GET', '/api/v1/orders').catch(() => null);
-      const pkg = orders?.orders.flatMap((o) => o.packages).find((p) => p.sscc === sscc);
+      const orders = await myOrders().catch(() => null);
+      const pkg = orders?.flatMap((o) => o.packages).find((p) => p.sscc === sscc);
       if (!pkg) {
         this.problem = t('receipt.unknownPackage');
         return;
@@ -59,7 +71,7 @@ export class ReceiptDesk {
       return;
     }
     try {
-      this.#orders = (await call(orderListSchema, 'GET', '/api/v1/orders')).orders;
+      this.#orders = await myOrders();
     } catch (error) {
       this.error = error;
       return;

@@ -33,6 +33,11 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const file = join(options.dataDir, 'ordertrace.sqlite');
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
+  // Every commit waits for the disk: a station deletes what the server acknowledged, so an
+  // acknowledged event must survive a power cut (WAL with NORMAL may lose the last commits).
+  // SQLite's default in this build is FULL too; saying it keeps a build or a pragma
+  // elsewhere from weakening it unnoticed (tests/server/durability.test.ts).
+  database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   cacheStatements(database);

@@ -2,6 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Change, Checksums, ReplicatedEntity } from '#core/api/sync.ts';
 import { REPLICATED_ENTITIES } from '#core/api/sync.ts';
 import { addRow, emptyChecksum } from '#core/sync/checksum.ts';
+import {
+  changesAfter,
+  fitRange,
+  type ChangeRange,
+  type RangeFit,
+} from '#core/sync/change-range.ts';
 
 type Data = Record<string, unknown>;
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -97,9 +103,19 @@ export class ReplicaStore {
     });
   }
 
-  /** Apply a pulled batch and advance the cursor in one transaction: a scan never sees half a batch. */
-  applyBatch(changes: readonly Change[], cursor: number): void {
-    // A pulled batch commits without waiting for the disk (WAL, synchronous = NORMAL): a
+  /**
+   * Take a range of the change log, pulled or delivered live (core/sync/change-range.ts):
+   * when it fits the replica's cursor, apply the changes the replica lacks and advance the
+   * cursor in one transaction, so a scan never sees half a batch; a stale range changes
+   * nothing; a gap changes nothing and says so, and the caller pulls. Synchronous: a pull's
+   * batch and a live delivery can never interleave inside it.
+   */
+  applyRange(range: ChangeRange<Change>): RangeFit {
+    const cursor = this.cursor;
+    const fit = fitRange(cursor, range);
+    if (fit !== 'apply') return fit;
+    const changes = changesAfter(cursor, range);
+    // A received batch commits without waiting for the disk (WAL, synchronous = NORMAL): a
     // power cut can only take the last batches back together with their cursor, and they
     // are pulled again. Decisions (the outbox) keep synchronous = FULL, and their next
     // commit makes these frames durable too. Synchronous code: nothing runs in between.
@@ -111,11 +127,12 @@ export class ReplicaStore {
           if (change.data) this.put(change.entity, change.key, change.data);
           else this.deletes[change.entity].run(change.key);
         }
-        this.setMeta('cursor', String(cursor));
+        this.setMeta('cursor', String(range.cursor));
       })();
     } finally {
       this.db.pragma(`synchronous = ${synchronous}`);
     }
+    return fit;
   }
 
   /** Replace every row of these entities (a snapshot, or repairing a diverged scope). */

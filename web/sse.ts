@@ -11,6 +11,12 @@ export const SSE_HEARTBEAT_MS = 15_000;
 export interface SseFeed {
   /** One event; named when `event` is given. Nothing happens once closed. */
   send(data: unknown, event?: string): void;
+  /**
+   * One event whose data is JSON text serialised already (shared by many feeds). Returns
+   * false, sending nothing, when closed or when more than `maxBacklogBytes` wait unsent for
+   * a slow reader.
+   */
+  sendJson(json: string, event: string, maxBacklogBytes: number): boolean;
   /** End the feed from our side (revoked, logged out, server closing). */
   close(): void;
   /** Runs once when the feed ends, from either side. */
@@ -57,6 +63,11 @@ export function openSse(
     send(data, event) {
       if (closed) return;
       response.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+    },
+    sendJson(json, event, maxBacklogBytes) {
+      if (closed || response.writableLength > maxBacklogBytes) return false;
+      response.write(`event: ${event}\ndata: ${json}\n\n`);
+      return true;
     },
     close() {
       if (closed) return;

@@ -137,5 +137,27 @@ export const checksumsResponseSchema = z.object({
   checksums: checksumsSchema,
 });
 
-/** What the live channel says: changes exist up to this cursor. */
-export const liveNoticeSchema = z.object({ cursor: z.number().int().nonnegative() });
+/**
+ * What the live channel sends (SSE event `changes`): every change of the station's scope in
+ * (after, cursor], the rows exactly as a pull returns them. A station whose cursor is at
+ * least `after` applies them and moves to `cursor`; one below `after` missed something and
+ * pulls (docs/sync.md, live). One text per scope, shared by every station in it.
+ */
+export const liveChangesSchema = z
+  .object({
+    after: z.number().int().nonnegative(),
+    cursor: z.number().int().nonnegative(),
+    changes: z.array(changeSchema),
+  })
+  .refine((range) => range.after <= range.cursor, 'after must not exceed cursor')
+  .refine(
+    (range) =>
+      range.changes.every(
+        (change, index) =>
+          change.id > range.after &&
+          change.id <= range.cursor &&
+          (index === 0 || change.id > (range.changes[index - 1]?.id ?? 0)),
+      ),
+    'changes must lie in (after, cursor], in id order',
+  );
+export type LiveChanges = z.infer<typeof liveChangesSchema>;

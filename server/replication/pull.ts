@@ -4,11 +4,31 @@ import type { Db, ServerContext, StationCaller } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { horizon } from './change-log.ts';
 
-/** Rows of a station's scope: its line (or every line) and its role (or every role). */
-const inScope = (station: StationCaller) =>
-  sql<boolean>`(line_id IS NULL OR line_id = ${station.lineId}) AND (role IS NULL OR role = ${station.role})`;
+/** Whose rows: a station's line and role. A change-log row with a null line or role is everyone's. */
+export interface ChangeScope {
+  lineId: string;
+  role: string;
+}
 
-async function maxChangeId(db: Db): Promise<number> {
+/** Rows of a station's scope: its line (or every line) and its role (or every role). */
+const inScope = (scope: ChangeScope) =>
+  sql<boolean>`(line_id IS NULL OR line_id = ${scope.lineId}) AND (role IS NULL OR role = ${scope.role})`;
+
+/** The same test in memory, for rows read once and shared out by scope (the live channel). */
+export const rowInScope = (
+  row: { lineId: string | null; role: string | null },
+  scope: ChangeScope,
+) =>
+  (row.lineId === null || row.lineId === scope.lineId) &&
+  (row.role === null || row.role === scope.role);
+
+/**
+ * The highest change id a reader may hand out: every row at or below it is committed and
+ * visible to the reader. Pulls and the live channel both stop here, so the live channel
+ * never announces a row a pull could not return. Today the newest id: SQLite has one
+ * writer, and PostgreSQL's appenders make ids visible in id order (change-log.ts).
+ */
+async function safeChangeCursor(db: Db): Promise<number> {
   const row = await db
     .selectFrom('change_log')
     .select((eb) => eb.fn.max<number | null>('id').as('max'))
@@ -16,10 +36,79 @@ async function maxChangeId(db: Db): Promise<number> {
   return Number(row?.max ?? 0);
 }
 
+/** The cursor a reader that has seen everything stands at: the safe cursor, or the horizon. */
+export async function readChangeCursor(trx: Db): Promise<number> {
+  return Math.max(await safeChangeCursor(trx), await horizon(trx));
+}
+
+/** One change-log row as read, its data the stored JSON text (null: a delete), with its scope. */
+export interface ChangeLogRow {
+  id: number;
+  entity: ReplicatedEntity;
+  key: string;
+  data: string | null;
+  lineId: string | null;
+  role: string | null;
+}
+
+/**
+ * Changes after `after` (of `scope`, or of every scope), in id order, at most `limit`, and the
+ * cursor a reader holding them is complete up to: every row in scope in (after, cursor] is in
+ * `rows`. The bound is read first, so a row committed meanwhile lies beyond it and is left for
+ * the next read. Pulls and the live channel (server/live/live-changes.ts) both read here.
+ * Run it in one snapshot (inReadSnapshot).
+ */
+export async function readChangeRange(
+  trx: Db,
+  after: number,
+  limit: number,
+  scope: ChangeScope | null,
+): Promise<{ rows: ChangeLogRow[]; cursor: number; more: boolean }> {
+  const compactedBefore = await horizon(trx);
+  if (after < compactedBefore) {
+    throw new AppError(
+      'OT_ERR_RESYNC',
+      `Changes before ${compactedBefore} were compacted; take a snapshot.`,
+    );
+  }
+  const bound = Math.max(after, await safeChangeCursor(trx), compactedBefore);
+  let query = trx
+    .selectFrom('change_log')
+    .select(['id', 'entity', 'entity_key', 'data', 'line_id', 'role'])
+    .where('id', '>', after)
+    .where('id', '<=', bound);
+  if (scope) query = query.where(inScope(scope));
+  const found = await query
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const more = found.length > limit;
+  const rows = found.slice(0, limit).map((row) => ({
+    id: Number(row.id),
+    entity: row.entity as ReplicatedEntity,
+    key: row.entity_key,
+    data: row.data,
+    lineId: row.line_id,
+    role: row.role,
+  }));
+  const last = rows.at(-1);
+  return { rows, cursor: more && last ? last.id : bound, more };
+}
+
+/** Read in one snapshot of the database: PostgreSQL's REPEATABLE READ; SQLite's one connection. */
+export function inReadSnapshot<T>(
+  context: ServerContext,
+  read: (trx: Db) => Promise<T>,
+): Promise<T> {
+  const { db, kind } = context.storage;
+  if (kind === 'sqlite') return read(db);
+  return db.transaction().setIsolationLevel('repeatable read').execute(read);
+}
+
 /**
  * Changes after the station's cursor, in its scope, in id order. The batch and the new cursor
  * come from one snapshot of the database, so the cursor never passes a row the station has
- * not seen (on PostgreSQL ids also become visible in order: see change-log.ts).
+ * not seen.
  */
 export async function pullChanges(
   context: ServerContext,
@@ -27,39 +116,17 @@ export async function pullChanges(
   after: number,
   limit: number,
 ): Promise<PullResponse> {
-  const { db, kind } = context.storage;
-  const read = async (trx: Db): Promise<PullResponse> => {
-    const compactedBefore = await horizon(trx);
-    if (after < compactedBefore) {
-      throw new AppError(
-        'OT_ERR_RESYNC',
-        `Changes before ${compactedBefore} were compacted; take a snapshot.`,
-      );
-    }
-    const rows = await trx
-      .selectFrom('change_log')
-      .select(['id', 'entity', 'entity_key', 'data'])
-      .where('id', '>', after)
-      .where(inScope(station))
-      .orderBy('id')
-      .limit(limit + 1)
-      .execute();
-    const more = rows.length > limit;
-    const batch = rows.slice(0, limit);
-    const last = batch.at(-1);
-    const cursor =
-      more && last ? Number(last.id) : Math.max(after, await maxChangeId(trx), compactedBefore);
-    return {
-      changes: batch.map((row) => ({
-        id: Number(row.id),
-        entity: row.entity as ReplicatedEntity,
-        key: row.entity_key,
-        data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
-      })),
-      cursor,
-      more,
-    };
+  const { rows, cursor, more } = await inReadSnapshot(context, (trx) =>
+    readChangeRange(trx, after, limit, station),
+  );
+  return {
+    changes: rows.map((row) => ({
+      id: row.id,
+      entity: row.entity,
+      key: row.key,
+      data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
+    })),
+    cursor,
+    more,
   };
-  if (kind === 'sqlite') return read(db);
-  return db.transaction().setIsolationLevel('repeatable read').execute(read);
 }

@@ -10,6 +10,7 @@ import {
 } from '#core/api/sync.ts';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
+import { liveChanges } from '../live/live-changes.ts';
 import { openLiveFeed } from '../live/live-feeds.ts';
 import { requireStation } from '../plugins/authentication.ts';
 import { checkProtocol } from '../replication/protocol.ts';
@@ -20,6 +21,8 @@ import { errors } from './responses.ts';
 
 const protocolQuery = z.strictObject({ protocol: z.coerce.number().int() });
 const CHUNK = 64 * 1024;
+/** Unsent live messages a station may have waiting before it is skipped (it pulls then). */
+const LIVE_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 // "Last seen" is best effort: it must never fail a sync request, even while the server closes.
 const ignoreLastSeenFailure = () => undefined;
@@ -166,7 +169,8 @@ export const syncDownRoutes =
       {
         schema: {
           tags: ['sync'],
-          summary: 'Server-sent events: `changes` whenever new changes may exist; pull then',
+          summary:
+            'Server-sent events: `changes` carries the scope’s new changes after a cursor; pull on a gap',
           querystring: protocolQuery,
           response: errors(400, 401),
         },
@@ -175,10 +179,13 @@ export const syncDownRoutes =
         const station = requireStation(request);
         checkProtocol(request.query.protocol);
         const feed = openLiveFeed(context, station, request, reply, 1000);
-        // One notice now, so a station that (re)connects pulls whatever it missed meanwhile.
-        const notify = () => feed.send({}, 'changes');
-        notify();
-        feed.onClose(context.live.subscribe('changes', notify));
+        // The first message is an empty range at the scope's cursor: a station that
+        // (re)connects below it pulls what it missed meanwhile (an older one pulls anyway).
+        const stop = await liveChanges(context).subscribe(station, (json) => {
+          // A station that does not read its feed is skipped: its next message shows a gap.
+          feed.sendJson(json, 'changes', LIVE_BACKLOG_BYTES);
+        });
+        feed.onClose(stop);
         seen(station.id);
       },
     );

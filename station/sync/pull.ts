@@ -6,8 +6,9 @@ const PULL_LIMIT = 1000;
 
 /**
  * Pull the change log after the replica's cursor until the server has no more, applying
- * each batch with its cursor in one transaction (docs/sync.md, down). `applied` runs after
- * each batch.
+ * each batch with its cursor in one transaction (docs/sync.md, down). A live delivery may
+ * have moved the cursor while the request was out: the batch then applies only what the
+ * replica still lacks (ReplicaStore.applyRange). `applied` runs after each batch.
  */
 export async function pullChanges(
   http: SyncTransport,
@@ -22,7 +23,7 @@ export async function pullChanges(
         `/api/v1/sync/changes?protocol=${PROTOCOL_VERSION}&after=${after}&limit=${PULL_LIMIT}`,
       ),
     );
-    store.applyBatch(batch.changes, batch.cursor);
+    store.applyRange({ after, cursor: batch.cursor, changes: batch.changes });
     applied();
     if (!batch.more) return;
   }

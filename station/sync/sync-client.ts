@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Database } from 'better-sqlite3';
 import {
   checksumsResponseSchema,
+  liveChangesSchema,
   PROTOCOL_VERSION,
   REPLICATED_ENTITIES,
   type ReplicatedEntity,
@@ -10,7 +11,8 @@ import type { Outbox, OutboxStatus } from '#db/outbox.ts';
 import type { ReplicaStore } from '#db/replica-store.ts';
 import { backoffMs } from './backoff.ts';
 import { bootstrapReplica, type SnapshotProgress } from './bootstrap.ts';
-import { CoalescedRun } from './coalesced-run.ts';
+import type { RangeFit } from '#core/sync/change-range.ts';
+import { CoalescedRun } from '#core/sync/coalesced-run.ts';
 import type { Enrollment } from './enroll.ts';
 import { keepLiveChannel } from './live.ts';
 import { pullChanges } from './pull.ts';
@@ -24,6 +26,7 @@ export interface SyncStatus {
   link: 'live' | 'polling' | 'offline' | 'stopped';
   ready: boolean;
   cursor: number;
+  /** When the replica last caught up with the server: a pull, or a live delivery applied. */
   lastPullAt: string | null;
   lastPushAt: string | null;
   lastError: string | null;
@@ -124,9 +127,7 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     void keepLiveChannel(this.http, {
       running: () => this.running,
       opened: () => this.update({ link: 'live' }),
-      changed: () => {
-        if (this.ready) this.pullAll().catch((error: unknown) => this.fail(error));
-      },
+      changed: (data) => this.received(data),
       dropped: (error) => {
         if (error !== undefined) this.fail(error);
         if (this.state.link === 'live') this.update({ link: 'polling' });
@@ -187,6 +188,27 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
       lastError: (error as Error).message,
       ...(sync?.kind === 'offline' ? { link: 'offline' as const } : {}),
     });
+  }
+
+  /**
+   * A live delivery: the changes of the station's scope after some cursor. Applied at once
+   * when they follow the replica's cursor, ignored when the replica has them; a gap, a
+   * notice without changes (an older server) or one that does not read is answered by a
+   * pull, so nothing the server announced is ever lost. Before the replica is ready the
+   * bootstrap under way brings everything.
+   */
+  private received(data: string): void {
+    if (!this.ready) return;
+    let fit: RangeFit = 'gap';
+    try {
+      const range = liveChangesSchema.safeParse(JSON.parse(data));
+      if (range.success) fit = this.options.store.applyRange(range.data);
+    } catch (error) {
+      this.update({ lastError: `live changes not applied: ${(error as Error).message}` });
+    }
+    if (fit === 'gap') this.pullAll().catch((error: unknown) => this.fail(error));
+    else if (fit === 'apply')
+      this.update({ lastPullAt: this.now().toISOString(), lastError: null });
   }
 
   /**

@@ -15,6 +15,8 @@ import pg from 'pg';
 import { createUser } from '#server/auth/users.ts';
 import { enroll, type Enrollment } from '#station/sync/enroll.ts';
 import { SyncClient } from '#station/sync/sync-client.ts';
+import { SyncHttp } from '#station/sync/sync-http.ts';
+import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
 import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
 import { Station } from '#station/service/station.ts';
@@ -211,4 +213,143 @@ export function stationOn(
     devices: new StationDevices(),
     sync,
   });
+}
+
+/**
+ * The station's real HTTPS link with the test in the middle: it counts pulls and can hold
+ * one pull's answer; it splits the live channel into its events and passes, drops or holds
+ * each `changes` event as told, counting those the station has taken in.
+ */
+export class SyncTap implements SyncTransport {
+  readonly real: SyncHttp;
+  /** Pull requests (`/sync/changes`) answered. */
+  pulls = 0;
+  /** `changes` events the station has read (the next read began, so it handled them). */
+  taken = 0;
+  /** The highest cursor of any `changes` event the server sent, passed on or not. */
+  sentCursor = 0;
+  dropped = 0;
+  /** The data of every `changes` event that reached the station, in order. */
+  readonly delivered: string[] = [];
+  /** Drop this many `changes` events before passing any again. */
+  dropNext = 0;
+  /** While true, `changes` events wait in `waiting` until `release()` or `drop()`. */
+  holding = false;
+  readonly waiting: string[] = [];
+  private released = 0;
+  private wake: (() => void) | undefined;
+  private pullGate: { held: () => void; release: Promise<void> } | undefined;
+
+  constructor(enrollment: Enrollment) {
+    this.real = new SyncHttp(enrollment);
+  }
+
+  close(): Promise<void> {
+    this.holding = false;
+    this.signal();
+    return this.real.close();
+  }
+
+  /** Let one held event through. */
+  release(): void {
+    this.released++;
+    this.signal();
+  }
+
+  /** Throw the oldest held event away. */
+  drop(): void {
+    if (this.waiting.shift() !== undefined) this.dropped++;
+  }
+
+  /**
+   * Hold the answer of the next pull until the returned `release` is called; `held`
+   * settles once the pull has its answer (read before anything the test does next).
+   */
+  holdNextPull(): { held: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let held!: () => void;
+    const heldPromise = new Promise<void>((resolve) => (held = resolve));
+    this.pullGate = { held, release: new Promise<void>((resolve) => (release = resolve)) };
+    return { held: heldPromise, release };
+  }
+
+  async request(...args: Parameters<SyncHttp['request']>) {
+    const response = await this.real.request(...args);
+    if (!args[1].startsWith('/api/v1/sync/live')) return response;
+    return Object.defineProperty(response, 'body', {
+      value: this.tapped(response.body as AsyncIterable<Uint8Array>),
+    });
+  }
+
+  async json<T>(...args: Parameters<SyncHttp['json']>): Promise<T> {
+    const answer = await this.real.json<T>(...args);
+    if (!args[1].startsWith('/api/v1/sync/changes')) return answer;
+    this.pulls++;
+    const gate = this.pullGate;
+    if (gate) {
+      this.pullGate = undefined;
+      gate.held();
+      await gate.release;
+    }
+    return answer;
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async *tapped(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    const decoder = new TextDecoder();
+    const encoder = new TextEncoder();
+    const other: string[] = [];
+    let ended = false;
+    let buffer = '';
+    const pump = (async () => {
+      try {
+        for await (const chunk of body) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end + 2);
+            buffer = buffer.slice(end + 2);
+            const cursor = /"cursor":(\d+)/.exec(block);
+            if (cursor) this.sentCursor = Math.max(this.sentCursor, Number(cursor[1]));
+            if (!block.startsWith('event: changes\n')) other.push(block);
+            else if (this.dropNext > 0) {
+              this.dropNext--;
+              this.dropped++;
+            } else this.waiting.push(block);
+            this.signal();
+          }
+        }
+      } finally {
+        ended = true;
+        this.signal();
+      }
+    })();
+    for (;;) {
+      const block =
+        other.shift() ?? (!this.holding || this.released > 0 ? this.waiting.shift() : undefined);
+      if (block !== undefined) {
+        const isChanges = block.startsWith('event: changes\n');
+        if (isChanges && this.holding) this.released--;
+        if (isChanges) this.delivered.push(block.slice(block.indexOf('data: ') + 6, -2));
+        yield encoder.encode(block);
+        if (isChanges) this.taken++;
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    await pump;
+  }
+}
+
+/** The replica's sync client over a SyncTap, its poll a minute away: only what the test lets through arrives. */
+export function tappedSync(replica: TestReplica): { sync: SyncClient; tap: SyncTap } {
+  const tap = new SyncTap(replica.enrollment);
+  const { db, store, outbox, enrollment } = replica;
+  const sync = new SyncClient({ db, store, outbox, enrollment, http: tap, pollMs: 60_000 });
+  return { sync, tap };
 }

@@ -5,14 +5,12 @@ import { OAK_TABLE } from '../server/fixtures.ts';
 import type { ApiClient } from '../server/harness.ts';
 import { STORAGES } from '../server/harness.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
-import { SyncClient } from '#station/sync/sync-client.ts';
-import { SyncHttp } from '#station/sync/sync-http.ts';
-import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { releasedOrder } from '../server/station-flow.ts';
 import {
   enrolledReplica,
   eventually,
   RestartableServer,
+  tappedSync,
   type TestReplica,
 } from './sync-harness.ts';
 
@@ -99,73 +97,57 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
     expect(Date.now() - startedAt).toBeLessThan(3000);
   });
 
-  it('pulls again when a change is announced while a pull is in flight (no wait for the poll)', async () => {
+  it('pulls again when a delivery that needs a pull arrives while a pull is in flight (no wait for the poll)', async () => {
     const replica = await station('L1');
-    // The real HTTPS link, with the test holding one pull's answer, counting the notices
-    // and, once asked, letting one more through and no more: a server may announce one
-    // change twice, and a late duplicate would cover the bug up.
-    const real = new SyncHttp(replica.enrollment);
-    let notices = 0;
-    let lastNoticeThenMute = false;
-    let muted = false;
-    let gate: { held: () => void; release: Promise<void> } | undefined;
-    const http: SyncTransport = {
-      close: () => real.close(),
-      async request(method, path, body, options) {
-        const response = await real.request(method, path, body, options);
-        if (!path.startsWith('/api/v1/sync/live')) return response;
-        const stream = response.body!;
-        async function* counted() {
-          for await (const chunk of stream) {
-            const notice = new TextDecoder().decode(chunk).includes('event: changes');
-            if (notice && muted) continue;
-            yield chunk;
-            if (notice) {
-              notices++;
-              muted = lastNoticeThenMute;
-            }
-          }
-        }
-        return Object.defineProperty(response, 'body', { value: counted() });
-      },
-      async json<T>(...args: Parameters<SyncHttp['json']>): Promise<T> {
-        const answer = await real.json<T>(...args);
-        const armed = gate;
-        if (armed && args[1].startsWith('/api/v1/sync/changes')) {
-          gate = undefined;
-          armed.held();
-          await armed.release;
-        }
-        return answer;
-      },
-    };
-    // A poll a minute away: only a pull after the notice can bring the second change.
-    const sync = new SyncClient({
-      db: replica.db,
-      store: replica.store,
-      outbox: replica.outbox,
-      enrollment: replica.enrollment,
-      http,
-      pollMs: 60_000,
-    });
+    // The real HTTPS link with the test in the middle: it holds one pull's answer and loses
+    // one live delivery, so the next delivery shows a gap while that pull is still out. A
+    // station that dropped the notice would wait for its poll, a minute away.
+    const { sync, tap } = tappedSync(replica);
     sync.start();
     try {
       await eventually(() => sync.status().link === 'live' && sync.ready, 10_000, 'live');
-      await sync.pullAll(); // the start-up pull is over: the next pull is the notice's
+      await sync.pullAll(); // the start-up pull is over: the next pull is the test's
       const badges = () => replica.db.prepare('SELECT COUNT(*) FROM badges').pluck().get();
       const before = badges() as number;
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        gate = { held: resolve, release: new Promise<void>((done) => (release = done)) };
-      });
+      const pull = tap.holdNextPull();
+      const pulled = sync.pullAll();
+      await pull.held; // its answer is read: it has neither badge
+      tap.dropNext = 1;
       await admin.post('/api/v1/badges', { name: 'Qian', role: 'operator' });
-      await held; // the pull the first notice started has its answer, without the next change
-      const noticesBefore = notices;
-      lastNoticeThenMute = true;
+      await eventually(() => tap.dropped === 1, 5000, 'the first delivery lost');
+      const taken = tap.taken;
       await admin.post('/api/v1/badges', { name: 'Sun', role: 'operator' });
-      await eventually(() => notices > noticesBefore, 5000, 'the second notice, mid-pull');
-      release();
+      await eventually(() => tap.taken > taken, 5000, 'the second delivery, mid-pull');
+      expect(badges()).toBe(before); // a gap: nothing applied, a pull is due
+      const pullsBefore = tap.pulls;
+      pull.release();
+      await pulled;
       await eventually(() => badges() === before + 2, 3000, 'both badges on the station');
+      expect(tap.pulls).toBeGreaterThan(pullsBefore);
+    } finally {
+      await sync.stop();
+    }
+  });
+
+  it('applies a delivery that arrives while a pull is in flight at once, and the pull then takes nothing back', async () => {
+    const replica = await station('L1');
+    const { sync, tap } = tappedSync(replica);
+    sync.start();
+    try {
+      await eventually(() => sync.status().link === 'live' && sync.ready, 10_000, 'live');
+      await sync.pullAll();
+      const badge = (name: string) =>
+        replica.db.prepare("SELECT 1 FROM badges WHERE json_extract(data, '$.name') = ?").get(name);
+      const pull = tap.holdNextPull();
+      const pulled = sync.pullAll();
+      await pull.held;
+      await admin.post('/api/v1/badges', { name: 'Zhou', role: 'operator' });
+      await eventually(() => badge('Zhou'), 5000, 'the badge, live, while the pull is held');
+      const cursor = replica.store.cursor;
+      pull.release();
+      await pulled;
+      expect(badge('Zhou')).toBeTruthy();
+      expect(replica.store.cursor).toBeGreaterThanOrEqual(cursor);
     } finally {
       await sync.stop();
     }

@@ -66,13 +66,15 @@ function createLiveChanges(context: ServerContext): LiveChanges {
       if (scopes.size === 0) {
         // Nobody to tell: keep up with the log without reading its rows, unless a station
         // connected meanwhile: its scope starts at the old position, so read the rows.
-        const cursor = await inReadSnapshot(context, readChangeCursor);
+        const cursor = await inReadSnapshot(context, (trx) =>
+          readChangeCursor(trx, context.storage.kind),
+        );
         if (scopes.size > 0) continue;
         position = cursor;
         return;
       }
       const range = await inReadSnapshot(context, (trx) =>
-        readChangeRange(trx, position, LIVE_BATCH, null),
+        readChangeRange(trx, context.storage.kind, position, LIVE_BATCH, null),
       );
       position = range.cursor;
       for (const feeds of scopes.values()) {
@@ -98,7 +100,9 @@ function createLiveChanges(context: ServerContext): LiveChanges {
   const reads = new CoalescedRun(async () => {
     try {
       if (lost) {
-        position = await inReadSnapshot(context, readChangeCursor);
+        position = await inReadSnapshot(context, (trx) =>
+          readChangeCursor(trx, context.storage.kind),
+        );
         lost = false;
         tellEveryoneToCatchUp();
       }

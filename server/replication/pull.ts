@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PullResponse, ReplicatedEntity } from '#core/api/sync.ts';
 import type { Db, ServerContext, StationCaller } from '../context.ts';
 import { AppError } from '../errors.ts';
+import type { StorageKind } from '../storage/open-storage.ts';
 import { horizon } from './change-log.ts';
 
 /** Whose rows: a station's line and role. A change-log row with a null line or role is everyone's. */
@@ -24,11 +25,13 @@ export const rowInScope = (
 
 /**
  * The highest change id a reader may hand out: every row at or below it is committed and
- * visible to the reader. Pulls and the live channel both stop here, so the live channel
- * never announces a row a pull could not return. Today the newest id: SQLite has one
- * writer, and PostgreSQL's appenders make ids visible in id order (change-log.ts).
+ * visible to the reader. Pulls and the live channel both stop here (readChangeRange), so
+ * the live channel never announces a row a pull could not return. Today the newest id:
+ * SQLite has one writer, and PostgreSQL's appenders make ids visible in id order
+ * (change-log.ts). Read in the caller's snapshot.
  */
-async function safeChangeCursor(db: Db): Promise<number> {
+export async function readableThrough(db: Db, kind: StorageKind): Promise<number> {
+  void kind; // both engines alike while PostgreSQL's appenders take the lock
   const row = await db
     .selectFrom('change_log')
     .select((eb) => eb.fn.max<number | null>('id').as('max'))
@@ -37,8 +40,8 @@ async function safeChangeCursor(db: Db): Promise<number> {
 }
 
 /** The cursor a reader that has seen everything stands at: the safe cursor, or the horizon. */
-export async function readChangeCursor(trx: Db): Promise<number> {
-  return Math.max(await safeChangeCursor(trx), await horizon(trx));
+export async function readChangeCursor(trx: Db, kind: StorageKind): Promise<number> {
+  return Math.max(await readableThrough(trx, kind), await horizon(trx));
 }
 
 /** One change-log row as read, its data the stored JSON text (null: a delete), with its scope. */
@@ -60,6 +63,7 @@ export interface ChangeLogRow {
  */
 export async function readChangeRange(
   trx: Db,
+  kind: StorageKind,
   after: number,
   limit: number,
   scope: ChangeScope | null,
@@ -71,7 +75,7 @@ export async function readChangeRange(
       `Changes before ${compactedBefore} were compacted; take a snapshot.`,
     );
   }
-  const bound = Math.max(after, await safeChangeCursor(trx), compactedBefore);
+  const bound = Math.max(after, await readableThrough(trx, kind), compactedBefore);
   let query = trx
     .selectFrom('change_log')
     .select(['id', 'entity', 'entity_key', 'data', 'line_id', 'role'])
@@ -117,7 +121,7 @@ export async function pullChanges(
   limit: number,
 ): Promise<PullResponse> {
   const { rows, cursor, more } = await inReadSnapshot(context, (trx) =>
-    readChangeRange(trx, after, limit, station),
+    readChangeRange(trx, context.storage.kind, after, limit, station),
   );
   return {
     changes: rows.map((row) => ({

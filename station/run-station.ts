@@ -16,6 +16,7 @@ import { sqliteLookup } from './replica/sqlite-lookup.ts';
 import { stationCommands, type StationCommandMap } from './service/command-map.ts';
 import { Station } from './service/station.ts';
 import { SETTINGS_KEY } from './service/settings-keeper.ts';
+import { identityOf } from './service/station-context.ts';
 import { enroll, INSECURE_FIRST_USE_WARNING, type ServerTrust } from './sync/enroll.ts';
 import { SyncClient } from './sync/sync-client.ts';
 
@@ -96,13 +97,7 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
     store,
     outbox,
     replica: sqliteLookup(db),
-    identity: {
-      id: enrollment.stationId,
-      name: enrollment.stationName,
-      role: enrollment.role,
-      line: enrollment.line,
-      serverUrl: enrollment.serverUrl,
-    },
+    identity: identityOf(enrollment),
     devices,
     sync,
   });

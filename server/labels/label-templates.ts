@@ -11,6 +11,7 @@ import { actorName } from '../context.ts';
 import { conflict, invalid } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
 import { findOrder } from '../orders/order-view.ts';
+import { namedOrderLines } from './package-label-data.ts';
 
 /** The plant's own template of a kind, or undefined when the default is in use. */
 export async function storedTemplate(db: Db, kind: LabelKind): Promise<LabelTemplate | undefined> {
@@ -101,7 +102,7 @@ async function orderBatchPdf(
   kind: 'resource' | 'unit',
   order: { code: string | null; state: string },
   ref: string,
-  items: readonly { code: string; material?: string; step?: string; product?: string }[],
+  items: readonly LabelItem[],
 ): Promise<{ orderCode: string; pdf: Buffer }> {
   if (!order.code || items.length === 0) {
     throw conflict(
@@ -117,56 +118,52 @@ async function orderBatchPdf(
   }
 }
 
-/** All resource labels of a released order in one PDF, one per page. */
-export async function resourceLabelsPdf(
+type LabelItem = { code: string; material?: string; step?: string; product?: string };
+
+/** One kind of labels of the order `ref` names, on one PDF: `itemsOf` says which. */
+async function orderLabelsPdf(
   context: ServerContext,
   caller: Caller,
   ref: string,
+  kind: 'resource' | 'unit',
+  itemsOf: (db: Db, orderId: string) => Promise<readonly LabelItem[]>,
 ): Promise<{ orderCode: string; pdf: Buffer }> {
   const { db } = context.storage;
   const order = await findOrder(db, caller, ref);
-  const resources = await db
-    .selectFrom('resources')
-    .select(['code', 'material_name', 'step'])
-    .where('order_id', '=', order.id)
-    .orderBy('serial')
-    .execute();
-  const items = resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step }));
-  return orderBatchPdf(db, 'resource', order, ref, items);
+  return orderBatchPdf(db, kind, order, ref, await itemsOf(db, order.id));
 }
 
-/** All unit labels of a released order in one PDF, one per page, each with its product (unitProduct). */
-export async function unitLabelsPdf(
-  context: ServerContext,
-  caller: Caller,
-  ref: string,
-): Promise<{ orderCode: string; pdf: Buffer }> {
-  const { db } = context.storage;
-  const order = await findOrder(db, caller, ref);
-  const lines = await db
-    .selectFrom('order_lines')
-    .leftJoin('products', 'products.id', 'order_lines.product_id')
-    .select(['order_lines.quantity', 'products.name_en', 'products.name_zh'])
-    .where('order_lines.order_id', '=', order.id)
-    .orderBy('order_lines.position')
-    .execute();
-  const named = lines.map((line) => ({
-    quantity: line.quantity,
-    nameEn: line.name_en ?? '',
-    nameZh: line.name_zh ?? '',
-  }));
-  const units = await db
-    .selectFrom('units')
-    .select(['code', 'serial'])
-    .where('order_id', '=', order.id)
-    .orderBy('serial')
-    .execute();
-  const items = units.map((unit) => {
-    const product = unitProduct(named, unit.serial);
-    return product ? { code: unit.code, product } : { code: unit.code };
+/** All resource labels of a released order in one PDF, one per page. */
+export const resourceLabelsPdf = (context: ServerContext, caller: Caller, ref: string) =>
+  orderLabelsPdf(context, caller, ref, 'resource', async (db, orderId) => {
+    const resources = await db
+      .selectFrom('resources')
+      .select(['code', 'material_name', 'step'])
+      .where('order_id', '=', orderId)
+      .orderBy('serial')
+      .execute();
+    return resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step }));
   });
-  return orderBatchPdf(db, 'unit', order, ref, items);
-}
+
+/** All unit labels of a released order in one PDF, one per page, each with its product (unitProduct). */
+export const unitLabelsPdf = (context: ServerContext, caller: Caller, ref: string) =>
+  orderLabelsPdf(context, caller, ref, 'unit', async (db, orderId) => {
+    const named = (await namedOrderLines(db, orderId)).map((line) => ({
+      quantity: line.quantity,
+      nameEn: line.name_en ?? '',
+      nameZh: line.name_zh ?? '',
+    }));
+    const units = await db
+      .selectFrom('units')
+      .select(['code', 'serial'])
+      .where('order_id', '=', orderId)
+      .orderBy('serial')
+      .execute();
+    return units.map((unit) => {
+      const product = unitProduct(named, unit.serial);
+      return product ? { code: unit.code, product } : { code: unit.code };
+    });
+  });
 
 /** A PNG of the template filled with the given data, or with sample data of its kind. */
 export async function previewLabel(body: LabelPreviewBody): Promise<Buffer> {

@@ -1,8 +1,18 @@
 import type { PackageLabelData } from '#core/labels/label-data.ts';
 import { packageContents } from '#core/labels/package-contents.ts';
 import { parseCode } from '#core/codes/formats.ts';
-import type { ServerContext } from '../context.ts';
+import type { Db, ServerContext } from '../context.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
+
+/** An order's lines in position order with their products' names: what labels list. */
+export const namedOrderLines = (db: Db, orderId: string) =>
+  db
+    .selectFrom('order_lines')
+    .leftJoin('products', 'products.id', 'order_lines.product_id')
+    .select(['order_lines.quantity', 'products.name_en', 'products.name_zh'])
+    .where('order_lines.order_id', '=', orderId)
+    .orderBy('order_lines.position')
+    .execute();
 
 /**
  * The data of a closed package's label as the server holds it: its number, the order's
@@ -36,13 +46,7 @@ export async function packageLabelData(
       `Order ${order.code} (${order.state}) has no package ${packageNumber} closed yet: a package label is printed when its package is closed.`,
     );
   }
-  const lines = await db
-    .selectFrom('order_lines')
-    .leftJoin('products', 'products.id', 'order_lines.product_id')
-    .select(['order_lines.quantity', 'products.name_en', 'products.name_zh'])
-    .where('order_lines.order_id', '=', order.id)
-    .orderBy('order_lines.position')
-    .execute();
+  const lines = await namedOrderLines(db, order.id);
   const contents = packageContents(
     lines.map((line) => ({
       quantity: line.quantity,

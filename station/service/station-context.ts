@@ -5,6 +5,7 @@ import type { Outbox } from '#db/outbox.ts';
 import type { ReplicaStore } from '#db/replica-store.ts';
 import type { StationDevices } from '../devices/station-devices.ts';
 import type { ReplicaLookup } from '../rules/replica-lookup.ts';
+import type { Enrollment } from '../sync/enroll.ts';
 import type { SyncStatus } from '../sync/sync-client.ts';
 import type { LabelDesk } from './label-desk.ts';
 import type { OperatorGate } from './operator-gate.ts';
@@ -24,6 +25,15 @@ export interface StationIdentity {
   line: string;
   serverUrl: string;
 }
+
+/** The station an enrollment made (station/sync/enroll.ts). */
+export const identityOf = (enrollment: Enrollment): StationIdentity => ({
+  id: enrollment.stationId,
+  name: enrollment.stationName,
+  role: enrollment.role,
+  line: enrollment.line,
+  serverUrl: enrollment.serverUrl,
+});
 
 /** What the station needs of the sync client (station/sync/sync-client.ts). */
 export interface SyncLink {

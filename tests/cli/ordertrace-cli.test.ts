@@ -1,26 +1,8 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ORDERTRACE_BIN as BIN, runOrdertrace } from './run-ordertrace.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ordertrace(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ordertrace = (...args: string[]) => runOrdertrace(args);
 
 async function json(...args: string[]): Promise<Record<string, unknown>> {
   const outcome = await ordertrace(...args);

@@ -40,11 +40,7 @@ describe.each(STORAGES)('MQTT publishing on %s', (storage) => {
       }),
     );
     server = await startTestServer(storage, { env: { MQTT_URL: BROKER } });
-    const [customer, planner, admin] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('admin'),
-    ]);
+    const [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
     const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: plantName });
     saw = await enrollStation(server, admin, 'production', 'L1', 'saw-1');

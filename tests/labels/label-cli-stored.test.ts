@@ -1,31 +1,19 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import { startTestServer, type TestServer } from '../server/harness.ts';
 import { packageCode, releasedOrder } from '../server/station-flow.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir } from './zbar.ts';
+import { runOrdertrace } from '../cli/run-ordertrace.ts';
 
 /*
  * `ordertrace label package --data-dir`: a reprint from the server's own storage carries the
  * package's real SSCC, n of m, ship-to and contents, not what someone typed.
  */
-const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
-const run = promisify(execFile);
 
-async function ordertrace(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'label', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ordertrace = (...args: string[]) => runOrdertrace(['label', ...args]);
 
 // Each run opens the server's storage in a fresh process: tens of seconds on a loaded machine.
 describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
@@ -35,11 +23,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     server = await startTestServer('sqlite');
-    const [customer, planner, admin] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('admin'),
-    ]);
+    const [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
     const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
     await admin.post('/api/v1/lines', { name: 'L1' });
     order = await releasedOrder(customer, planner, product, 2);

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
@@ -9,19 +8,11 @@ import { labelCommand } from '#cli/commands/label.ts';
 import { UsageError } from '#cli/usage-error.ts';
 import { ORDER, SSCC } from '#core/labels/sample-data.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir } from './zbar.ts';
+import { runOrdertrace } from '../cli/run-ordertrace.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
 const run = promisify(execFile);
 
-async function ordertrace(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'label', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ordertrace = (...args: string[]) => runOrdertrace(['label', ...args]);
 
 describe('ordertrace label', () => {
   it('writes a package label PDF that scans, and reports what it wrote', async () => {

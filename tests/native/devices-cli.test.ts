@@ -1,7 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scannerCommand } from '#cli/commands/scanner.ts';
 import { listDevices } from '#native/devices/list-devices.ts';
@@ -10,20 +8,11 @@ import { MemorySerialBinding } from '#native/serial/memory-serial-binding.ts';
 import { FakeHidBinding } from '#native/hid/fake-hid-device.ts';
 import { socatPair, type SocatPair } from './socat-pair.ts';
 import { waitFor } from './wait.ts';
+import { ORDERTRACE_BIN as BIN, runOrdertrace } from '../cli/run-ordertrace.ts';
 
 /* `ordertrace devices` and `ordertrace scanner listen`, run as a technician runs them. */
-const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
-const run = promisify(execFile);
 
-async function ordertrace(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const ordertrace = runOrdertrace;
 
 const lines = (text: string) =>
   text

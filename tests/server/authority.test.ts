@@ -34,11 +34,7 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [customer, planner, admin] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('admin'),
-    ]);
+    [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
     await admin.post('/api/v1/lines', { name: 'L2', plant: 'main' });

@@ -13,10 +13,7 @@ describe.each(STORAGES)('bad input gets the right 4xx and changes nothing, on %s
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [customer, planner] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-    ]);
+    [customer, planner] = await server.userClients('customer', 'planner');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
   });
   afterAll(() => server?.stop());

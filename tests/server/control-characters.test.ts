@@ -20,11 +20,7 @@ describe.each(STORAGES)('control characters are refused at the boundary, on %s',
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [admin, planner, customer] = await Promise.all([
-      server.userClient('admin'),
-      server.userClient('planner'),
-      server.userClient('customer'),
-    ]);
+    [admin, planner, customer] = await server.userClients('admin', 'planner', 'customer');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     order = (
       await customer.post('/api/v1/orders', {

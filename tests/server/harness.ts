@@ -18,15 +18,18 @@ export type StorageName = (typeof STORAGES)[number];
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+export type UserClient = ApiClient & { email: string; password: string };
+
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** A client that trusts this server's self-signed certificate (and nothing else). */
   client(): ApiClient;
   /** Create a person straight in storage and return a client logged in as them. */
-  userClient(
-    role: UserRole,
-    name?: string,
-  ): Promise<ApiClient & { email: string; password: string }>;
+  userClient(role: UserRole, name?: string): Promise<UserClient>;
+  /** One logged-in client per role, in the order asked. */
+  userClients<const R extends readonly UserRole[]>(
+    ...roles: R
+  ): Promise<{ [K in keyof R]: UserClient }>;
   stop(): Promise<void>;
 }
 
@@ -53,23 +56,25 @@ export async function startTestServer(
   const agent = new Agent({ connect: { ca: server.tls.cert, servername: 'localhost' } });
   let users = 0;
   const client = () => new ApiClient(server.url.replace('localhost', '127.0.0.1'), agent);
+  const userClient = async (role: UserRole, name = `${role} ${++users}`): Promise<UserClient> => {
+    const email = `${role}.${users}.${randomBytes(3).toString('hex')}@example.com`;
+    const password = 'correct horse battery';
+    await createUser(
+      server.context,
+      { kind: 'system', name: 'test' },
+      { email, name, role, password },
+    );
+    const api = client();
+    const login = await api.post('/api/v1/auth/login', { email, password });
+    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+    return Object.assign(api, { email, password });
+  };
   return {
     ...server,
     dataDir,
     client,
-    async userClient(role, name = `${role} ${++users}`) {
-      const email = `${role}.${users}.${randomBytes(3).toString('hex')}@example.com`;
-      const password = 'correct horse battery';
-      await createUser(
-        server.context,
-        { kind: 'system', name: 'test' },
-        { email, name, role, password },
-      );
-      const api = client();
-      const login = await api.post('/api/v1/auth/login', { email, password });
-      if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-      return Object.assign(api, { email, password });
-    },
+    userClient,
+    userClients: (...roles) => Promise.all(roles.map((role) => userClient(role))) as never,
     async stop() {
       if (schema) await dropSchema(server.context.storage, schema);
       await server.close();

@@ -26,12 +26,12 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [customer, planner, admin, supervisor] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('admin'),
-      server.userClient('supervisor'),
-    ]);
+    [customer, planner, admin, supervisor] = await server.userClients(
+      'customer',
+      'planner',
+      'admin',
+      'supervisor',
+    );
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
     production = await enrollStation(server, admin, 'production', 'L1');

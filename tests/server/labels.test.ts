@@ -44,11 +44,7 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [customer, planner, admin] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('admin'),
-    ]);
+    [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
     order = await releasedOrder(customer, planner, product, 1);

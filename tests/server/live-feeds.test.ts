@@ -67,10 +67,7 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [admin, planner] = await Promise.all([
-      server.userClient('admin'),
-      server.userClient('planner'),
-    ]);
+    [admin, planner] = await server.userClients('admin', 'planner');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
   });

@@ -28,10 +28,7 @@ describe.each(STORAGES)('/metrics on %s', (storage) => {
 
   beforeAll(async () => {
     server = await startTestServer(storage, { env: { METRICS_TOKEN: TOKEN } });
-    const [customer, planner] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('planner'),
-    ]);
+    const [customer, planner] = await server.userClients('customer', 'planner');
     admin = await server.userClient('admin');
     const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });

@@ -36,11 +36,7 @@ export const misreadOf = (code: string) => `${code.slice(0, -1)}${code.endsWith(
 let ssccSerial = Math.floor(Math.random() * 1_000_000);
 
 export async function runScenario(server: TestServer): Promise<Scenario> {
-  const [customer, planner, admin] = await Promise.all([
-    server.userClient('customer'),
-    server.userClient('planner'),
-    server.userClient('admin'),
-  ]);
+  const [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
   const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
   await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
   const [production, packing, dock] = await Promise.all([

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { afterEach } from 'vitest';
+import type { CommandReply } from '#core/api/station-api.ts';
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEvent } from '#core/events/station-events.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
@@ -181,3 +183,17 @@ export function stationFixture(
   };
   return fixture;
 }
+
+/** A fixture per test, closed after it: call it where a test would call stationFixture. */
+export function fixturePerTest(): typeof stationFixture {
+  let current: ReturnType<typeof stationFixture> | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return (...args) => (current = stationFixture(...args));
+}
+
+/** A reply's verdict, or the refusal's key. */
+export const verdictOf = (reply: CommandReply) =>
+  reply.ok ? reply.decision?.verdict : `refused ${reply.error.key}`;

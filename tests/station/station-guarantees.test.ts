@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationStreamEvent } from '#core/api/station-api.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
-import { stationFixture } from './station-fixture.ts';
+import { fixturePerTest, verdictOf } from './station-fixture.ts';
 
 /*
  * The guarantees at the station (docs/station.md "Completeness" and "Operators"), each by
@@ -9,19 +9,12 @@ import { stationFixture } from './station-fixture.ts';
  * the scanner sends, nothing scanned or recorded without an operator, packing that closes
  * short only as a partial package, and a dock that moves on after a dispatch.
  */
-let fixture: ReturnType<typeof stationFixture> | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-const verdictOf = (reply: ReturnType<NonNullable<typeof fixture>['station']['scan']>) =>
-  reply.ok ? reply.decision?.verdict : `refused ${reply.error.key}`;
+const openFixture = fixturePerTest();
 
 describe('a scan is normalised once and consumed once', () => {
   for (const prefix of [']C0', ']C1', ']Q1', ']d2']) {
     it(`consumes a resource read with the ${prefix} prefix once, and records what it consumed`, () => {
-      fixture = stationFixture('production');
+      const fixture = openFixture('production');
       const f = fixture;
       f.station.scan(f.order);
       const code = f.resource(1);
@@ -48,7 +41,7 @@ describe('a scan is normalised once and consumed once', () => {
   }
 
   it('keeps control characters of what was read visible, never raw', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     f.station.scan(`]C1${f.resource(1).slice(0, 5)}\u001d\u0000X`);
@@ -60,7 +53,7 @@ describe('a scan is normalised once and consumed once', () => {
 
 describe('unknown labels', () => {
   it('stops the line on a label of the loaded order the server never issued, and consumes nothing', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     const forged = mintOrderScopedCode('resource', f.order, 77);
@@ -76,7 +69,7 @@ describe('unknown labels', () => {
   });
 
   it('only refuses it where the line says so', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.store().put('line', 'L1', {
       id: 'L1',
@@ -91,7 +84,7 @@ describe('unknown labels', () => {
 
 describe('operators are known', () => {
   it('refuses scans and commands while nobody is logged in: shown, not recorded', async () => {
-    fixture = stationFixture('production', 'released', { loggedIn: false });
+    const fixture = openFixture('production', 'released', { loggedIn: false });
     const f = fixture;
     const notices: StationStreamEvent[] = [];
     f.station.on('event', (event) => event.type === 'notice' && notices.push(event));
@@ -112,7 +105,7 @@ describe('operators are known', () => {
   });
 
   it('lets a line without the rule scan anonymously', () => {
-    fixture = stationFixture('production', 'released', { loggedIn: false });
+    const fixture = openFixture('production', 'released', { loggedIn: false });
     const f = fixture;
     f.store().put('line', 'L1', {
       id: 'L1',
@@ -126,7 +119,7 @@ describe('operators are known', () => {
 
 describe('nothing moves on incomplete: packing', () => {
   it('closes short only as a partial package, counts what remains, and closes the last one with the count', async () => {
-    fixture = stationFixture('packing', 'produced', { units: 3 });
+    const fixture = openFixture('packing', 'produced', { units: 3 });
     const f = fixture;
     await f.station.start();
     f.station.scan(f.units[0]!);
@@ -163,7 +156,7 @@ describe('nothing moves on incomplete: packing', () => {
   });
 
   it('closes the last package short with a supervisor override, on record', async () => {
-    fixture = stationFixture('packing', 'produced', { units: 3 });
+    const fixture = openFixture('packing', 'produced', { units: 3 });
     const f = fixture;
     await f.station.start();
     f.station.scan(f.units[0]!);
@@ -183,7 +176,7 @@ describe('nothing moves on incomplete: packing', () => {
   });
 
   it('takes the first unit at a free bench as naming its order', async () => {
-    fixture = stationFixture('packing', 'produced');
+    const fixture = openFixture('packing', 'produced');
     const f = fixture;
     f.station.scan(f.other);
     expect(verdictOf(f.station.scan(f.units[0]!))).toBe('accepted');
@@ -193,7 +186,7 @@ describe('nothing moves on incomplete: packing', () => {
 
 describe('the dock moves on by itself', () => {
   it('after a dispatch, the next order’s first package starts the next order', () => {
-    fixture = stationFixture('shipping', 'packed', { packages: true });
+    const fixture = openFixture('shipping', 'packed', { packages: true });
     const f = fixture;
     expect(verdictOf(f.station.scan(f.ownPackage))).toBe('accepted');
     expect(f.station.dispatch()).toMatchObject({ ok: true });
@@ -203,7 +196,7 @@ describe('the dock moves on by itself', () => {
   });
 
   it('refuses dispatch while a package of the order is missing, and says how many', () => {
-    fixture = stationFixture('shipping', 'packed', { packages: true, packageCount: 2 });
+    const fixture = openFixture('shipping', 'packed', { packages: true, packageCount: 2 });
     const f = fixture;
     expect(verdictOf(f.station.scan(f.ownPackage))).toBe('accepted');
     expect(f.station.state().shipping.packagesRemaining).toBe(2);

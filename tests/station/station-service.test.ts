@@ -1,25 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { runCommand, stationCommands } from '#station/service/command-map.ts';
-import { stationFixture } from './station-fixture.ts';
+import { fixturePerTest, verdictOf } from './station-fixture.ts';
 
 /*
  * The station service over a real replica file: each decision recorded with both codes,
  * operator and verdict; its effect on the replica; a line stop that survives a restart;
  * packages, labels and dispatch; and commands validated at the boundary.
  */
-let fixture: ReturnType<typeof stationFixture> | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
-
-const verdictOf = (reply: ReturnType<NonNullable<typeof fixture>['station']['scan']>) =>
-  reply.ok ? reply.decision?.verdict : `refused ${reply.error.key}`;
+const openFixture = fixturePerTest();
 
 describe('the production station service', () => {
   it('records every decision with both codes, the operator and the verdict, and consumes locally', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     await f.station.start();
     f.station.scan(f.operator);
@@ -51,7 +44,7 @@ describe('the production station service', () => {
   });
 
   it('says wrong material beyond the bill of materials and for a material it does not call for', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     expect(verdictOf(f.station.scan(f.resource(2)))).toBe('accepted');
@@ -65,7 +58,7 @@ describe('the production station service', () => {
   });
 
   it('keeps a line stop across a restart and lifts it only for a supervisor with a reason', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     expect(verdictOf(f.station.scan(mintOrderScopedCode('resource', f.other, 1)))).toBe(
@@ -95,7 +88,7 @@ describe('the production station service', () => {
   });
 
   it('keeps badge codes out of its state: a scanned supervisor badge clears the stop without the page seeing it', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.operator);
     f.station.scan(f.order);
@@ -119,7 +112,7 @@ describe('the production station service', () => {
   });
 
   it('changes devices only for a logged-in supervisor; anyone may switch the language', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     const commands = stationCommands(f.station);
     // The attack: point the printer at another port, where the next label (a ship-to) would go.
@@ -145,7 +138,7 @@ describe('the production station service', () => {
   });
 
   it('records unreadable reads as misreads rather than dropping them', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     fixture.station.unreadable('noise: 12 bytes that are not a barcode');
     expect(fixture.events().at(-1)?.body).toMatchObject({
       type: 'scan.decided',
@@ -154,7 +147,7 @@ describe('the production station service', () => {
   });
 
   it('reports progress per step; the finished step carries the units ordered', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     for (const n of [1, 2, 3]) expect(verdictOf(f.station.scan(f.resource(n)))).toBe('accepted');
@@ -170,7 +163,7 @@ describe('the production station service', () => {
   });
 
   it('refuses finished while materials are missing, naming them; a supervisor override goes on record', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     f.station.scan(f.resource(1)); // the top; no legs yet
@@ -193,7 +186,7 @@ describe('the production station service', () => {
   });
 
   it('shows materials per step with required and consumed', () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const f = fixture;
     f.station.scan(f.order);
     f.station.scan(f.resource(2));
@@ -208,7 +201,7 @@ describe('the production station service', () => {
 
 describe('the packing station service', () => {
   it('closes a package of the gathered units, prints its label, wants it scanned back, and reprints with a reason', async () => {
-    fixture = stationFixture('packing', 'produced');
+    const fixture = openFixture('packing', 'produced');
     const f = fixture;
     await f.station.start();
     expect(verdictOf(f.station.scan(f.units[0]!))).toBe('accepted');
@@ -239,7 +232,7 @@ describe('the packing station service', () => {
 
 describe('the shipping station service', () => {
   it('blocks dispatch on a missing package and on a package of another order', async () => {
-    fixture = stationFixture('shipping', 'packed', { packages: true, packageCount: 2 });
+    const fixture = openFixture('shipping', 'packed', { packages: true, packageCount: 2 });
     const f = fixture;
     expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
     expect(f.station.dispatch()).toMatchObject({
@@ -256,7 +249,7 @@ describe('the shipping station service', () => {
 
 describe('commands at the boundary', () => {
   it('refuses unknown commands and bad input with a message, never an exception', async () => {
-    fixture = stationFixture('production');
+    const fixture = openFixture('production');
     const commands = stationCommands(fixture.station);
     expect(await runCommand(commands, 'dropTables', {})).toMatchObject({
       ok: false,

@@ -20,7 +20,7 @@ import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
 import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
 import { Station } from '#station/service/station.ts';
-import type { SyncLink } from '#station/service/station-context.ts';
+import { identityOf, type SyncLink } from '#station/service/station-context.ts';
 import { ApiClient, TEST_DATABASE_URL, type StorageName } from '../server/harness.ts';
 
 export async function freePort(): Promise<number> {
@@ -203,13 +203,7 @@ export function stationOn(
     store,
     outbox,
     replica: sqliteLookup(db),
-    identity: {
-      id: enrollment.stationId,
-      name: enrollment.stationName,
-      role,
-      line: enrollment.line,
-      serverUrl: enrollment.serverUrl,
-    },
+    identity: { ...identityOf(enrollment), role },
     devices: new StationDevices(),
     sync,
   });

@@ -12,17 +12,18 @@ const topSeq = (page: Page) =>
   );
 
 /**
- * Scan through the serial pty and wait for the UI to show the verdict of exactly this scan:
- * the newest entry of "last scans" must be new and carry `verdict`.
+ * Read `text` in by `read` and wait for the UI to show the verdict of exactly this read: the
+ * newest entry of "last scans" must be new and carry `verdict`.
  */
-export async function scanExpect(
+async function readExpect(
   page: Page,
-  station: E2eStation,
+  how: string,
   text: string,
   verdict: Verdict,
+  read: () => unknown,
 ): Promise<void> {
   const before = await topSeq(page);
-  station.scan(text);
+  await read();
   await page.waitForFunction(
     (prior) =>
       Number(
@@ -36,33 +37,23 @@ export async function scanExpect(
     .first()
     .getAttribute('data-verdict');
   if (shown !== verdict)
-    throw new Error(`scanning ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
+    throw new Error(`${how} ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
 }
+
+/** Scan through the serial pty; the UI must show `verdict` for exactly this scan. */
+export const scanExpect = (page: Page, station: E2eStation, text: string, verdict: Verdict) =>
+  readExpect(page, 'scanning', text, verdict, () => station.scan(text));
 
 /**
  * A keyboard-wedge scanner: keys typed in a burst and Enter, with no field focused; the
  * UI's burst detector must turn them into one scan with `verdict`.
  */
-export async function wedgeExpect(page: Page, text: string, verdict: Verdict): Promise<void> {
-  const before = await topSeq(page);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.type(text, { delay: 0 });
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    (prior) =>
-      Number(
-        document.querySelector('[data-testid="last-scans"] li')?.getAttribute('data-seq') ?? 0,
-      ) > prior,
-    before,
-    { timeout: 10_000 },
-  );
-  const shown = await page
-    .locator('[data-testid="last-scans"] li')
-    .first()
-    .getAttribute('data-verdict');
-  if (shown !== verdict)
-    throw new Error(`typing ${JSON.stringify(text)} gave ${shown}, expected ${verdict}`);
-}
+export const wedgeExpect = (page: Page, text: string, verdict: Verdict) =>
+  readExpect(page, 'typing', text, verdict, async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type(text, { delay: 0 });
+    await page.keyboard.press('Enter');
+  });
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });

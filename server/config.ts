@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
 import { COMPANY_PREFIX_PATTERN } from '#core/gs1/sscc-blocks.ts';
 
+/** A session's absolute end, however busy it is. */
+export const SESSION_LIFETIME_DAYS = 14;
+/** A session's end after no use: an hour, so a PC left logged in does not stay so for long. */
+export const DEFAULT_SESSION_IDLE_MINUTES = 60;
+
 /** The server's settings, from flags first, then environment, then defaults. */
 export const serverConfigSchema = z.strictObject({
   port: z.coerce
@@ -37,6 +42,12 @@ export const serverConfigSchema = z.strictObject({
     .number()
     .int()
     .min(0, 'CONNECTIONS_PER_ADDRESS must be 0 (off) or more'),
+  /** A person's session ends after this many minutes without a request (docs/security.md). */
+  sessionIdleMinutes: z.coerce
+    .number()
+    .int()
+    .min(1, 'SESSION_IDLE_MINUTES must be 1 to 20160 (14 days)')
+    .max(SESSION_LIFETIME_DAYS * 24 * 60, 'SESSION_IDLE_MINUTES must be 1 to 20160 (14 days)'),
   /** The plant's GS1 company prefix: every package gets an SSCC under it (docs/codes.md). */
   gs1CompanyPrefix: z
     .string()
@@ -71,6 +82,7 @@ export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConf
     connectionsPerAddress: blankToUndefined(env.CONNECTIONS_PER_ADDRESS) ?? 128,
     mqttUrl: blankToUndefined(env.MQTT_URL),
     gs1CompanyPrefix: blankToUndefined(flags['gs1-company-prefix'] ?? env.GS1_COMPANY_PREFIX),
+    sessionIdleMinutes: blankToUndefined(env.SESSION_IDLE_MINUTES) ?? DEFAULT_SESSION_IDLE_MINUTES,
   });
   if (!result.success) {
     const problems = result.error.issues.map(

@@ -19,8 +19,17 @@ export interface ServerContext {
   fingerprint: string;
   /** Prometheus metrics (served at /metrics when METRICS_TOKEN is set). */
   metrics: ServerMetrics;
+  /** How long people's sessions last (docs/security.md, "Sessions"). */
+  sessions: SessionPolicy;
   /** SSCCs for packages (docs/decisions/0006-sscc-blocks.md); none without a company prefix. */
   sscc?: SsccSettings;
+}
+
+export interface SessionPolicy {
+  /** The absolute end after login. */
+  lifetimeMs: number;
+  /** The end after this long without a request. */
+  idleMs: number;
 }
 
 export interface SsccSettings {

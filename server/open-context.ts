@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { ServerConfig } from './config.ts';
+import { SESSION_LIFETIME_DAYS, type ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { createMemoryBus, createPostgresBus } from './live/live-bus.ts';
 import { createServerMetrics } from './metrics/server-metrics.ts';
@@ -51,6 +51,10 @@ export async function openContext(
       fingerprint: tls.fingerprint,
       metrics: createServerMetrics(() => storage.db),
       sscc: ssccSettings(config),
+      sessions: {
+        lifetimeMs: SESSION_LIFETIME_DAYS * 86_400_000,
+        idleMs: config.sessionIdleMinutes * 60_000,
+      },
     },
     tls,
   };

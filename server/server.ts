@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { compactChangeLog } from './replication/change-log.ts';
+import { deleteExpiredSessions } from './auth/users.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { openContext, type StartOptions } from './open-context.ts';
@@ -9,6 +10,8 @@ import { startIntegrationPump } from './integration/integration-pump.ts';
 import { startMqttPublisher } from './integration/mqtt-publisher.ts';
 
 const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
+/** Expired sessions are deleted (and their feeds closed) this often. */
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,6 +44,12 @@ export async function startServer(
       .catch((error: unknown) => context.log.error({ err: error }, 'change-log compaction failed'));
   }, COMPACTION_INTERVAL_MS);
   compaction.unref();
+  const housekeeping = setInterval(() => {
+    deleteExpiredSessions(context).catch((error: unknown) =>
+      context.log.error({ err: error }, 'deleting expired sessions failed'),
+    );
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
   const mqtt = config.mqttUrl ? await startMqttPublisher(context, config.mqttUrl) : undefined;
   const integration = startIntegrationPump(context, mqtt ? [mqtt.step] : []);
   let closing: Promise<void> | undefined;
@@ -52,6 +61,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(compaction);
+        clearInterval(housekeeping);
         await integration.stop();
         await mqtt?.close();
         await app.close();

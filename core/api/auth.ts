@@ -26,6 +26,11 @@ export const registerBodySchema = z.strictObject({
   password: passwordSchema,
 });
 
+/** The answer to a sign-up, the same whether the email was free or not (docs/security.md). */
+export const signUpAnswerSchema = z.object({ message: z.string() });
+export const SIGN_UP_MESSAGE =
+  'If this email had no account, it has one now: log in with it. If it had one, log in with its password.';
+
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),

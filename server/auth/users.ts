@@ -7,8 +7,6 @@ import { AppError, conflict } from '../errors.ts';
 import { feedEnds } from '../live/live-feeds.ts';
 import { audit } from './audit.ts';
 
-export const SESSION_DAYS = 14;
-
 export async function createUser(
   context: ServerContext,
   caller: Caller,
@@ -41,6 +39,43 @@ export async function createUser(
   return user;
 }
 
+/**
+ * A customer signs up. The answer is the same whether or not the email has an account
+ * (docs/security.md, "Accounts"): nothing tells a stranger which emails exist. For a new
+ * email the account is made; for a known one nothing is made, the password is hashed all
+ * the same (the one costly step, so both take about as long) and the attempt is audited
+ * on the existing account, where its owner's admins can see it. No session either way:
+ * the person logs in with the password, as after any sign-up.
+ */
+export async function signUp(
+  context: ServerContext,
+  input: { email: string; name: string; password: string },
+): Promise<void> {
+  const caller: Caller = { kind: 'system', name: 'sign-up' };
+  const findExisting = () =>
+    context.storage.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', input.email)
+      .executeTakeFirst();
+  let existing = await findExisting();
+  if (!existing) {
+    try {
+      await createUser(context, caller, { ...input, role: 'customer' });
+      return;
+    } catch (error) {
+      // The same email signed up twice at once: the other one made the account.
+      existing = await findExisting();
+      if (!existing) throw error;
+    }
+  }
+  await hashPassword(input.password);
+  const { id } = existing;
+  await context.storage.db
+    .transaction()
+    .execute((trx) => audit(trx, context.now(), caller, 'user.sign_up_again', 'user', id));
+}
+
 /** Check a password; on success open a session and return its token (only its hash is stored). */
 export async function logIn(
   context: ServerContext,
@@ -57,7 +92,8 @@ export async function logIn(
   if (!row || !ok || row.disabled_at) throw new AppError('OT_ERR_BAD_CREDENTIALS');
   const token = newToken();
   const now = context.now();
-  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  // The cookie lasts to the absolute end; the server ends the session earlier when idle.
+  const expiresAt = new Date(now.getTime() + context.sessions.lifetimeMs);
   await db
     .insertInto('sessions')
     .values({
@@ -65,6 +101,7 @@ export async function logIn(
       user_id: row.id,
       created_at: now.toISOString(),
       expires_at: expiresAt.toISOString(),
+      last_seen_at: now.toISOString(),
     })
     .execute();
   return {
@@ -74,10 +111,18 @@ export async function logIn(
   };
 }
 
+/** How often a session's last use is written: a minute, finer for short idle windows. */
+const touchEveryMs = (context: ServerContext) => Math.min(60_000, context.sessions.idleMs / 4);
+
+/** When a session ends: at its absolute end, or after the idle time since its last use. */
+const sessionEnd = (context: ServerContext, expiresAt: string, lastSeenAt: string): number =>
+  Math.min(Date.parse(expiresAt), Date.parse(lastSeenAt) + context.sessions.idleMs);
+
 export async function userForSession(
   context: ServerContext,
   token: string,
 ): Promise<Caller | undefined> {
+  const id = hashToken(token);
   const row = await context.storage.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -88,23 +133,62 @@ export async function userForSession(
       'users.role',
       'users.disabled_at',
       'sessions.expires_at',
+      'sessions.last_seen_at',
     ])
-    .where('sessions.token_hash', '=', hashToken(token))
+    .where('sessions.token_hash', '=', id)
     .executeTakeFirst();
-  if (!row || row.disabled_at || row.expires_at <= context.now().toISOString()) return undefined;
+  if (!row || row.disabled_at) return undefined;
+  const now = context.now();
+  if (sessionEnd(context, row.expires_at, row.last_seen_at) <= now.getTime()) {
+    await endSession(context, id);
+    return undefined;
+  }
+  let lastSeenAt = row.last_seen_at;
+  if (now.getTime() - Date.parse(lastSeenAt) >= touchEveryMs(context)) {
+    lastSeenAt = now.toISOString();
+    await context.storage.db
+      .updateTable('sessions')
+      .set({ last_seen_at: lastSeenAt })
+      .where('token_hash', '=', id)
+      .execute();
+  }
   return {
     kind: 'user',
     id: row.id,
     email: row.email,
     name: row.name,
     role: row.role as UserRole,
-    session: { id: hashToken(token), expiresAt: row.expires_at },
+    session: {
+      id,
+      expiresAt: new Date(sessionEnd(context, row.expires_at, lastSeenAt)).toISOString(),
+    },
   };
 }
 
 export async function logOut(context: ServerContext, token: string): Promise<void> {
-  const id = hashToken(token);
+  await endSession(context, hashToken(token));
+}
+
+/** Delete a session; its live feeds end too, on every instance. */
+async function endSession(context: ServerContext, id: string): Promise<void> {
   await context.storage.db.deleteFrom('sessions').where('token_hash', '=', id).execute();
-  // Its live feeds end too, on every instance.
   context.live.publish(feedEnds.session(id));
+}
+
+/**
+ * Delete every session past its absolute end or idle for longer than the idle timeout, and
+ * close their live feeds (the server runs this every minute). Answers how many went.
+ */
+export async function deleteExpiredSessions(context: ServerContext): Promise<number> {
+  const now = context.now();
+  const idleSince = new Date(now.getTime() - context.sessions.idleMs).toISOString();
+  const ended = await context.storage.db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([eb('expires_at', '<=', now.toISOString()), eb('last_seen_at', '<=', idleSince)]),
+    )
+    .returning('token_hash')
+    .execute();
+  for (const { token_hash } of ended) context.live.publish(feedEnds.session(token_hash));
+  return ended.length;
 }

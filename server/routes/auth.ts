@@ -4,13 +4,15 @@ import {
   createUserBodySchema,
   loginBodySchema,
   registerBodySchema,
+  SIGN_UP_MESSAGE,
+  signUpAnswerSchema,
   userSchema,
 } from '#core/api/auth.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
-import { createUser, logIn, logOut } from '../auth/users.ts';
+import { createUser, logIn, logOut, signUp } from '../auth/users.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { errors } from './responses.ts';
 
@@ -44,6 +46,9 @@ export const authRoutes =
             request.body.email,
             request.body.password,
           );
+          // A new session at every login: a session id planted or seen before it is worthless.
+          const previous = request.cookies[SESSION_COOKIE];
+          if (previous) await logOut(context, previous);
           setSessionCookie(reply, token, expiresAt);
           return user;
         } catch (error) {
@@ -60,24 +65,15 @@ export const authRoutes =
         config: { rateLimit: { max: 20, timeWindow: '1 hour' } },
         schema: {
           tags: ['auth'],
-          summary: 'A customer signs up',
+          summary:
+            'A customer signs up; the same 202 whether the email had an account or not (then log in)',
           body: registerBodySchema,
-          response: { 200: userSchema, ...errors(400, 409, 429) },
+          response: { 202: signUpAnswerSchema, ...errors(400, 429) },
         },
       },
       async (request, reply) => {
-        await createUser(
-          context,
-          { kind: 'system', name: 'registration' },
-          { ...request.body, role: 'customer' },
-        );
-        const { user, token, expiresAt } = await logIn(
-          context,
-          request.body.email,
-          request.body.password,
-        );
-        setSessionCookie(reply, token, expiresAt);
-        return user;
+        await signUp(context, request.body);
+        return reply.code(202).send({ message: SIGN_UP_MESSAGE });
       },
     );
 

@@ -6,6 +6,7 @@ import * as orderMessages from './migrations/0004-order-messages.ts';
 import * as integration from './migrations/0005-integration.ts';
 import * as ssccBlocks from './migrations/0006-sscc-blocks.ts';
 import * as stationAcks from './migrations/0007-station-acks.ts';
+import * as sessionActivity from './migrations/0008-session-activity.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0005-integration', up: integration.up },
   { name: '0006-sscc-blocks', up: ssccBlocks.up },
   { name: '0007-station-acks', up: stationAcks.up },
+  { name: '0008-session-activity', up: sessionActivity.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -20,6 +20,8 @@ export interface SessionsTable {
   user_id: string;
   created_at: string;
   expires_at: string;
+  /** When the session was last used, to the minute (the idle timeout counts from it). */
+  last_seen_at: string;
 }
 
 export interface ProductsTable {

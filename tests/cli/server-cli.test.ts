@@ -150,6 +150,10 @@ describe('ordertrace server, user and demo, as an operator runs them', () => {
       /gs1CompanyPrefix: GS1_COMPANY_PREFIX is the 6 to 12 digits GS1 assigned/,
     );
     expect(load({}, { 'gs1-company-prefix': '952-1234' })).toThrow(/GS1_COMPANY_PREFIX/);
+    expect(load({ SESSION_IDLE_MINUTES: '0' })).toThrow(
+      /sessionIdleMinutes: SESSION_IDLE_MINUTES must be 1 to 20160/,
+    );
+    expect(load({ SESSION_IDLE_MINUTES: 'an hour' })).toThrow(/sessionIdleMinutes/);
     expect(
       loadServerConfig({
         flags: { 'gs1-company-prefix': '9521234' },

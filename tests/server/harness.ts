@@ -33,10 +33,13 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** `env`: more server settings as environment variables (METRICS_TOKEN, MQTT_URL…). */
+/**
+ * `env`: more server settings as environment variables (METRICS_TOKEN, MQTT_URL…); `now`:
+ * the server's clock, for tests that let time pass (session idle timeouts).
+ */
 export async function startTestServer(
   storage: StorageName,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-server-'));
   const schema =
@@ -51,6 +54,7 @@ export async function startTestServer(
   });
   const server = await startServer(config, {
     ...(schema ? { schema } : {}),
+    ...(options.now ? { now: options.now } : {}),
     logger: pino({ level: 'silent' }),
   });
   const agent = new Agent({ connect: { ca: server.tls.cert, servername: 'localhost' } });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetch } from 'undici';
 import { PROTOCOL_VERSION } from '#core/api/sync.ts';
 import { hashToken, newToken } from '#server/auth/tokens.ts';
 import { FEED_LIMITS } from '#server/live/live-feeds.ts';
 import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import { enrollStation } from './station-flow.ts';
+import { openFeed, type OpenFeed } from './live-feed-client.ts';
 
 /*
  * Live feeds end with what opened them: a revoked station's, a logged-out or expired
@@ -13,47 +13,6 @@ import { enrollStation } from './station-flow.ts';
  * (429 with Retry-After). Real HTTPS, both storages (PostgreSQL carries the ends over
  * LISTEN/NOTIFY).
  */
-interface OpenFeed {
-  status: number;
-  headers: Headers;
-  /** Resolves with how long after `since` the server ended the feed. */
-  ended(since: () => number): Promise<number>;
-  text(): string;
-  cancel(): Promise<void>;
-}
-
-async function openFeed(client: ApiClient, path: string): Promise<OpenFeed> {
-  const headers: Record<string, string> = {};
-  if (client.cookie) headers.cookie = client.cookie;
-  if (client.bearer) headers.authorization = `Bearer ${client.bearer}`;
-  const response = await fetch(client.baseUrl + path, { headers, dispatcher: client.agent });
-  let received = '';
-  const reader = response.body!.getReader();
-  let endedAt: number | undefined;
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { done: finished, value } = await reader.read();
-        if (finished) break;
-        received += Buffer.from(value).toString();
-      }
-    } catch {
-      // A reset ends the feed as well as a clean end.
-    }
-    endedAt = Date.now();
-  })();
-  return {
-    status: response.status,
-    headers: response.headers as unknown as Headers,
-    async ended(since) {
-      await done;
-      return (endedAt ?? Date.now()) - since();
-    },
-    text: () => received,
-    cancel: () => reader.cancel().catch(() => undefined),
-  };
-}
-
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
   expect(check()).toBe(true);
@@ -117,6 +76,7 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
         user_id: me,
         created_at: new Date().toISOString(),
         expires_at: expiresAt.toISOString(),
+        last_seen_at: new Date().toISOString(),
       })
       .execute();
     const short = server.client();

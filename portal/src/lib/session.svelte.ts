@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { userSchema, type User, type UserRole } from '#core/api/auth.ts';
+import { signUpAnswerSchema, userSchema, type User, type UserRole } from '#core/api/auth.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { ApiError, call, UNAUTHENTICATED_EVENT } from './api.ts';
 
@@ -35,8 +35,10 @@ export class Session {
     this.user = await call(userSchema, 'POST', '/api/v1/auth/login', { email, password });
   };
 
+  /** Sign up, then log in: the sign-up's answer does not say whether the email was new. */
   register = async (name: string, email: string, password: string) => {
-    this.user = await call(userSchema, 'POST', '/api/v1/auth/register', { name, email, password });
+    await call(signUpAnswerSchema, 'POST', '/api/v1/auth/register', { name, email, password });
+    await this.login(email, password);
   };
 
   logout = async () => {

@@ -1,101 +1,80 @@
-import { writeFileSync } from 'node:fs';
-import { mintOrderScopedCode } from '#core/codes/formats.ts';
-import { socatPair } from '../tests/native/socat-pair.ts';
-import { median, percentile, round, type Benchmark } from './harness.ts';
-import { benchStation } from './scan-verdict-station.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Child } from './fixtures/child.ts';
+import { startPlant } from './fixtures/plant.ts';
+import { generateReleasedOrders } from './fixtures/released-orders.ts';
+import type { ScanVerdictInput } from './fixtures/scan-verdict-child.ts';
+import { round, type Benchmark } from './harness.ts';
 
 /*
- * Verdict latency (issue 7; docs/design.md "Station rules": a verdict takes microseconds): scan text in → verdict
- * event out, the durable outbox write (synchronous FULL) included; and the same from bytes
- * written into a serial pty (socat) through the real serial scanner driver. Scans alternate
- * between consumable resources and refusals (misread, unknown) as a line sees them.
+ * Verdict latency (issue 14; docs/performance.md "scan_verdict"): a production station on a
+ * replica of `orders` released orders (10 resource codes each) bootstrapped from the real
+ * server, in a child process, scanning as a line does (job card, resources, a repeat, a
+ * misread). Scan text → verdict event with the durable commit (synchronous = FULL) beside the
+ * same run's bare commit of one outbox-sized row; bytes into a socat pty → verdict; the same
+ * while the station pulls `pullRows` new rows; the same decision asked of the server over
+ * HTTPS per scan (keep-alive, loopback), as ERP systems do; and scans with the server down.
  */
-const toUs = (ms: number) => round(ms * 1000, 1);
-
-function scanText(legs: readonly string[], order: string, index: number): string {
-  if (index % 10 === 7) return `${legs[index]?.slice(0, -1)}#`; // misread
-  if (index % 10 === 9) return mintOrderScopedCode('resource', order, 90_000_000 + index); // unknown
-  return legs[index] ?? '';
-}
+const FULL = { orders: 100_000, pullOrders: 8_334, direct: 5000, ptyScans: 300, roundtrips: 1000 };
+const QUICK = { orders: 150, pullOrders: 100, direct: 200, ptyScans: 20, roundtrips: 50 };
 
 export const scanVerdictBenchmark: Benchmark = {
   name: 'scan_verdict',
   description:
-    'Scan text → verdict event (outbox write included); bytes into a serial pty → verdict',
+    'Scan → verdict with the durable commit (vs a bare commit); from a pty; during a big pull; offline; vs an HTTPS round trip',
   async run({ quick }) {
-    const direct = quick ? 200 : 5000;
-    const viaPty = quick ? 20 : 300;
-    const bench = benchStation(direct + viaPty + 40);
+    const size = quick ? QUICK : FULL;
+    const plant = await startPlant('sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'ordertrace-bench-verdict-'));
+    let child: Child | undefined;
+    let serverUp = true;
     try {
-      let verdictAt = 0;
-      bench.station.on('event', (event) => {
-        if (event.type === 'verdict') verdictAt = performance.now();
-      });
-      const times: number[] = [];
-      const warmup = 20;
-      for (let i = 0; i < direct + warmup; i++) {
-        const text = scanText(bench.legs, bench.order, i);
-        const start = performance.now();
-        bench.station.scan(text);
-        if (i >= warmup) times.push(verdictAt - start);
-      }
-
-      const pty = await socatPair();
-      const ptyTimes: number[] = [];
-      try {
-        bench.station.settings = {
-          ...bench.station.settings,
-          scanner: {
-            kind: 'serial',
-            path: pty.port,
-            baudRate: 115200,
-            dataBits: 8,
-            parity: 'none',
-            stopBits: 1,
-            suffix: 'cr',
-            interByteTimeoutMs: 60,
-            suffixTimeoutMs: 1000,
-            doubleReadWindowMs: 0,
-            maxScanBytes: 4096,
-            reconnectIntervalMs: 100,
-          },
-        };
-        // start() wires the scanner to the rules, as the station does at boot.
-        await bench.station.start();
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        for (let i = 0; i < viaPty; i++) {
-          const text = scanText(bench.legs, bench.order, direct + warmup + i);
-          const decided = new Promise<number>((resolve) => {
-            const off = () => bench.station.off('event', listener);
-            const listener = (event: { type: string }) => {
-              if (event.type !== 'verdict') return;
-              off();
-              resolve(performance.now());
-            };
-            bench.station.on('event', listener);
-          });
-          const start = performance.now();
-          writeFileSync(pty.device, `${text}\r`);
-          ptyTimes.push((await decided) - start);
-        }
-      } finally {
-        await bench.devices.close();
-        await pty.dispose();
-      }
+      const released = await generateReleasedOrders(plant, { orders: size.orders });
+      const input: ScanVerdictInput = {
+        enrollment: await plant.station('production'),
+        roundtripEnrollment: await plant.station('production'),
+        orderCodes: released.orderCodes,
+        resourcesPerOrder: released.resourcesPerOrder,
+        dir,
+        direct: size.direct,
+        ptyScans: size.ptyScans,
+        roundtrips: size.roundtrips,
+      };
+      child = new Child('scanVerdict', input);
+      await child.next('ready-to-pull', 1_800_000);
+      const pulled = await generateReleasedOrders(plant, { orders: size.pullOrders });
+      child.send({ type: 'pull' });
+      await child.next('ready-for-offline', 1_800_000);
+      await plant.close();
+      serverUp = false;
+      child.send({ type: 'offline' });
+      const m = await child.done;
+      const ratio = (a: string, b: string) => round((m[a] ?? NaN) / (m[b] ?? NaN), 2);
       return {
         metrics: {
-          scans: direct,
-          p50_us: toUs(median(times)),
-          p99_us: toUs(percentile(times, 0.99)),
-          pty_scans: viaPty,
-          pty_p50_us: toUs(median(ptyTimes)),
-          pty_p99_us: toUs(percentile(ptyTimes, 0.99)),
+          orders: size.orders,
+          resource_codes: size.orders * released.resourcesPerOrder,
+          pull_rows: pulled.rows,
+          ...m,
+          p50_over_commit: ratio('p50_us', 'commit_p50_us'),
+          p99_over_commit: ratio('p99_us', 'commit_p99_us'),
+          roundtrip_over_local: ratio('roundtrip_p50_us', 'p50_us'),
         },
-        // Far below a person's next scan (~500 ms) even on a loaded 2-core box.
-        targets: { p99_us: 20_000, pty_p99_us: 50_000 },
+        targets: {
+          p50_over_commit: 2,
+          p99_over_commit: 5,
+          p99_us: 1000,
+          offline_p99_us: 1000,
+          during_sync_p99_us: 1000,
+          pty_p99_us: 1000,
+        },
+        floors: { roundtrip_over_local: 2 },
       };
     } finally {
-      await bench.close();
+      if (child) await child.finish();
+      if (serverUp) await plant.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 };

@@ -1,5 +1,29 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { StationEvent } from '#core/events/station-events.ts';
+
+const EFFECT_SQL = {
+  consume:
+    'UPDATE resources SET consumed_locally_at = ? WHERE code = ? AND consumed_locally_at IS NULL',
+  packUnit: 'UPDATE units SET packed_locally_into = ? WHERE code = ?',
+  closePackage: `INSERT INTO local_packages (code, order_code, number, package_count) VALUES (?, ?, ?, ?)
+     ON CONFLICT (code) DO UPDATE SET package_count = excluded.package_count`,
+  countPackages: 'UPDATE local_packages SET package_count = ? WHERE order_code = ?',
+  dispatch: 'UPDATE packages SET dispatched_locally_at = ? WHERE code = ?',
+} as const;
+type EffectStatements = Record<keyof typeof EFFECT_SQL, Statement>;
+
+/** Prepared once per connection: compiling SQL at every decision cost more than running it. */
+const prepared = new WeakMap<Database, EffectStatements>();
+function statements(db: Database): EffectStatements {
+  let found = prepared.get(db);
+  if (!found) {
+    found = Object.fromEntries(
+      Object.entries(EFFECT_SQL).map(([name, sql]) => [name, db.prepare(sql)]),
+    ) as EffectStatements;
+    prepared.set(db, found);
+  }
+  return found;
+}
 
 /**
  * What a station's own decision changes in its replica before the server confirms it:
@@ -14,31 +38,19 @@ export function applyLocalEffect(db: Database, event: StationEvent): void {
   switch (body.type) {
     case 'scan.decided': {
       if (body.verdict !== 'accepted' || body.effect?.kind !== 'consume') return;
-      db.prepare(
-        'UPDATE resources SET consumed_locally_at = ? WHERE code = ? AND consumed_locally_at IS NULL',
-      ).run(at, body.effect.resource);
+      statements(db).consume.run(at, body.effect.resource);
       return;
     }
     case 'package.closed': {
-      const update = db.prepare('UPDATE units SET packed_locally_into = ? WHERE code = ?');
-      for (const unit of body.units) update.run(body.package, unit);
-      db.prepare(
-        `INSERT INTO local_packages (code, order_code, number, package_count) VALUES (?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET package_count = excluded.package_count`,
-      ).run(body.package, body.order, body.number, body.of);
+      const sql = statements(db);
+      for (const unit of body.units) sql.packUnit.run(body.package, unit);
+      sql.closePackage.run(body.package, body.order, body.number, body.of);
       // The last package names the count for every package of the order closed here.
-      if (body.of !== null)
-        db.prepare('UPDATE local_packages SET package_count = ? WHERE order_code = ?').run(
-          body.of,
-          body.order,
-        );
+      if (body.of !== null) sql.countPackages.run(body.of, body.order);
       return;
     }
     case 'package.dispatched':
-      db.prepare('UPDATE packages SET dispatched_locally_at = ? WHERE code = ?').run(
-        at,
-        body.package,
-      );
+      statements(db).dispatch.run(at, body.package);
       return;
     default:
       return;

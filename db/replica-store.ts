@@ -8,18 +8,28 @@ import {
   type ChangeRange,
   type RangeFit,
 } from '#core/sync/change-range.ts';
+import {
+  REPLICA_TABLE,
+  REPLICA_UPSERT_SQL,
+  replicaRowParameters,
+} from '#core/sync/replica-layout.ts';
 
 type Data = Record<string, unknown>;
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-const TABLE: Readonly<Record<ReplicatedEntity, string>> = {
-  order: 'orders',
-  resource: 'resources',
-  unit: 'units',
-  package: 'packages',
-  badge: 'badges',
-  line: 'lines',
-};
+/**
+ * How long one slice of a pulled batch may hold the station's thread and its write lock:
+ * about what one durable commit costs, so a scan during sync waits at most about twice.
+ */
+export const APPLY_SLICE_MS = 1;
+
+export { REPLICA_FILE_SCOPE_KEY } from '#core/sync/replica-layout.ts';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const TABLE = REPLICA_TABLE;
+
+/** The tables of replicated rows (a replica file's rows are copied table by table). */
+export const REPLICATED_TABLES: readonly string[] = Object.values(TABLE);
 
 /**
  * Writes the server's rows into the replica. Each entity keeps the server's JSON text
@@ -33,33 +43,9 @@ export class ReplicaStore {
   private readonly setMetaStatement: Statement;
 
   constructor(private readonly db: Database) {
-    this.upserts = {
-      order: db.prepare(
-        `INSERT INTO orders (code, state, line_id, data) VALUES (@key, @state, @lineId, @text)
-         ON CONFLICT (code) DO UPDATE SET state = excluded.state, line_id = excluded.line_id, data = excluded.data`,
-      ),
-      resource: db.prepare(
-        `INSERT INTO resources (code, order_code, resource_type, material_name, step, consumed_at, data)
-         VALUES (@key, @order, @resourceType, @materialName, @step, @consumedAt, @text)
-         ON CONFLICT (code) DO UPDATE SET consumed_at = excluded.consumed_at, data = excluded.data`,
-      ),
-      unit: db.prepare(
-        `INSERT INTO units (code, order_code, package, data) VALUES (@key, @order, @package, @text)
-         ON CONFLICT (code) DO UPDATE SET package = excluded.package, data = excluded.data`,
-      ),
-      package: db.prepare(
-        `INSERT INTO packages (code, order_code, dispatched_at, data) VALUES (@key, @order, @dispatchedAt, @text)
-         ON CONFLICT (code) DO UPDATE SET dispatched_at = excluded.dispatched_at, data = excluded.data`,
-      ),
-      badge: db.prepare(
-        `INSERT INTO badges (code, role, revoked_at, data) VALUES (@key, @role, @revokedAt, @text)
-         ON CONFLICT (code) DO UPDATE SET role = excluded.role, revoked_at = excluded.revoked_at, data = excluded.data`,
-      ),
-      line: db.prepare(
-        `INSERT INTO lines (code, data) VALUES (@key, @text)
-         ON CONFLICT (code) DO UPDATE SET data = excluded.data`,
-      ),
-    };
+    this.upserts = Object.fromEntries(
+      REPLICATED_ENTITIES.map((entity) => [entity, db.prepare(REPLICA_UPSERT_SQL[entity])]),
+    ) as Record<ReplicatedEntity, Statement>;
     this.deletes = Object.fromEntries(
       REPLICATED_ENTITIES.map((entity) => [
         entity,
@@ -86,21 +72,7 @@ export class ReplicaStore {
 
   /** Write one row (no transaction of its own: callers batch). */
   put(entity: ReplicatedEntity, key: string, data: Data, text = JSON.stringify(data)): void {
-    this.upserts[entity].run({
-      key,
-      text,
-      state: str(data.state) ?? 'unknown',
-      lineId: str(data.lineId),
-      order: str(data.order) ?? '',
-      resourceType: str(data.resourceType) ?? '',
-      materialName: str(data.materialName) ?? '',
-      step: str(data.step) ?? '',
-      consumedAt: str(data.consumedAt),
-      package: str(data.package),
-      dispatchedAt: str(data.dispatchedAt),
-      role: str(data.role) ?? 'operator',
-      revokedAt: str(data.revokedAt),
-    });
+    this.upserts[entity].run(replicaRowParameters(key, data, text));
   }
 
   /**
@@ -114,25 +86,69 @@ export class ReplicaStore {
     const cursor = this.cursor;
     const fit = fitRange(cursor, range);
     if (fit !== 'apply') return fit;
-    const changes = changesAfter(cursor, range);
-    // A received batch commits without waiting for the disk (WAL, synchronous = NORMAL): a
-    // power cut can only take the last batches back together with their cursor, and they
-    // are pulled again. Decisions (the outbox) keep synchronous = FULL, and their next
-    // commit makes these frames durable too. Synchronous code: nothing runs in between.
+    this.withoutWaitingForDisk(() => {
+      for (const change of changesAfter(cursor, range)) this.applyChange(change);
+      this.setMeta('cursor', String(range.cursor));
+    });
+    return fit;
+  }
+
+  /**
+   * `applyRange` in slices of at most `sliceMs` each, every slice its own short transaction
+   * that moves the cursor to its last change, giving the event loop back in between: a scan
+   * that arrives meanwhile waits for one slice at most, never for the batch (docs/sync.md
+   * "Sync never delays a verdict"). The replica is always the change log up to its cursor;
+   * a live delivery between two slices may move the cursor on, and the next slice skips
+   * what it brought. A crash mid-batch pulls the rest again.
+   */
+  async applyRangeInSlices(
+    range: ChangeRange<Change>,
+    sliceMs = APPLY_SLICE_MS,
+  ): Promise<RangeFit> {
+    const fit = fitRange(this.cursor, range);
+    if (fit !== 'apply') return fit;
+    let next = 0;
+    for (;;) {
+      const finished = this.withoutWaitingForDisk(() => {
+        const cursor = this.cursor;
+        if (cursor >= range.cursor) return true;
+        while (next < range.changes.length && (range.changes[next] as Change).id <= cursor) next++;
+        const started = performance.now();
+        let last = cursor;
+        while (next < range.changes.length) {
+          const change = range.changes[next++] as Change;
+          this.applyChange(change);
+          last = change.id;
+          if (performance.now() - started >= sliceMs) break;
+        }
+        const done = next >= range.changes.length;
+        this.setMeta('cursor', String(done ? range.cursor : last));
+        return done;
+      });
+      if (finished) return fit;
+      await nextTurn();
+    }
+  }
+
+  private applyChange(change: Change): void {
+    if (change.data) this.put(change.entity, change.key, change.data);
+    else this.deletes[change.entity].run(change.key);
+  }
+
+  /**
+   * One transaction that commits without waiting for the disk (WAL, synchronous = NORMAL):
+   * a power cut can only take the last pulled rows back together with their cursor, and
+   * they are pulled again. Decisions (the outbox) keep synchronous = FULL, and their next
+   * commit makes these frames durable too. Synchronous code: nothing runs in between.
+   */
+  private withoutWaitingForDisk<T>(work: () => T): T {
     const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
     this.db.pragma('synchronous = NORMAL');
     try {
-      this.db.transaction(() => {
-        for (const change of changes) {
-          if (change.data) this.put(change.entity, change.key, change.data);
-          else this.deletes[change.entity].run(change.key);
-        }
-        this.setMeta('cursor', String(range.cursor));
-      })();
+      return this.db.transaction(work)();
     } finally {
       this.db.pragma(`synchronous = ${synchronous}`);
     }
-    return fit;
   }
 
   /** Replace every row of these entities (a snapshot, or repairing a diverged scope). */

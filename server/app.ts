@@ -7,7 +7,10 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { mkdtempSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ErrorBody } from '#core/api/errors.ts';
 import type { ServerContext } from './context.ts';
 import { installAuthentication } from './plugins/authentication.ts';
@@ -35,6 +38,8 @@ import { portalStaticRoutes } from './routes/portal-static.ts';
 import { ssccBlockRoutes } from './routes/sscc-blocks.ts';
 import { stationRoutes } from './routes/stations.ts';
 import { syncDownRoutes } from './routes/sync-down.ts';
+import { replicaFileRoutes } from './routes/replica-file.ts';
+import { ReplicaFiles } from './replication/replica-file.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { traceRoutes } from './routes/trace.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -48,6 +53,8 @@ export interface AppOptions {
   metricsToken?: string | undefined;
   /** Open connections per client address (0: no cap; docs/security.md). */
   connectionsPerAddress?: number;
+  /** Where prebuilt replica files go (docs/sync.md); a temporary directory when absent. */
+  replicaFilesDir?: string;
 }
 
 export const DEFAULT_CONNECTIONS_PER_ADDRESS = 128;
@@ -122,6 +129,11 @@ export async function buildApp(
   await app.register(syncRoutes(context));
   await app.register(ssccBlockRoutes(context));
   await app.register(syncDownRoutes(context));
+  const replicaFiles = new ReplicaFiles(
+    context,
+    options.replicaFilesDir ?? mkdtempSync(join(tmpdir(), 'ordertrace-replica-files-')),
+  );
+  await app.register(replicaFileRoutes(context, replicaFiles));
   await app.register(backOfficeRoutes(context));
   await app.register(epcisRoutes(context));
   await app.register(traceRoutes(context));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { compactChangeLog } from './replication/change-log.ts';
 import { deleteExpiredSessions } from './auth/users.ts';
@@ -32,6 +33,7 @@ export async function startServer(
     logger: context.log,
     metricsToken: config.metricsToken,
     connectionsPerAddress: config.connectionsPerAddress,
+    replicaFilesDir: join(config.dataDir, 'replica-files'),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

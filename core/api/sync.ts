@@ -161,3 +161,19 @@ export const liveChangesSchema = z
     'changes must lie in (after, cursor], in id order',
   );
 export type LiveChanges = z.infer<typeof liveChangesSchema>;
+
+/**
+ * A prebuilt replica of the station's scope (docs/sync.md "Bootstrap from a database file"):
+ * the station's own SQLite schema with every row as of `cursor`, gzip-compressed. `sha256`
+ * and `bytes` are of the compressed file, as downloaded.
+ */
+export const replicaFileManifestSchema = z.object({
+  cursor: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  rawBytes: z.number().int().positive(),
+  schemaVersion: z.number().int().positive(),
+  builtAt: z.string(),
+});
+export type ReplicaFileManifest = z.infer<typeof replicaFileManifestSchema>;

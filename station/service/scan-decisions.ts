@@ -27,14 +27,24 @@ const validOrder = (code: string | null | undefined): string | null => {
 export class ScanDecisions {
   constructor(private readonly station: StationContext) {}
 
-  /** One scan, from any scanner or the UI: normalised once, decided and recorded synchronously. */
+  /** One scan from the UI or the command API: the decision, then the state view with it. */
   scan(text: string): CommandReply {
+    const decided = this.decideScan(text);
+    return 'seq' in decided ? this.station.feed.reply({ decision: decided }) : decided;
+  }
+
+  /**
+   * One scan, from any scanner: normalised once, decided and recorded synchronously, the
+   * verdict out as soon as its commit returns; a scanner needs no state view back (the UI
+   * gets it after, docs/performance.md "scan_verdict"). Answers the decision, or the reply of
+   * what was not a decision (a badge, a refusal without an operator).
+   */
+  decideScan(text: string): Decision | CommandReply {
     const parsed = parseScan(text);
     if (parsed.valid && parsed.kind === 'badge') return this.badgeScan(parsed, text);
     const missing = this.station.gate.operatorMissing();
     if (missing) return missing;
-    const decision = this.recordDecision(text, this.decide(parsed), parsed);
-    return this.station.feed.reply({ decision });
+    return this.recordDecision(text, this.decide(parsed), parsed);
   }
 
   /** A read the scanner could not frame (noise, no suffix…): a misread on record. */

@@ -45,8 +45,20 @@ export class StationFeed {
     });
   }
 
+  #publishPending: NodeJS.Immediate | null = null;
+
+  /**
+   * Push the state view to the UI once the current work is done: after a verdict, never
+   * before it (docs/performance.md "scan_verdict"). Several changes in one turn of the event
+   * loop (a decision, sync's status, a device's) make one state event, read when it goes out.
+   */
   publish(): void {
-    this.events.emit('event', { type: 'state', state: this.state() });
+    if (this.#publishPending) return;
+    this.#publishPending = setImmediate(() => {
+      this.#publishPending = null;
+      // The station closed its replica meanwhile (shutting down): nobody is left to show.
+      if (this.options.db.open) this.events.emit('event', { type: 'state', state: this.state() });
+    });
   }
 
   reply(

@@ -65,7 +65,7 @@ export class Station {
   async start(): Promise<void> {
     const { options, journal, feed, settings } = this.#parts;
     const { devices, sync } = options;
-    devices.on('scan', (text) => this.#scans.scan(text));
+    devices.on('scan', (text) => void this.#scans.decideScan(text));
     devices.on('unreadable', (what) => this.#scans.unreadable(what));
     devices.on('status', () => feed.publish());
     sync?.on('status', () => feed.publish());
@@ -104,6 +104,11 @@ export class Station {
 
   scan(text: string): CommandReply {
     return this.#scans.scan(text);
+  }
+
+  /** A scanner's scan: the decision only, the state view follows on the feed. */
+  decideScan(text: string): Decision | CommandReply {
+    return this.#scans.decideScan(text);
   }
 
   unreadable(what: string): Decision | null {

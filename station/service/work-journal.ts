@@ -45,8 +45,19 @@ export class WorkJournal {
       saveWork(store, next);
     });
     this.#work = next;
-    this.options.sync?.kick();
+    this.kickSoon();
     return event;
+  }
+
+  #kickPending: NodeJS.Immediate | null = null;
+
+  /** Push after the verdict is out: reading the outbox for a push is not the operator's wait. */
+  private kickSoon(): void {
+    if (!this.options.sync || this.#kickPending) return;
+    this.#kickPending = setImmediate(() => {
+      this.#kickPending = null;
+      this.options.sync?.kick();
+    });
   }
 
   /** A change of work that is no event (a login, a dismissed block). */

@@ -23,7 +23,8 @@ export async function pullChanges(
         `/api/v1/sync/changes?protocol=${PROTOCOL_VERSION}&after=${after}&limit=${PULL_LIMIT}`,
       ),
     );
-    store.applyRange({ after, cursor: batch.cursor, changes: batch.changes });
+    // In slices: a scan never waits for a whole batch (docs/sync.md).
+    await store.applyRangeInSlices({ after, cursor: batch.cursor, changes: batch.changes });
     applied();
     if (!batch.more) return;
   }

@@ -13,6 +13,7 @@ import { backoffMs } from './backoff.ts';
 import { bootstrapReplica, type SnapshotProgress } from './bootstrap.ts';
 import type { RangeFit } from '#core/sync/change-range.ts';
 import { CoalescedRun } from '#core/sync/coalesced-run.ts';
+import { bootstrapFromFile, ReplicaFileRejected } from './bootstrap-file.ts';
 import type { Enrollment } from './enroll.ts';
 import { keepLiveChannel } from './live.ts';
 import { pullChanges } from './pull.ts';
@@ -224,13 +225,32 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     return this.pushes.run();
   }
 
-  /** Load every row of the scope (or of `entities`) from a streamed snapshot. */
-  async bootstrap(entities: readonly ReplicatedEntity[] = REPLICATED_ENTITIES): Promise<void> {
-    const { db, store } = this.options;
-    await bootstrapReplica({ http: this.http, db, store }, entities, (snapshot) =>
-      this.update({ snapshot }),
-    );
-    this.update({ snapshot: null, lastPullAt: this.now().toISOString(), lastError: null });
+  /**
+   * Load every row of the scope (or of `entities`): the whole scope from the server's
+   * prebuilt replica file when it has one this station can use (bootstrap-file.ts), else,
+   * and for a repair of some entities, row by row from a streamed snapshot (bootstrap.ts).
+   * Answers which way it went. Pulling after the new cursor is the caller's next step.
+   */
+  async bootstrap(
+    entities: readonly ReplicatedEntity[] = REPLICATED_ENTITIES,
+  ): Promise<'file' | 'rows'> {
+    const { db, store, enrollment } = this.options;
+    const progress = (snapshot: SnapshotProgress) => this.update({ snapshot });
+    let way: 'file' | 'rows' = 'rows';
+    if (entities.length === REPLICATED_ENTITIES.length) {
+      const scope = { line: enrollment.line, role: enrollment.role };
+      try {
+        if (await bootstrapFromFile({ http: this.http, db, store, scope }, progress)) way = 'file';
+      } catch (error) {
+        if (!(error instanceof ReplicaFileRejected)) throw error;
+        this.update({ lastError: `${error.message}; loading row by row instead` });
+      }
+    }
+    if (way === 'rows') await bootstrapReplica({ http: this.http, db, store }, entities, progress);
+    // A file is as of its build, not of now: only a snapshot counts as a pull.
+    const lastPullAt = way === 'rows' ? this.now().toISOString() : this.state.lastPullAt;
+    this.update({ snapshot: null, lastPullAt, lastError: null });
+    return way;
   }
 
   /**

@@ -1,0 +1,214 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import SqliteDatabase, { type Statement } from 'better-sqlite3';
+import {
+  REPLICATED_ENTITIES,
+  type ReplicaFileManifest,
+  type ReplicatedEntity,
+} from '#core/api/sync.ts';
+import {
+  REPLICA_FILE_SCOPE_KEY,
+  REPLICA_MIGRATIONS,
+  REPLICA_SCHEMA_VERSION,
+  REPLICA_UPSERT_SQL,
+  replicaRowParameters,
+} from '#core/sync/replica-layout.ts';
+import type { Caller, ServerContext } from '../context.ts';
+import { writeSnapshot } from './snapshot.ts';
+
+type StationCaller = Extract<Caller, { kind: 'station' }>;
+
+/**
+ * A prebuilt replica per line scope (docs/sync.md "Bootstrap from a database file";
+ * docs/decisions/0007-replica-file-bootstrap.md): the station's own SQLite schema filled with
+ * every row of the scope as of one cursor, gzip-compressed, with its SHA-256. Built once and
+ * shared by every station of the scope; many stations asking at once wait for the one build.
+ * Rebuilt (in the background, the old file served meanwhile) once the change log has moved
+ * REFRESH_AFTER_CHANGES past it, and at once when compaction passed its cursor (a station
+ * could not catch up from there).
+ */
+export const REFRESH_AFTER_CHANGES = 10_000;
+/** Rows per build transaction; between them the server's event loop gets a turn. */
+const BUILD_BATCH = 5000;
+
+export interface BuiltReplicaFile extends ReplicaFileManifest {
+  path: string;
+}
+
+const scopeKey = (station: StationCaller) => `${station.lineId}\u0000${station.role}`;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function changeLogPosition(
+  context: ServerContext,
+): Promise<{ newest: number; horizon: number }> {
+  const { db } = context.storage;
+  const newest = await db
+    .selectFrom('change_log')
+    .select((eb) => eb.fn.max<number | null>('id').as('max'))
+    .executeTakeFirst();
+  const horizon = await db
+    .selectFrom('sync_horizon')
+    .select('horizon')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return { newest: Number(newest?.max ?? 0), horizon: Number(horizon?.horizon ?? 0) };
+}
+
+async function lineName(context: ServerContext, lineId: string): Promise<string> {
+  const line = await context.storage.db
+    .selectFrom('lines')
+    .select('name')
+    .where('id', '=', lineId)
+    .executeTakeFirst();
+  return line?.name ?? lineId;
+}
+
+/** SHA-256 and size of the bytes that pass through. */
+function hashing() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
+}
+
+const byContext = new WeakMap<ServerContext, ReplicaFiles>();
+
+/** The server's replica files (for tests and benchmarks: how many builds ran). */
+export const replicaFilesOf = (context: ServerContext) => byContext.get(context);
+
+export class ReplicaFiles {
+  private readonly current = new Map<string, BuiltReplicaFile>();
+  private readonly building = new Map<string, Promise<BuiltReplicaFile>>();
+  /** Builds started since the server started (the fleet benchmark's `server_builds`). */
+  builds = 0;
+
+  constructor(
+    private readonly context: ServerContext,
+    private readonly dir: string,
+  ) {
+    byContext.set(context, this);
+  }
+
+  /** The scope's file, built now if there is none a station could catch up from. */
+  async forStation(station: StationCaller): Promise<BuiltReplicaFile> {
+    const key = scopeKey(station);
+    const have = this.current.get(key);
+    if (have) {
+      const { newest, horizon } = await changeLogPosition(this.context);
+      if (have.cursor >= horizon) {
+        if (newest - have.cursor >= REFRESH_AFTER_CHANGES)
+          this.build(key, station).catch((error: unknown) =>
+            this.context.log.error({ err: error }, 'replica file refresh failed'),
+          );
+        return have;
+      }
+    }
+    return this.build(key, station);
+  }
+
+  /** The file a manifest named, while it is still the scope's current one. */
+  find(station: StationCaller, sha256: string): BuiltReplicaFile | undefined {
+    const have = this.current.get(scopeKey(station));
+    return have?.sha256 === sha256 ? have : undefined;
+  }
+
+  private build(key: string, station: StationCaller): Promise<BuiltReplicaFile> {
+    const running = this.building.get(key);
+    if (running) return running;
+    const started = this.buildFile(station)
+      .then((built) => {
+        const previous = this.current.get(key);
+        this.current.set(key, built);
+        // A download of the old file under way keeps reading it: unlinking does not cut it.
+        if (previous && previous.path !== built.path) rmSync(previous.path, { force: true });
+        return built;
+      })
+      .finally(() => this.building.delete(key));
+    this.building.set(key, started);
+    return started;
+  }
+
+  private async buildFile(station: StationCaller): Promise<BuiltReplicaFile> {
+    this.builds++;
+    mkdirSync(this.dir, { recursive: true });
+    const name = `${station.role}-${randomBytes(6).toString('hex')}`;
+    const plain = join(this.dir, `${name}.sqlite`);
+    const packed = join(this.dir, `${name}.sqlite.gz`);
+    const db = new SqliteDatabase(plain);
+    let cursor = 0;
+    let rows = 0;
+    try {
+      // A scratch file: if the server dies mid-build it is built again, so no journal, no sync.
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      // A new file: every migration of the station's layout, then its version, as a station has.
+      for (const migration of REPLICA_MIGRATIONS) db.exec(migration);
+      db.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
+      const upserts = Object.fromEntries(
+        REPLICATED_ENTITIES.map((entity) => [entity, db.prepare(REPLICA_UPSERT_SQL[entity])]),
+      ) as Record<ReplicatedEntity, Statement>;
+      const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      let pending: { entity: ReplicatedEntity; key: string; text: string }[] = [];
+      const flush = () => {
+        const batch = pending;
+        pending = [];
+        db.transaction(() => {
+          for (const { entity, key, text } of batch)
+            upserts[entity].run(
+              replicaRowParameters(key, JSON.parse(text) as Record<string, unknown>, text),
+            );
+        })();
+        rows += batch.length;
+      };
+      await writeSnapshot(this.context, station, REPLICATED_ENTITIES, {
+        header: (at) => void (cursor = at),
+        row: (entity, key, text) => {
+          pending.push({ entity: entity as ReplicatedEntity, key, text });
+          if (pending.length < BUILD_BATCH) return undefined;
+          flush();
+          return nextTurn();
+        },
+        end: () => flush(),
+      });
+      const scope = { line: await lineName(this.context, station.lineId), role: station.role };
+      db.transaction(() => {
+        setMeta.run('cursor', String(cursor));
+        setMeta.run(REPLICA_FILE_SCOPE_KEY, JSON.stringify(scope));
+      })();
+    } finally {
+      db.close();
+    }
+    try {
+      const hash = hashing();
+      await pipeline(
+        createReadStream(plain),
+        createGzip({ level: 1 }),
+        hash.stream,
+        createWriteStream(packed),
+      );
+      const { sha256, bytes } = hash.result();
+      return {
+        path: packed,
+        cursor,
+        rows,
+        sha256,
+        bytes,
+        rawBytes: statSync(plain).size,
+        schemaVersion: REPLICA_SCHEMA_VERSION,
+        builtAt: this.context.now().toISOString(),
+      };
+    } finally {
+      rmSync(plain, { force: true });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+import { replicaFileManifestSchema } from '#core/api/sync.ts';
+import type { ServerContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { requireStation } from '../plugins/authentication.ts';
+import type { ReplicaFiles } from '../replication/replica-file.ts';
+import { checkProtocol } from '../replication/protocol.ts';
+import { errors } from './responses.ts';
+
+const protocolQuery = z.strictObject({ protocol: z.coerce.number().int() });
+
+/**
+ * Bootstrap from a database file (docs/sync.md): the manifest of the station's scope's
+ * prebuilt replica (built on first ask, shared by every station of the scope), then the
+ * file itself by its SHA-256. A file replaced by a newer build answers 404: ask again.
+ */
+export const replicaFileRoutes =
+  (_context: ServerContext, files: ReplicaFiles): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.addHook('preValidation', async (request) => void requireStation(request));
+
+    app.get(
+      '/api/v1/sync/replica-file',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'The manifest of the prebuilt replica of the station’s scope',
+          querystring: protocolQuery,
+          response: { 200: replicaFileManifestSchema, ...errors(400, 401) },
+        },
+      },
+      async (request) => {
+        checkProtocol(request.query.protocol);
+        const { path: _path, ...manifest } = await files.forStation(requireStation(request));
+        return manifest;
+      },
+    );
+
+    app.get(
+      '/api/v1/sync/replica-file/:sha256',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'The prebuilt replica, gzip-compressed, by the SHA-256 its manifest named',
+          params: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+          querystring: protocolQuery,
+          // A stream of gzip bytes: Fastify sends streams as they are, unserialised.
+          response: {
+            200: z.unknown().describe('application/gzip bytes'),
+            ...errors(400, 401, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        checkProtocol(request.query.protocol);
+        const file = files.find(requireStation(request), request.params.sha256);
+        if (!file)
+          throw new AppError(
+            'OT_ERR_NOT_FOUND',
+            'That replica file was replaced; ask for the manifest again.',
+          );
+        return reply
+          .header('content-type', 'application/gzip')
+          .header('content-length', String(file.bytes))
+          .header('cache-control', 'no-store')
+          .send(createReadStream(file.path));
+      },
+    );
+  };

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, rmSync } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { Database } from 'better-sqlite3';
+import {
+  PROTOCOL_VERSION,
+  replicaFileManifestSchema,
+  type ReplicaFileManifest,
+} from '#core/api/sync.ts';
+import { reapplyUnconfirmedEffects } from '#db/local-effects.ts';
+import { REPLICA_SCHEMA_VERSION } from '#db/replica-schema.ts';
+import { REPLICA_FILE_SCOPE_KEY, REPLICATED_TABLES, type ReplicaStore } from '#db/replica-store.ts';
+import type { SnapshotProgress } from './bootstrap.ts';
+import { SyncError } from './sync-http.ts';
+import type { SyncTransport } from './sync-transport.ts';
+
+/**
+ * The server's file is not one this station can use (wrong checksum, another scope, another
+ * schema): nothing of it was loaded; bootstrap row by row instead.
+ */
+export class ReplicaFileRejected extends Error {
+  override name = 'ReplicaFileRejected';
+}
+
+export interface FileBootstrapTarget {
+  http: SyncTransport;
+  db: Database;
+  store: ReplicaStore;
+  /** The scope this station replicates: its line (by name) and role, as enrolled. */
+  scope: { line: string; role: string };
+}
+
+/** SHA-256 and size of the compressed bytes as they arrive. */
+function hashing() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
+}
+
+async function manifestOf(http: SyncTransport): Promise<ReplicaFileManifest | undefined> {
+  try {
+    return replicaFileManifestSchema.parse(
+      await http.json('GET', `/api/v1/sync/replica-file?protocol=${PROTOCOL_VERSION}`),
+    );
+  } catch (error) {
+    // A server from before replica files: row by row, as always.
+    if (error instanceof SyncError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Download, decompress and check the file; leaves the plain SQLite file at `target`. */
+async function download(
+  http: SyncTransport,
+  manifest: ReplicaFileManifest,
+  target: string,
+): Promise<void> {
+  const response = await http.request(
+    'GET',
+    `/api/v1/sync/replica-file/${manifest.sha256}?protocol=${PROTOCOL_VERSION}`,
+    undefined,
+    { stream: true },
+  );
+  if (!response.body) throw new SyncError('the replica file had no body', 'offline');
+  const hash = hashing();
+  try {
+    await pipeline(
+      Readable.from(response.body as AsyncIterable<Uint8Array>),
+      hash.stream,
+      createGunzip(),
+      createWriteStream(target),
+    );
+  } catch (error) {
+    // Bytes that do not unpack are wrong bytes, not a network that dropped: no use retrying.
+    if ((error as { code?: string }).code === 'Z_DATA_ERROR')
+      throw new ReplicaFileRejected(`the replica file is corrupt: ${(error as Error).message}`);
+    throw new SyncError(
+      `replica file download interrupted: ${(error as Error).message}`,
+      'offline',
+    );
+  }
+  const { sha256, bytes } = hash.result();
+  if (bytes !== manifest.bytes)
+    throw new SyncError(
+      `replica file download interrupted at ${bytes} of ${manifest.bytes} bytes`,
+      'offline',
+    );
+  if (sha256 !== manifest.sha256)
+    throw new ReplicaFileRejected(
+      `the replica file's checksum is ${sha256}, not ${manifest.sha256}`,
+    );
+}
+
+/**
+ * Bootstrap from the server's prebuilt replica file (docs/sync.md "Bootstrap from a database
+ * file"): download it compressed, check its SHA-256 against the manifest, check it holds this
+ * station's scope and schema, then copy its rows into the replica in one transaction (SQLite
+ * to SQLite, no row passes through JavaScript), put back the station's unconfirmed effects and
+ * take the file's cursor; the caller then pulls the change log after it. Returns false when
+ * the server has no replica files. Throws SyncError (offline: try again later) or
+ * ReplicaFileRejected (bootstrap row by row instead); nothing is loaded either way.
+ */
+export async function bootstrapFromFile(
+  { http, db, store, scope }: FileBootstrapTarget,
+  progress: (snapshot: SnapshotProgress) => void,
+): Promise<boolean> {
+  const manifest = await manifestOf(http);
+  if (!manifest) return false;
+  if (manifest.schemaVersion !== REPLICA_SCHEMA_VERSION)
+    throw new ReplicaFileRejected(
+      `the replica file has schema ${manifest.schemaVersion}, this station ${REPLICA_SCHEMA_VERSION}`,
+    );
+  progress({ loaded: 0, total: manifest.rows });
+  const file = `${db.name}.download`;
+  try {
+    await download(http, manifest, file);
+    db.prepare('ATTACH DATABASE ? AS download').run(file);
+    try {
+      const version = db.pragma('download.user_version', { simple: true }) as number;
+      const fileScope = db
+        .prepare(`SELECT value FROM download.meta WHERE key = ?`)
+        .pluck()
+        .get(REPLICA_FILE_SCOPE_KEY) as string | undefined;
+      if (version !== REPLICA_SCHEMA_VERSION)
+        throw new ReplicaFileRejected(
+          `the replica file has schema ${version}, not ${REPLICA_SCHEMA_VERSION}`,
+        );
+      const expected = JSON.stringify({ line: scope.line, role: scope.role });
+      if (fileScope !== expected)
+        throw new ReplicaFileRejected(
+          `the replica file holds scope ${fileScope ?? 'none'}, this station replicates ${expected}`,
+        );
+      store.setMeta('ready', '0');
+      db.transaction(() => {
+        for (const table of REPLICATED_TABLES) {
+          db.prepare(`DELETE FROM main.${table}`).run();
+          db.prepare(`INSERT INTO main.${table} SELECT * FROM download.${table}`).run();
+        }
+        reapplyUnconfirmedEffects(db);
+        store.setMeta('cursor', String(manifest.cursor));
+        store.setMeta('ready', '1');
+      })();
+    } finally {
+      db.prepare('DETACH DATABASE download').run();
+    }
+    progress({ loaded: manifest.rows, total: manifest.rows });
+    return true;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}

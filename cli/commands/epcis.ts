@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { epcisQuerySchema } from '#core/api/back-office.ts';
-import { loadServerConfig } from '#server/config.ts';
-import { openContext } from '#server/open-context.ts';
 import { exportEpcis } from '#server/epcis/export.ts';
 import { printJson } from '../output.ts';
+import { withStoredContext } from '../stored-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const epcisUsage = `ordertrace epcis export [--data-dir DIR] [--order CODE] [--since TIME] [--until TIME] --out FILE
@@ -29,7 +27,8 @@ export async function epcisCommand(args: string[]): Promise<number> {
   });
   if (positionals[0] !== 'export' || positionals.length > 1)
     throw new UsageError("epcis takes one subcommand: 'export'");
-  if (!values.out) throw new UsageError('--out FILE is required (- for standard output)');
+  const out = values.out;
+  if (!out) throw new UsageError('--out FILE is required (- for standard output)');
   const query = epcisQuerySchema.safeParse({
     order: values.order,
     since: values.since,
@@ -40,28 +39,19 @@ export async function epcisCommand(args: string[]): Promise<number> {
       query.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '),
     );
   }
-  const config = loadServerConfig({
-    flags: { 'data-dir': values['data-dir'] },
-    env: process.env,
-    cwd: process.cwd(),
-  });
-  const { context } = await openContext(config, { logger: pino({ level: 'warn' }) });
-  try {
+  return withStoredContext(values['data-dir'], async (context) => {
     const document = await exportEpcis(context, query.data);
     const text = `${JSON.stringify(document, null, 2)}\n`;
-    if (values.out === '-') {
+    if (out === '-') {
       process.stdout.write(text);
     } else {
-      writeFileSync(values.out, text);
+      writeFileSync(out, text);
       printJson({
-        out: values.out,
+        out,
         events: document.epcisBody.eventList.length,
         bytes: Buffer.byteLength(text),
       });
     }
     return 0;
-  } finally {
-    await context.live.close();
-    await context.storage.close();
-  }
+  });
 }

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createUserBodySchema } from '#core/api/auth.ts';
-import { loadServerConfig } from '#server/config.ts';
-import { openContext } from '#server/open-context.ts';
 import { createUser } from '#server/auth/users.ts';
-import pino from 'pino';
+import { withStoredContext } from '../stored-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const userUsage = `ordertrace user add --email EMAIL --name NAME --role ROLE [--password-stdin] [--data-dir DIR]
@@ -47,18 +45,9 @@ export async function userCommand(args: string[]): Promise<number> {
         .join('; '),
     );
   }
-  const config = loadServerConfig({
-    flags: { 'data-dir': values['data-dir'] },
-    env: process.env,
-    cwd: process.cwd(),
-  });
-  const { context } = await openContext(config, { logger: pino({ level: 'warn' }) });
-  try {
+  return withStoredContext(values['data-dir'], async (context) => {
     const user = await createUser(context, { kind: 'system', name: 'cli' }, parsed.data);
     console.log(JSON.stringify(user));
     return 0;
-  } finally {
-    await context.live.close();
-    await context.storage.close();
-  }
+  });
 }

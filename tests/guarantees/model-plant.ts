@@ -132,11 +132,7 @@ export class ModelPlant {
   ) {}
 
   static async create(server: RestartableServer): Promise<ModelPlant> {
-    const [admin, planner, customer] = await Promise.all([
-      server.userClient('admin'),
-      server.userClient('planner'),
-      server.userClient('customer'),
-    ]);
+    const [admin, planner, customer] = await server.userClients('admin', 'planner', 'customer');
     await admin.post('/api/v1/lines', { name: 'L1' });
     await admin.post('/api/v1/lines', { name: 'L2' });
     const table = (await planner.post('/api/v1/products', TABLE)).body.code as string;

@@ -34,11 +34,7 @@ describe.each(STORAGES)('prefixed scans from the scanner to EPCIS on %s', (stora
   beforeAll(async () => {
     await plant.start();
     const admin = await plant.userClient('admin');
-    [planner, customer, supervisor] = await Promise.all([
-      plant.userClient('planner'),
-      plant.userClient('customer'),
-      plant.userClient('supervisor'),
-    ]);
+    [planner, customer, supervisor] = await plant.userClients('planner', 'customer', 'supervisor');
     await admin.post('/api/v1/lines', { name: 'L1' });
     operator = (await admin.post('/api/v1/badges', { name: 'Zhao', role: 'operator' })).body.code;
     const chen = (await admin.post('/api/v1/badges', { name: 'Chen', role: 'supervisor' })).body

@@ -77,11 +77,7 @@ describe.each(STORAGES)('backup and restore on %s', (storage) => {
 
   beforeAll(async () => {
     await plant.start();
-    const [admin, planner, customer] = await Promise.all([
-      plant.userClient('admin'),
-      plant.userClient('planner'),
-      plant.userClient('customer'),
-    ]);
+    const [admin, planner, customer] = await plant.userClients('admin', 'planner', 'customer');
     const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1' });
     order = (await releasedOrder(customer, planner, product, 1)).code;

@@ -19,11 +19,7 @@ describe.each(STORAGES)('webhooks on %s', (storage) => {
   beforeAll(async () => {
     receiver = await startReceiver(() => secret);
     await plant.start();
-    [admin, planner, customer] = await Promise.all([
-      plant.userClient('admin'),
-      plant.userClient('planner'),
-      plant.userClient('customer'),
-    ]);
+    [admin, planner, customer] = await plant.userClients('admin', 'planner', 'customer');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
   }, 60_000);

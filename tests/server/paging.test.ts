@@ -52,13 +52,13 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
 
   beforeAll(async () => {
     server = await startTestServer(storage);
-    [customer, otherCustomer, planner, supervisor, admin] = await Promise.all([
-      server.userClient('customer'),
-      server.userClient('customer'),
-      server.userClient('planner'),
-      server.userClient('supervisor'),
-      server.userClient('admin'),
-    ]);
+    [customer, otherCustomer, planner, supervisor, admin] = await server.userClients(
+      'customer',
+      'customer',
+      'planner',
+      'supervisor',
+      'admin',
+    );
     oak = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     walnut = (await planner.post('/api/v1/products', WALNUT_TABLE)).body.code;
     for (let i = 0; i < 7; i++) expect((await order(customer, `PO-${i}`)).status).toBe(200);

@@ -44,11 +44,7 @@ describe.each(STORAGES)('a package and its SSCC on %s', (storage) => {
 
   beforeAll(async () => {
     await plant.start();
-    [admin, planner, customer] = await Promise.all([
-      plant.userClient('admin'),
-      plant.userClient('planner'),
-      plant.userClient('customer'),
-    ]);
+    [admin, planner, customer] = await plant.userClients('admin', 'planner', 'customer');
     await admin.post('/api/v1/lines', { name: 'L1' });
   }, 30_000);
   afterAll(async () => {

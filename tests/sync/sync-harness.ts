@@ -112,6 +112,13 @@ export class RestartableServer {
     return api;
   }
 
+  /** One logged-in client per role, in the order asked. */
+  userClients<const R extends readonly ('admin' | 'planner' | 'customer' | 'supervisor')[]>(
+    ...roles: R
+  ): Promise<{ [K in keyof R]: ApiClient }> {
+    return Promise.all(roles.map((role) => this.userClient(role))) as never;
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     if (this.schema) {

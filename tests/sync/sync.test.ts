@@ -37,11 +37,7 @@ describe.each(STORAGES)('station replica and sync on %s', (storage) => {
 
   beforeAll(async () => {
     await plant.start();
-    [admin, planner, customer] = await Promise.all([
-      plant.userClient('admin'),
-      plant.userClient('planner'),
-      plant.userClient('customer'),
-    ]);
+    [admin, planner, customer] = await plant.userClients('admin', 'planner', 'customer');
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1' });
     await admin.post('/api/v1/lines', { name: 'L2' });

@@ -5,6 +5,24 @@ import { STATION_ROLES } from '../orders/state-machine.ts';
 import { plainText } from '../text/plain-text.ts';
 
 /*
+ * What an accepted scan changes (docs/architecture.md points here). Every scan, whatever its
+ * verdict, is a `scan.decided` event: on the station one outbox row (db/outbox.ts) and a line
+ * in "last scans", pushed later (station/sync/push.ts); on the server one `events` row
+ * (server/station-events/ingest.ts), read by the trace, the dashboard and the EPCIS export.
+ * Beyond that, by the effect the station's rule chose:
+ *
+ * | effect         | on the station (same transaction as the outbox row)        | on the server (server/station-events/apply.ts)                           |
+ * | -------------- | ---------------------------------------------------------- | ------------------------------------------------------------------------ |
+ * | `load_order`   | work state: the order is loaded (packing and shipping lists emptied); an `order.loaded` event follows | nothing more                                                             |
+ * | `consume`      | replica: the resource consumed locally (db/local-effects.ts) | the resource consumed (by whom, by which event), its row to the line's stations; a released order goes in_production (audit, order row, `order.state_changed`); the order's live feeds told |
+ * | `gather_unit`  | work state: the unit joins the package being gathered      | nothing more (the `package.closed` event packs it)                       |
+ * | `verify_label` | work state: the closed package's label is scanned back     | nothing more                                                             |
+ * | `scan_package` | work state: the package joins what the dock will dispatch  | nothing more (the `package.dispatched` event moves it)                   |
+ *
+ * The station's side is station/service/work-state.ts (`workAfter`) and db/local-effects.ts;
+ * a `line_stop` verdict is no accepted scan: it stops the line at the station (work state,
+ * stack light) and raises a line-stop exception on the server.
+ *
  * The facts a station records (docs/design.md "Station rules" and "Sync"). One schema per event,
  * shared by the station (which writes them to its outbox), the server (which ingests them)
  * and the UI (which shows them). Every decision carries both codes, the station, the

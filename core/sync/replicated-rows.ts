@@ -3,7 +3,19 @@ import { BADGE_ROLES } from '../api/plant.ts';
 import { ORDER_STATES } from '../orders/state-machine.ts';
 
 /*
- * What a station knows, one schema per replicated entity. The server's writers build rows of
+ * What a station knows about an order, and nothing more (docs/architecture.md points here):
+ * - the order row: code, state, line, ship-to, carrier, customer reference, units ordered,
+ *   the package count once known, and its lines with each product's names, quantity and
+ *   bill of materials (which material, how many per unit, at which step);
+ * - its resources (material items: type, material, step, consumed or not), its units (which
+ *   package holds each) and its packages (number, n of m, SSCC, units, closed, dispatched);
+ * - besides orders: the badges of the plant and its line's rules.
+ * Only orders released to the station's line reach it; no customer, price, history or
+ * conversation does. On top of these rows the station keeps only what it decided itself and
+ * the server has not confirmed yet (db/local-effects.ts) and its work state
+ * (station/service/work-state.ts).
+ *
+ * One schema per replicated entity. The server's writers build rows of
  * these types (server/replication), the station's store parses every pulled row with them
  * (db/replica-store.ts) and its lookups read them (station/replica/sqlite-lookup.ts); the
  * benchmark fixtures make them too. A row that does not parse is refused at the station

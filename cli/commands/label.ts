@@ -13,6 +13,7 @@ import {
   renderResourceBatch,
   type LabelOptions,
 } from '#labels/render-label.ts';
+import type { ServerTrust } from '#station/sync/enroll.ts';
 import { printJson } from '../output.ts';
 import { EXIT, UsageError } from '../usage-error.ts';
 
@@ -21,6 +22,11 @@ export const labelUsage = `ordertrace label package --order CODE [--package N/M]
 ordertrace label package --data-dir DIR --order CODE [--package N] [--size …] OUTPUT
     the real package N of the order (its SSCC, n of m, ship-to, contents, reference) from
     the server's storage: the data dir's SQLite, or DATABASE_URL
+ordertrace label package --server URL --user EMAIL (--fingerprint SHA256 | --ca FILE)
+    --order CODE [--package N] [--size …] OUTPUT
+    the same from a running server over HTTPS, logged in as a planner, supervisor or admin
+    with the password in ORDERTRACE_PASSWORD; the server is verified by its certificate's
+    SHA-256 fingerprint (the back office shows it) or by the CA that signed it
 ordertrace label resource --code CODE [--material TEXT] [--step TEXT] [--size 100x50mm|50x30mm] OUTPUT
 ordertrace label resource --order CODE --serials FIRST-LAST [--material TEXT] [--step TEXT] --format pdf …
 ordertrace label unit --code CODE [--product TEXT] [--size 100x50mm|50x30mm] OUTPUT
@@ -61,7 +67,10 @@ const packageFlags = z.strictObject({
   order: z.string({ error: '--order CODE is required' }),
   package: z
     .string()
-    .regex(/^[0-9]{1,4}(\/[0-9]{1,4})?$/, '--package is N/M, e.g. 2/3 (N alone with --data-dir)')
+    .regex(
+      /^[0-9]{1,4}(\/[0-9]{1,4})?$/,
+      '--package is N/M, e.g. 2/3 (N alone with --data-dir or --server)',
+    )
     .default('1/1'),
   sscc: text,
   'ship-to': text,
@@ -69,6 +78,10 @@ const packageFlags = z.strictObject({
   'customer-ref': text,
   size: sizeOf('package'),
   'data-dir': text,
+  server: text,
+  user: text,
+  fingerprint: text,
+  ca: text,
 });
 
 const serialRange = z
@@ -134,22 +147,65 @@ function optionsFrom(flags: z.infer<z.ZodObject<typeof output>> & { size?: strin
 const optional = <K extends string>(key: K, value: string | undefined) =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
 
+/**
+ * Where a stored package's data comes from: the server's storage (--data-dir) or a running
+ * server (--server); undefined when the flags carry the data themselves.
+ */
+function storedSource(flags: z.infer<typeof packageFlags>) {
+  const from =
+    flags['data-dir'] !== undefined ? '--data-dir' : flags.server !== undefined ? '--server' : null;
+  const remote = (['user', 'fingerprint', 'ca'] as const).filter(
+    (flag) => flags[flag] !== undefined,
+  );
+  if (!from) {
+    if (remote.length > 0) throw new UsageError(`--${remote[0]} goes with --server URL`);
+    return undefined;
+  }
+  if (flags['data-dir'] !== undefined && flags.server !== undefined)
+    throw new UsageError('give --data-dir or --server, not both');
+  const typed = (['sscc', 'ship-to', 'contents', 'customer-ref'] as const).filter(
+    (flag) => flags[flag] !== undefined,
+  );
+  if (typed.length > 0) {
+    throw new UsageError(
+      `${from} takes the package's data from the server; leave out --${typed.join(', --')}`,
+    );
+  }
+  if (flags['data-dir'] !== undefined) {
+    if (remote.length > 0)
+      throw new UsageError(`--${remote[0]} goes with --server, not --data-dir`);
+    return { kind: 'data-dir' as const, dataDir: flags['data-dir'], order: flags.order };
+  }
+  if (!flags.user)
+    throw new UsageError('--server needs --user EMAIL (a planner, supervisor or admin)');
+  if ((flags.fingerprint === undefined) === (flags.ca === undefined))
+    throw new UsageError(
+      "--server needs one of --fingerprint SHA256 (the server certificate's, shown in the back office) and --ca FILE",
+    );
+  let trust: ServerTrust;
+  if (flags.ca !== undefined) {
+    try {
+      trust = { caPem: readFileSync(flags.ca, 'utf8') };
+    } catch (error) {
+      throw new UsageError(`--ca ${flags.ca}: ${(error as Error).message}`);
+    }
+  } else trust = { fingerprint: flags.fingerprint ?? '' };
+  return {
+    kind: 'server' as const,
+    server: flags.server ?? '',
+    user: flags.user,
+    trust,
+    order: flags.order,
+  };
+}
+
 /** Flags → the label to render, or a batch of resource labels. */
 function request(kind: string | undefined, values: Record<string, unknown>) {
   switch (kind) {
     case 'package': {
       const flags = validate(packageFlags, values);
-      if (flags['data-dir'] !== undefined) {
-        const given = (['sscc', 'ship-to', 'contents', 'customer-ref'] as const).filter(
-          (flag) => flags[flag] !== undefined,
-        );
-        if (given.length > 0) {
-          throw new UsageError(
-            `--data-dir takes the package's data from the server; leave out --${given.join(', --')}`,
-          );
-        }
-        return { flags, stored: { dataDir: flags['data-dir'], order: flags.order } };
-      }
+      const source = storedSource(flags);
+      if (source) return { flags, stored: source };
       const [number, count] = flags.package.split('/').map(Number);
       if (count === undefined) throw new UsageError('--package is N/M, e.g. 2/3');
       const input: LabelDataInput = {
@@ -200,6 +256,19 @@ function request(kind: string | undefined, values: Record<string, unknown>) {
   }
 }
 
+/** A stored package's label data; the server code is loaded only here (flags need none). */
+async function storedInput(
+  stored: NonNullable<ReturnType<typeof storedSource>>,
+  number: number,
+): Promise<LabelDataInput> {
+  if (stored.kind === 'data-dir') {
+    const { storedPackage } = await import('./stored-package.ts');
+    return storedPackage(stored.dataDir, stored.order, number);
+  }
+  const { serverPackage, PASSWORD_ENV } = await import('./server-package.ts');
+  return serverPackage({ ...stored, password: process.env[PASSWORD_ENV], number });
+}
+
 export async function labelCommand(args: string[]): Promise<number> {
   const stringFlags = [
     'format',
@@ -220,6 +289,10 @@ export async function labelCommand(args: string[]): Promise<number> {
     'step',
     'product',
     'data-dir',
+    'server',
+    'user',
+    'fingerprint',
+    'ca',
   ];
   const { positionals, values } = parseArgs({
     args,
@@ -231,10 +304,7 @@ export async function labelCommand(args: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const { flags, batch, stored, ...given } = request(kind, values);
   const input = stored
-    ? await // Loaded only here: a label from flags needs no server code.
-      (
-        await import('./stored-package.ts')
-      ).storedPackage(stored.dataDir, stored.order, Number(flags.package?.split('/')[0]))
+    ? await storedInput(stored, Number(flags.package?.split('/')[0]))
     : given.input;
   const options = optionsFrom(flags);
   let bytes: Buffer;

@@ -7,7 +7,9 @@ import {
   labelTemplateListSchema,
   labelTemplateSchema,
 } from '#core/api/back-office.ts';
+import { packageLabelDataSchema } from '#core/labels/label-data.ts';
 import type { ServerContext } from '../context.ts';
+import { packageLabelData } from '../labels/package-label-data.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import {
   listTemplates,
@@ -50,6 +52,26 @@ export const labelRoutes =
         },
       );
     }
+
+    app.get(
+      '/api/v1/orders/:code/packages/:number/label-data',
+      {
+        schema: {
+          tags: ['labels'],
+          summary:
+            "A closed package's label data as the server holds it: SSCC, n of m, ship-to, contents (what `ordertrace label package --server` prints)",
+          params: z.strictObject({
+            code: z.string().min(1).max(64),
+            number: z.coerce.number().int().min(1).max(9999),
+          }),
+          response: { 200: packageLabelDataSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'planner', 'supervisor');
+        return packageLabelData(context, request.params.code, request.params.number);
+      },
+    );
 
     app.get(
       '/api/v1/labels/templates',

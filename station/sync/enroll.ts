@@ -1,4 +1,4 @@
-import { fetch } from 'undici';
+import { fetch, type Agent } from 'undici';
 import { enrollResultSchema } from '#core/api/stations.ts';
 import { errorBodySchema } from '#core/api/errors.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
@@ -29,6 +29,25 @@ export const NO_TRUST_GIVEN =
   'enrollment needs a way to verify the server: --fingerprint SHA256 (the back office shows the whole command), or --ca FILE naming the CA that signed its certificate; --insecure-first-use trusts the first certificate that answers, and says what that risks';
 
 /**
+ * The server's certificate, verified the way `trust` says (its fingerprint, or a CA that
+ * signed it for the URL's host), and an agent pinned to exactly it. `refusing` ends the
+ * sentence when it is not the expected one ("not enrolling").
+ */
+export async function verifiedServer(
+  serverUrl: string,
+  trust: ServerTrust,
+  refusing: string,
+): Promise<{ cert: { pem: string; fingerprint: string }; agent: Agent }> {
+  const cert = await fetchServerCertificate(serverUrl, 'caPem' in trust ? trust.caPem : undefined);
+  if ('fingerprint' in trust && normalize(trust.fingerprint) !== normalize(cert.fingerprint)) {
+    throw new Error(
+      `the server at ${serverUrl} presents certificate ${cert.fingerprint}, not the expected ${trust.fingerprint}; ${refusing} (someone may be between you and the server)`,
+    );
+  }
+  return { cert, agent: pinnedAgent(cert.pem, cert.fingerprint) };
+}
+
+/**
  * Trade a one-time enrollment code for a token and pin the server's certificate. The
  * certificate seen on the wire must be the one the server says it has, and verified the
  * way `trust` says before the code is sent.
@@ -39,13 +58,7 @@ export async function enroll(
   trust: ServerTrust | undefined,
 ): Promise<Enrollment> {
   if (!trust) throw new Error(NO_TRUST_GIVEN);
-  const cert = await fetchServerCertificate(serverUrl, 'caPem' in trust ? trust.caPem : undefined);
-  if ('fingerprint' in trust && normalize(trust.fingerprint) !== normalize(cert.fingerprint)) {
-    throw new Error(
-      `the server at ${serverUrl} presents certificate ${cert.fingerprint}, not the expected ${trust.fingerprint}; not enrolling (someone may be between this station and the server)`,
-    );
-  }
-  const agent = pinnedAgent(cert.pem, cert.fingerprint);
+  const { cert, agent } = await verifiedServer(serverUrl, trust, 'not enrolling');
   try {
     const response = await fetch(new URL('/api/v1/stations/enroll', serverUrl), {
       method: 'POST',

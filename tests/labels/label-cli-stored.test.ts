@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
-import { startTestServer, type TestServer } from '../server/harness.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../server/harness.ts';
 import { packageCode, releasedOrder } from '../server/station-flow.ts';
 import { byTypeAndData, decodeImage, rasterise, withTempDir } from './zbar.ts';
 import { runOrdertrace } from '../cli/run-ordertrace.ts';
@@ -14,16 +15,22 @@ import { runOrdertrace } from '../cli/run-ordertrace.ts';
  */
 
 const ordertrace = (...args: string[]) => runOrdertrace(['label', ...args]);
+/** The CLI with extra environment (ORDERTRACE_PASSWORD for --server). */
+const ordertraceWith = (env: Record<string, string>, ...args: string[]) =>
+  runOrdertrace(['label', ...args], { ...process.env, ...env });
 
 // Each run opens the server's storage in a fresh process: tens of seconds on a loaded machine.
 describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
   let server: TestServer;
   let order: { id: string; code: string; units: string[] };
+  let planner: ApiClient & { email: string; password: string };
+  let customer: ApiClient & { email: string; password: string };
   const sscc = mintSscc('9521234', 4711);
 
   beforeAll(async () => {
     server = await startTestServer('sqlite');
-    const [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
+    let admin: ApiClient;
+    [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');
     const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
     await admin.post('/api/v1/lines', { name: 'L1' });
     order = await releasedOrder(customer, planner, product, 2);
@@ -137,5 +144,129 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     );
     expect(typed.code).toBe(2);
     expect(typed.stderr).toMatch(/leave out --sscc/);
+  });
+  /** `label package --server` against the test server, verified by its certificate's fingerprint. */
+  const fromServer = (who: { email: string; password: string }, ...args: string[]) =>
+    ordertraceWith(
+      { ORDERTRACE_PASSWORD: who.password },
+      'package',
+      '--server',
+      server.url,
+      '--user',
+      who.email,
+      '--fingerprint',
+      server.tls.fingerprint,
+      ...args,
+    );
+
+  it('--server: prints the package as the running server holds it (HTTPS, a planner’s login)', async () => {
+    const zpl = await fromServer(planner, '--order', order.code, '--format', 'zpl', '--out', '-');
+    expect(zpl.stderr).toBe('');
+    expect(zpl.code).toBe(0);
+    expect(zpl.stdout).toContain(`^FD>;>800${sscc}^FS`);
+    expect(zpl.stdout).toContain(`^FD(00) ${sscc}^FS`);
+    expect(zpl.stdout).toContain(`^FD${packageCode(order.code, 1)}^FS`);
+    expect(zpl.stdout).toContain('^FD1 of 2^FS');
+    expect(zpl.stdout).toContain('苏州工业园区星湖街 1 号');
+    expect(zpl.stdout).toMatch(/\^FD2 × .*Oak/);
+    // The same label as from the server's storage, byte for byte.
+    const stored = await ordertrace(
+      'package',
+      '--data-dir',
+      server.dataDir,
+      '--order',
+      order.code,
+      '--format',
+      'zpl',
+      '--out',
+      '-',
+    );
+    expect(zpl.stdout).toBe(stored.stdout);
+  });
+
+  it('--server: says why for an unknown order, a package not closed, a bad login, a customer, an unreachable or impostor server', async () => {
+    const out = ['--format', 'zpl', '--out', '/tmp/never.zpl'];
+    const unknown = await fromServer(planner, '--order', 'RDWREKC0W9S', ...out);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /does not know order RDWREKC0W9S: Order RDWREKC0W9S was not found/,
+    );
+    const notClosed = await fromServer(planner, '--order', order.code, '--package', '2', ...out);
+    expect(notClosed.code).toBe(2);
+    expect(notClosed.stderr).toMatch(/has no package 2 closed yet/);
+    const badPassword = await fromServer(
+      { email: planner.email, password: 'not the password' },
+      '--order',
+      order.code,
+      ...out,
+    );
+    expect(badPassword.code).toBe(2);
+    expect(badPassword.stderr).toMatch(new RegExp(`refused the login of ${planner.email}`));
+    const notStaff = await fromServer(customer, '--order', order.code, ...out);
+    expect(notStaff.code).toBe(2);
+    expect(notStaff.stderr).toMatch(/needs one of the roles planner, supervisor/);
+    const noPassword = await ordertrace(
+      'package',
+      '--server',
+      server.url,
+      '--user',
+      planner.email,
+      '--fingerprint',
+      server.tls.fingerprint,
+      '--order',
+      order.code,
+      ...out,
+    );
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toMatch(/password of .* in ORDERTRACE_PASSWORD/);
+    const impostor = await ordertraceWith(
+      { ORDERTRACE_PASSWORD: planner.password },
+      'package',
+      '--server',
+      server.url,
+      '--user',
+      planner.email,
+      '--fingerprint',
+      'AA:'.repeat(31) + 'AA',
+      '--order',
+      order.code,
+      ...out,
+    );
+    expect(impostor.code).toBe(3);
+    expect(impostor.stderr).toMatch(/not the expected AA:AA/);
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const unreachable = await ordertraceWith(
+      { ORDERTRACE_PASSWORD: planner.password },
+      'package',
+      '--server',
+      `https://127.0.0.1:${closed}`,
+      '--user',
+      planner.email,
+      '--fingerprint',
+      server.tls.fingerprint,
+      '--order',
+      order.code,
+      ...out,
+    );
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toMatch(
+      /cannot reach the server at https:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+    );
+    const both = await fromServer(
+      planner,
+      '--data-dir',
+      server.dataDir,
+      '--order',
+      order.code,
+      ...out,
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--data-dir or --server, not both/);
   });
 });

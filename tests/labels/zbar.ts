@@ -71,3 +71,19 @@ export async function decodeImage(png: string): Promise<Decoded[]> {
 
 export const byTypeAndData = (a: Decoded, b: Decoded) =>
   `${a.type}${a.data}`.localeCompare(`${b.type}${b.data}`);
+
+/**
+ * The symbols a ZPL label prints (Code 128, GS1-128 with FNC1 first, QR), as zbar would
+ * report them: what a decoded preview must equal.
+ */
+export function zplSymbols(zpl: string): Decoded[] {
+  const symbols: Decoded[] = [];
+  for (const field of zpl.matchAll(/\^B([CQ])N[^^]*(?:\^FH)?\^FD([^^]*)\^FS/g)) {
+    const [, type, data = ''] = field;
+    if (type === 'Q') symbols.push({ type: 'QR-Code', data: data.replace(/^MA,/, ''), gs1: false });
+    else if (data.startsWith('>;>8'))
+      symbols.push({ type: 'CODE-128', data: data.slice(4), gs1: true });
+    else symbols.push({ type: 'CODE-128', data, gs1: false });
+  }
+  return symbols.sort(byTypeAndData);
+}

@@ -7,7 +7,13 @@ import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { addSsccBlocks } from '#db/sscc-store.ts';
 import { runCommand, stationCommands } from '#station/service/command-map.ts';
 import { fakeZebra, type FakeZebra } from '../native/fake-zebra.ts';
-import { byTypeAndData, decodeImage, withTempDir, type Decoded } from '../labels/zbar.ts';
+import {
+  byTypeAndData,
+  decodeImage,
+  withTempDir,
+  zplSymbols,
+  type Decoded,
+} from '../labels/zbar.ts';
 import { stationFixture } from './station-fixture.ts';
 
 /*
@@ -46,19 +52,6 @@ async function packingWithZebra(state = 'produced') {
   expect(saved).toMatchObject({ ok: true });
   f.station.login(f.operator);
   return { f, zebra, commands: stationCommands(f.station) };
-}
-
-/** The symbols a ZPL label prints: Code 128, GS1-128 (FNC1 + AIs) and QR fields. */
-function zplSymbols(zpl: string): Decoded[] {
-  const symbols: Decoded[] = [];
-  for (const field of zpl.matchAll(/\^B([CQ])N[^^]*(?:\^FH)?\^FD([^^]*)\^FS/g)) {
-    const [, type, data = ''] = field;
-    if (type === 'Q') symbols.push({ type: 'QR-Code', data: data.replace(/^MA,/, ''), gs1: false });
-    else if (data.startsWith('>;>8'))
-      symbols.push({ type: 'CODE-128', data: data.slice(4), gs1: true });
-    else symbols.push({ type: 'CODE-128', data, gs1: false });
-  }
-  return symbols.sort(byTypeAndData);
 }
 
 /** The preview as a person sees it: rasterised at 300 dpi and read by zbar. */

@@ -1,6 +1,7 @@
 import type {
   CommandReply,
   Decision,
+  LabelPreview,
   Message,
   StationCommandInput,
   StationCommandName,
@@ -71,6 +72,15 @@ export class StationView {
       };
     }
     return reply;
+  }
+
+  /**
+   * The image of the last label printed (asked for when state.lastLabel changes); it leaves
+   * the notice on screen alone, unlike a command the operator gave.
+   */
+  async labelPreview(): Promise<LabelPreview | null> {
+    const reply = await this.transport.call('labelPreview', {});
+    return reply.ok ? (reply.preview ?? null) : null;
   }
 
   scan(text: string): Promise<CommandReply> {

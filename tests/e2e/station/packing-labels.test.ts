@@ -1,0 +1,95 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintOrderScopedCode } from '#core/codes/formats.ts';
+import { zplSymbols } from '../../labels/zbar.ts';
+import type { FakeZebra } from '../../native/fake-zebra.ts';
+import { launchChromium } from '../portal/browser.ts';
+import { previewOnScreen, printToZebra } from './label-preview.ts';
+import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './station-plant.ts';
+import { scanExpect, shotsInBothLanguages, waitForOrderState } from './station-ui.ts';
+
+/*
+ * The packing station prints unit labels from its screen and previews every label it
+ * prints (issue 20): real server, real stations, the printer a Zebra stand-in on loopback,
+ * the UI in Chromium. The preview on screen is photographed and decoded; its symbols must
+ * be exactly the barcodes of the ZPL the printer received.
+ */
+describe('the packing station’s labels, end to end', () => {
+  let plant: E2ePlant;
+  let browser: Browser;
+  let production: E2eStation;
+  let packing: E2eStation;
+  let zebra: FakeZebra;
+  let order: Awaited<ReturnType<typeof releasedOrder>>;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    plant = await startPlant();
+    [production, packing] = await Promise.all([
+      plant.station('production'),
+      plant.station('packing'),
+    ]);
+    order = await releasedOrder(plant);
+    browser = await launchChromium();
+    zebra = await printToZebra(plant, packing);
+    // Production is not under test here: its station is driven through its service.
+    await waitForOrderState(production, order.code, ['released']);
+    const station = production.running.station;
+    station.login(plant.operator);
+    station.scan(order.code);
+    for (const resource of order.resources) station.scan(resource.code);
+    for (const step of ['assembly', 'finished']) {
+      const reported = station.reportProgress(step, 1);
+      if (!reported.ok) throw new Error(`progress ${step}: ${JSON.stringify(reported.error)}`);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await zebra?.close();
+    await plant?.stop();
+  }, 60_000);
+
+  it('prints a unit label from the screen, then the package label, and shows each as printed', async () => {
+    await waitForOrderState(packing, order.code, ['produced']);
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(packing.url);
+    await page.getByTestId('main').waitFor();
+    packing.scan(plant.operator);
+    await expect.poll(() => page.getByTestId('operator').textContent()).toContain('Zhao');
+    const unit = order.units[0]!;
+    await scanExpect(page, packing, unit, 'accepted');
+
+    // A lost unit label, printed again here: the printer gets it, the screen shows it.
+    await page.getByTestId('unit-label-code').fill(unit);
+    await page.getByTestId('print-unit-label').click();
+    await page.locator(`[data-testid="label-preview"][data-code="${unit}"]`).waitFor();
+    const [unitZpl] = await zebra.waitForLabels(1);
+    const unitSeen = await previewOnScreen(browser, packing, unit);
+    expect(unitSeen).toEqual(zplSymbols(unitZpl!));
+    expect(unitSeen.map((symbol) => symbol.data)).toEqual([unit, unit]);
+    await shotsInBothLanguages(page, 'packing-unit-label');
+
+    // A unit code the server never issued: refused on screen, nothing printed.
+    await page.getByTestId('unit-label-code').fill(mintOrderScopedCode('unit', order.code, 77));
+    await page.getByTestId('print-unit-label').click();
+    await expect
+      .poll(() => page.getByTestId('notice').getAttribute('data-key'))
+      .toBe('unknown_code');
+    expect(zebra.labels()).toHaveLength(1);
+
+    // Closing the package prints its GS1 logistic label; the preview turns to it.
+    await page.getByTestId('close-package').click();
+    await page.getByTestId('verify-label').waitFor();
+    const pkg = mintOrderScopedCode('package', order.code, 1);
+    await page.locator(`[data-testid="label-preview"][data-code="${pkg}"]`).waitFor();
+    const [, packageZpl] = await zebra.waitForLabels(2);
+    const packageSeen = await previewOnScreen(browser, packing, pkg);
+    expect(packageSeen).toEqual(zplSymbols(packageZpl!));
+    expect(packageSeen.filter((symbol) => symbol.data === pkg)).toHaveLength(2);
+    await shotsInBothLanguages(page, 'packing-package-label');
+    await scanExpect(page, packing, pkg, 'accepted');
+    expect(problems).toEqual([]);
+  }, 180_000);
+});

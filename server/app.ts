@@ -44,6 +44,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { traceRoutes } from './routes/trace.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { intakeRoutes } from './routes/intake.ts';
+import type { PushQuotaSettings } from './quotas/push-quota.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -55,6 +56,8 @@ export interface AppOptions {
   connectionsPerAddress?: number;
   /** Where prebuilt replica files go (docs/sync.md); a temporary directory when absent. */
   replicaFilesDir?: string;
+  /** Per-station push quota; DEFAULT_PUSH_QUOTA without it. */
+  pushQuota?: PushQuotaSettings;
 }
 
 export const DEFAULT_CONNECTIONS_PER_ADDRESS = 128;
@@ -126,7 +129,7 @@ export async function buildApp(
   await app.register(orderRoutes(context));
   await app.register(orderConversationRoutes(context));
   await app.register(stationRoutes(context));
-  await app.register(syncRoutes(context));
+  await app.register(syncRoutes(context, options.pushQuota));
   await app.register(ssccBlockRoutes(context));
   await app.register(syncDownRoutes(context));
   const replicaFiles = new ReplicaFiles(

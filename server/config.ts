@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
 import { COMPANY_PREFIX_PATTERN } from '#core/gs1/sscc-blocks.ts';
+import { DEFAULT_PUSH_QUOTA } from './quotas/push-quota.ts';
 
 /** A session's absolute end, however busy it is. */
 export const SESSION_LIFETIME_DAYS = 14;
@@ -48,6 +49,13 @@ export const serverConfigSchema = z.strictObject({
     .int()
     .min(1, 'SESSION_IDLE_MINUTES must be 1 to 20160 (14 days)')
     .max(SESSION_LIFETIME_DAYS * 24 * 60, 'SESSION_IDLE_MINUTES must be 1 to 20160 (14 days)'),
+  /** Per-station push quota (docs/api.md "Limits"): pushes a second… */
+  stationPushesPerSecond: z.coerce.number().positive('STATION_PUSHES_PER_S must be more than 0'),
+  /** …and request-body bytes a second; over either, 429 with Retry-After. */
+  stationPushBytesPerSecond: z.coerce
+    .number()
+    .int()
+    .positive('STATION_PUSH_BYTES_PER_S must be more than 0'),
   /** The plant's GS1 company prefix: every package gets an SSCC under it (docs/codes.md). */
   gs1CompanyPrefix: z
     .string()
@@ -81,6 +89,10 @@ export function loadServerConfig({ flags, env, cwd }: ConfigSources): ServerConf
     metricsToken: blankToUndefined(env.METRICS_TOKEN),
     connectionsPerAddress: blankToUndefined(env.CONNECTIONS_PER_ADDRESS) ?? 128,
     mqttUrl: blankToUndefined(env.MQTT_URL),
+    stationPushesPerSecond:
+      blankToUndefined(env.STATION_PUSHES_PER_S) ?? DEFAULT_PUSH_QUOTA.pushesPerSecond,
+    stationPushBytesPerSecond:
+      blankToUndefined(env.STATION_PUSH_BYTES_PER_S) ?? DEFAULT_PUSH_QUOTA.bytesPerSecond,
     gs1CompanyPrefix: blankToUndefined(flags['gs1-company-prefix'] ?? env.GS1_COMPANY_PREFIX),
     sessionIdleMinutes: blankToUndefined(env.SESSION_IDLE_MINUTES) ?? DEFAULT_SESSION_IDLE_MINUTES,
   });

@@ -34,6 +34,10 @@ export async function startServer(
     metricsToken: config.metricsToken,
     connectionsPerAddress: config.connectionsPerAddress,
     replicaFilesDir: join(config.dataDir, 'replica-files'),
+    pushQuota: {
+      pushesPerSecond: config.stationPushesPerSecond,
+      bytesPerSecond: config.stationPushBytesPerSecond,
+    },
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -176,10 +176,33 @@ export const labelTemplateListSchema = z.object({ templates: z.array(labelTempla
 
 export { labelTemplateSchema };
 
-export const labelPreviewBodySchema = z.strictObject({
-  template: labelTemplateSchema,
-  /** Label data of the template's kind; sample data of that kind when absent. */
-  data: z.record(z.string(), z.unknown()).optional(),
-  dpi: z.number().int().min(72).max(600).optional(),
-});
+/**
+ * The largest preview, in pixels (docs/labels.md): a 100×150 mm label at 600 dpi is 8.4
+ * million; 300×1000 mm at 600 dpi would be 167 million and seconds of CPU. Preview a large
+ * label at a lower dpi.
+ */
+export const MAX_PREVIEW_PIXELS = 20_000_000;
+
+/** Width × height in pixels of a label of `widthMm` × `heightMm` rendered at `dpi`. */
+export const previewPixels = (widthMm: number, heightMm: number, dpi: number) =>
+  Math.round((widthMm / 25.4) * dpi) * Math.round((heightMm / 25.4) * dpi);
+
+export const labelPreviewBodySchema = z
+  .strictObject({
+    template: labelTemplateSchema,
+    /** Label data of the template's kind; sample data of that kind when absent. */
+    data: z.record(z.string(), z.unknown()).optional(),
+    dpi: z.number().int().min(72).max(600).optional(),
+  })
+  .superRefine(({ template, dpi = template.dpi }, ctx) => {
+    const pixels = previewPixels(template.widthMm, template.heightMm, dpi);
+    if (pixels > MAX_PREVIEW_PIXELS) {
+      const most = Math.floor(Math.sqrt(MAX_PREVIEW_PIXELS / pixels) * dpi);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dpi'],
+        message: `a ${template.widthMm}×${template.heightMm} mm preview at ${dpi} dpi would be ${(pixels / 1e6).toFixed(0)} million pixels; at most ${MAX_PREVIEW_PIXELS / 1e6} million (${most} dpi or less for this size)`,
+      });
+    }
+  });
 export type LabelPreviewBody = z.infer<typeof labelPreviewBodySchema>;

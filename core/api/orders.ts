@@ -5,7 +5,18 @@ import { candidateSchema, similarToSchema } from './catalog.ts';
 import { nextCursorField } from './paging.ts';
 
 const productCode = codeOf('product');
-const quantity = z.number().int().min(1).max(100_000);
+/**
+ * The most units one order may hold, over all its lines (docs/api.md "Limits"). Release
+ * mints a code and a label for every unit and every resource item, in one transaction;
+ * a larger run is several orders.
+ */
+export const MAX_UNITS_PER_ORDER = 10_000;
+
+const quantity = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_UNITS_PER_ORDER, `at most ${MAX_UNITS_PER_ORDER} units an order; split a larger run`);
 
 /** A line names a product, or a similar product and what should differ. */
 export const orderLineInputSchema = z.union([
@@ -19,7 +30,13 @@ export const orderLineInputSchema = z.union([
 export type OrderLineInput = z.infer<typeof orderLineInputSchema>;
 
 export const submitOrderBodySchema = z.strictObject({
-  lines: z.array(orderLineInputSchema).min(1).max(100),
+  lines: z
+    .array(orderLineInputSchema)
+    .min(1)
+    .max(100)
+    .refine((lines) => lines.reduce((sum, line) => sum + line.quantity, 0) <= MAX_UNITS_PER_ORDER, {
+      error: `at most ${MAX_UNITS_PER_ORDER} units an order over all its lines; split a larger run`,
+    }),
   shipTo: z.string().trim().min(5).max(500),
   customerReference: z.string().trim().max(100).default(''),
   carrier: z.string().trim().max(100).default(''),

@@ -5,10 +5,10 @@ import { sampleLabel } from '#core/labels/sample-data.ts';
 import { unitProduct } from '#core/labels/unit-product.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
-import { renderLabel, renderOrderBatch } from '#labels/render-label.ts';
+import { LabelRenderPool, RenderPoolBusyError } from '#labels/render-pool.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { actorName } from '../context.ts';
-import { conflict, invalid } from '../errors.ts';
+import { AppError, conflict, invalid } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
 import { findOrder } from '../orders/order-view.ts';
 import { namedOrderLines } from './package-label-data.ts';
@@ -91,8 +91,17 @@ export async function resetTemplate(context: ServerContext, caller: Caller, kind
   };
 }
 
+/** Renders run on worker threads: a large one never holds the server's event loop. */
+const renders = new LabelRenderPool();
+const RENDERS_BUSY_RETRY_AFTER_S = 5;
+
 const problems = (error: unknown, path: string) => {
   if (error instanceof LabelDataError) return invalid(error.problems.join('; '), path);
+  if (error instanceof RenderPoolBusyError)
+    return new AppError(
+      'OT_ERR_RATE_LIMITED',
+      `The server is rendering many labels already (${error.message}); retry in ${RENDERS_BUSY_RETRY_AFTER_S} s.`,
+    ).withRetryAfter(RENDERS_BUSY_RETRY_AFTER_S);
   return error;
 };
 
@@ -111,7 +120,13 @@ async function orderBatchPdf(
   }
   const template = await storedTemplate(db, kind);
   try {
-    const pdf = await renderOrderBatch(kind, order.code, items, template ? { template } : {});
+    const pdf = await renders.render({
+      kind: 'batch',
+      batchKind: kind,
+      orderCode: order.code,
+      items,
+      options: template ? { template } : {},
+    });
     return { orderCode: order.code, pdf };
   } catch (error) {
     throw problems(error, 'template');
@@ -169,9 +184,11 @@ export const unitLabelsPdf = (context: ServerContext, caller: Caller, ref: strin
 export async function previewLabel(body: LabelPreviewBody): Promise<Buffer> {
   const kind = body.template.kind;
   try {
-    return await renderLabel({ kind, data: body.data ?? sampleLabel(kind).data }, 'png', {
-      template: body.template,
-      ...(body.dpi ? { pngDpi: body.dpi } : {}),
+    return await renders.render({
+      kind: 'label',
+      input: { kind, data: body.data ?? sampleLabel(kind).data },
+      format: 'png',
+      options: { template: body.template, ...(body.dpi ? { pngDpi: body.dpi } : {}) },
     });
   } catch (error) {
     throw problems(error, 'data');

@@ -8,8 +8,12 @@ import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView } from './order-view.ts';
 import type { OrderView } from '#core/api/orders.ts';
 
-const MAX_ITEMS_PER_RELEASE = 1_000_000;
+/** Resource items one release makes at most (docs/api.md "Limits"); with the order's unit limit. */
+export const MAX_ITEMS_PER_RELEASE = 100_000;
 const BATCH = 500;
+
+/** One turn of the event loop: I/O callbacks (other requests) run before the next batch. */
+const letOthersIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Release a confirmed order to a production line: allocate one resource item per unit of
@@ -56,28 +60,33 @@ export async function releaseOrder(
       .where('product_id', 'in', lines.map((l) => l.product_id ?? '').concat(['']))
       .orderBy('position')
       .execute();
+    const perLine = lines.map((orderLine) =>
+      bom
+        .filter((b) => b.product_id === orderLine.product_id)
+        .map((item) => ({ item, count: item.quantity_per_unit * orderLine.quantity })),
+    );
+    // Counted before any of it is made: an order too large for one release is refused whole.
+    const resourceCount = perLine.flat().reduce((sum, { count }) => sum + count, 0);
+    if (resourceCount > Math.min(SERIAL_MAX, MAX_ITEMS_PER_RELEASE)) {
+      throw invalid(
+        `The order needs ${resourceCount} resource items; one release makes at most ${MAX_ITEMS_PER_RELEASE}: split the order.`,
+      );
+    }
     const resources: ResourcesTable[] = [];
-    for (const orderLine of lines) {
-      for (const item of bom.filter((b) => b.product_id === orderLine.product_id)) {
-        for (let i = 0; i < item.quantity_per_unit * orderLine.quantity; i++) {
-          const serial = resources.length + 1;
-          if (serial > Math.min(SERIAL_MAX, MAX_ITEMS_PER_RELEASE)) {
-            throw invalid(
-              `The order needs more than ${MAX_ITEMS_PER_RELEASE} resource items; split it.`,
-            );
-          }
-          resources.push({
-            code: mintOrderScopedCode('resource', code, serial),
-            order_id: order.id,
-            serial,
-            resource_type: item.resource_type,
-            material_name: item.material_name,
-            step: item.step,
-            consumed_at: null,
-            consumed_by: null,
-            consumed_event_id: null,
-          });
-        }
+    for (const { item, count } of perLine.flat()) {
+      for (let i = 0; i < count; i++) {
+        const serial = resources.length + 1;
+        resources.push({
+          code: mintOrderScopedCode('resource', code, serial),
+          order_id: order.id,
+          serial,
+          resource_type: item.resource_type,
+          material_name: item.material_name,
+          step: item.step,
+          consumed_at: null,
+          consumed_by: null,
+          consumed_event_id: null,
+        });
       }
     }
     const unitCount = lines.reduce((sum, l) => sum + l.quantity, 0);
@@ -87,16 +96,23 @@ export async function releaseOrder(
       serial: i + 1,
       package_code: null,
     }));
-    for (let i = 0; i < resources.length; i += BATCH)
+    // Batch by batch, letting the event loop in between: on SQLite every statement runs
+    // synchronously, and a large release would otherwise hold health checks and every other
+    // request that needs no database until it commits.
+    for (let i = 0; i < resources.length; i += BATCH) {
       await trx
         .insertInto('resources')
         .values(resources.slice(i, i + BATCH))
         .execute();
-    for (let i = 0; i < units.length; i += BATCH)
+      await letOthersIn();
+    }
+    for (let i = 0; i < units.length; i += BATCH) {
       await trx
         .insertInto('units')
         .values(units.slice(i, i + BATCH))
         .execute();
+      await letOthersIn();
+    }
 
     const changes: Change[] = [
       ...resources.map((r) => ({
@@ -112,8 +128,10 @@ export async function releaseOrder(
         data: unitRow(u, code),
       })),
     ];
-    for (let i = 0; i < changes.length; i += BATCH)
+    for (let i = 0; i < changes.length; i += BATCH) {
       await appendChanges(trx, kind, now, changes.slice(i, i + BATCH));
+      await letOthersIn();
+    }
     return { order: released, resources, units: units.map((u) => u.code) };
   });
   context.live.publish(`order:${result.order.id}`);

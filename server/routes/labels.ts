@@ -39,7 +39,7 @@ export const labelRoutes =
             tags: ['labels'],
             summary: `All ${kind} labels of a released order in one PDF, one label per page`,
             params: idParams,
-            response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409) },
+            response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409, 429) },
           },
         },
         async (request, reply) => {
@@ -123,7 +123,7 @@ export const labelRoutes =
           tags: ['labels'],
           summary: 'A template filled with sample (or given) data, as PNG',
           body: labelPreviewBodySchema,
-          response: { 200: binary('image/png'), ...errors(400, 401, 403) },
+          response: { 200: binary('image/png'), ...errors(400, 401, 403, 429) },
         },
       },
       async (request, reply) => {

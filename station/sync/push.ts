@@ -48,3 +48,34 @@ export async function pushOutbox(
       return;
   }
 }
+
+/**
+ * The server answered a push 429 with Retry-After (its per-station quota, docs/api.md
+ * "Limits"): no push leaves before that time — a decision recorded meanwhile waits in the
+ * outbox — and `resume` runs once it has passed, to push what waited.
+ */
+export class PushPause {
+  private until = 0;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly resume: (afterMs: number) => void,
+  ) {}
+
+  get remainingMs(): number {
+    return Math.max(0, this.until - this.now());
+  }
+
+  async run(push: () => Promise<void>): Promise<void> {
+    if (this.remainingMs > 0) return;
+    try {
+      await push();
+    } catch (error) {
+      if (error instanceof SyncError && error.retryAfterMs !== undefined) {
+        this.until = this.now() + error.retryAfterMs;
+        this.resume(error.retryAfterMs);
+      }
+      throw error;
+    }
+  }
+}

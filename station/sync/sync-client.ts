@@ -17,7 +17,7 @@ import { bootstrapFromFile, ReplicaFileRejected } from './bootstrap-file.ts';
 import type { Enrollment } from './enroll.ts';
 import { keepLiveChannel } from './live.ts';
 import { pullChanges } from './pull.ts';
-import { pushOutbox } from './push.ts';
+import { PushPause, pushOutbox } from './push.ts';
 import { refillSsccBlocks } from './sscc-refill.ts';
 import { SyncError, SyncHttp } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
@@ -85,9 +85,15 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
       }),
     ),
   );
+  private readonly pushPause = new PushPause(
+    () => this.now().getTime(),
+    (afterMs) => this.later(afterMs, () => this.kick()),
+  );
   private readonly pushes = new CoalescedRun(() =>
-    pushOutbox(this.http, this.options.outbox, this.pushBatch, (problem) =>
-      this.update({ lastPushAt: this.now().toISOString(), lastError: problem }),
+    this.pushPause.run(() =>
+      pushOutbox(this.http, this.options.outbox, this.pushBatch, (problem) =>
+        this.update({ lastPushAt: this.now().toISOString(), lastError: problem }),
+      ),
     ),
   );
 
@@ -178,7 +184,11 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     } catch (error) {
       this.failures++;
       this.fail(error);
-      this.later(this.backoff(CYCLE_BACKOFF_BASE_MS, this.failures), () => void this.cycle());
+      const wait = Math.max(
+        this.backoff(CYCLE_BACKOFF_BASE_MS, this.failures),
+        this.pushPause.remainingMs,
+      );
+      this.later(wait, () => void this.cycle());
     }
   }
 

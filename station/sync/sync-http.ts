@@ -11,9 +11,19 @@ export class SyncError extends Error {
     readonly kind: 'offline' | 'refused',
     readonly code?: ErrorCode,
     readonly status?: number,
+    /** The server asked for this much quiet first (429/503 with Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** HTTPS to the one server this station enrolled with, its certificate pinned, its token sent. */
@@ -73,12 +83,14 @@ export class SyncHttp {
     } catch {
       parsed = undefined;
     }
+    const wait = retryAfterMs(response.headers.get('retry-after'));
     if (parsed?.success)
       throw new SyncError(
         parsed.data.error.message,
         'refused',
         parsed.data.error.code,
         response.status,
+        wait,
       );
     // A proxy or a half-started server: treat as not there yet.
     throw new SyncError(
@@ -86,6 +98,7 @@ export class SyncHttp {
       response.status >= 500 ? 'offline' : 'refused',
       undefined,
       response.status,
+      wait,
     );
   }
 

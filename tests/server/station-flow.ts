@@ -1,10 +1,9 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { PROTOCOL_VERSION } from '#core/api/sync.ts';
-import type { ApiClient, TestServer } from './harness.ts';
+import type { ApiClient, ApiResponse, TestServer } from './harness.ts';
 
 const nextId = createUuidV7Generator();
 
@@ -15,7 +14,7 @@ export interface TestStation {
   seq: number;
   operator: string;
   event(body: StationEventBody): StationEvent;
-  push(events: StationEvent[]): Promise<{ status: number; body: any }>;
+  push(events: StationEvent[]): Promise<ApiResponse>;
 }
 
 export async function enrollStation(

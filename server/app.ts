@@ -44,7 +44,7 @@ import { syncRoutes } from './routes/sync.ts';
 import { traceRoutes } from './routes/trace.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { intakeRoutes } from './routes/intake.ts';
-import type { PushQuotaSettings } from './quotas/push-quota.ts';
+import type { PushQuotaSettings } from './stations/push-quota.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface AppOptions {

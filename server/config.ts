@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
 import { COMPANY_PREFIX_PATTERN } from '#core/gs1/sscc-blocks.ts';
-import { DEFAULT_PUSH_QUOTA } from './quotas/push-quota.ts';
+import { DEFAULT_PUSH_QUOTA } from './stations/push-quota.ts';
 
 /** A session's absolute end, however busy it is. */
 export const SESSION_LIFETIME_DAYS = 14;

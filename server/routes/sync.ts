@@ -3,7 +3,7 @@ import { pushRequestSchema, pushResponseSchema } from '#core/api/sync.ts';
 import type { ServerContext } from '../context.ts';
 import { requireStation } from '../plugins/authentication.ts';
 import { ingestEvents } from '../station-events/ingest.ts';
-import { DEFAULT_PUSH_QUOTA, PushQuota, type PushQuotaSettings } from '../quotas/push-quota.ts';
+import { DEFAULT_PUSH_QUOTA, PushQuota, type PushQuotaSettings } from '../stations/push-quota.ts';
 import { errors } from './responses.ts';
 
 /** The largest push body (docs/api.md "Limits"): 1,000 events of a few KiB each. */

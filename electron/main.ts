@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { STATION_COMMANDS, type StationStreamEvent } from '#core/api/station-api.ts';
 import { runCommand } from '#station/service/command-map.ts';
 import { runStation, type RunningStation } from '#station/run-station.ts';
+import { parseServerUrls } from '#station/sync/enroll.ts';
 import { COMMAND_CHANNEL_PREFIX, EVENT_CHANNEL } from './channels.ts';
 import { isOwnPage, lockDown, secureWebPreferences } from './window-security.ts';
 
@@ -43,12 +44,12 @@ function fromOwnPage(event: IpcMainInvokeEvent): boolean {
 }
 
 async function start(): Promise<void> {
-  const serverUrl = text(flags.server);
+  const server = text(flags.server);
   const enrollCode = text(flags.enroll);
   const fingerprint = text(flags.fingerprint);
   station = await runStation({
     dataDir: app.getPath('userData'),
-    ...(serverUrl ? { serverUrl } : {}),
+    ...(server ? { servers: parseServerUrls([server]) } : {}),
     ...(enrollCode ? { enrollCode } : {}),
     ...(fingerprint
       ? { trust: { fingerprint } }

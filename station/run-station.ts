@@ -17,7 +17,13 @@ import { stationCommands, type StationCommandMap } from './service/command-map.t
 import { Station } from './service/station.ts';
 import { SETTINGS_KEY } from './service/settings-keeper.ts';
 import { identityOf } from './service/station-context.ts';
-import { enroll, INSECURE_FIRST_USE_WARNING, type ServerTrust } from './sync/enroll.ts';
+import {
+  enroll,
+  INSECURE_FIRST_USE_WARNING,
+  serverUrlsOf,
+  withServerUrls,
+  type ServerTrust,
+} from './sync/enroll.ts';
 import { SyncClient } from './sync/sync-client.ts';
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../renderer/dist', import.meta.url));
@@ -25,7 +31,11 @@ export const DEFAULT_UI_DIR = fileURLToPath(new URL('../renderer/dist', import.m
 export interface RunStationOptions {
   dataDir: string;
   role?: StationRole;
-  serverUrl?: string;
+  /**
+   * The server's URL, or several instances' (tried in order, failing over). On an enrolled
+   * station a different list replaces the saved one: the token and the pinned certificate stay.
+   */
+  servers?: readonly string[];
   enrollCode?: string;
   /** How enrollment verifies the server (station/sync/enroll.ts); needed with enrollCode. */
   trust?: ServerTrust;
@@ -62,16 +72,26 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
   const log = options.log ?? (() => undefined);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   let enrollment = readEnrollment(options.dataDir);
+  const servers = options.servers ?? [];
   if (!enrollment) {
-    if (!options.serverUrl || !options.enrollCode) {
+    const [first] = servers;
+    if (!first || !options.enrollCode) {
       throw new Error('this station is not enrolled yet: pass --server URL and --enroll CODE once');
     }
     if (options.trust && 'insecureFirstUse' in options.trust) log(INSECURE_FIRST_USE_WARNING);
-    enrollment = await enroll(options.serverUrl, options.enrollCode, options.trust);
+    enrollment = withServerUrls(await enroll(first, options.enrollCode, options.trust), servers);
     writeEnrollment(options.dataDir, enrollment);
     log(`Enrolled as ${enrollment.stationName} (${enrollment.role}, line ${enrollment.line}).`);
-  } else if (options.enrollCode) {
-    log(`Already enrolled as ${enrollment.stationName}; --enroll ignored.`);
+  } else {
+    if (options.enrollCode) log(`Already enrolled as ${enrollment.stationName}; --enroll ignored.`);
+    const saved = serverUrlsOf(enrollment);
+    if (servers.length > 0 && servers.join(' ') !== saved.join(' ')) {
+      enrollment = withServerUrls(enrollment, servers);
+      writeEnrollment(options.dataDir, enrollment);
+      log(
+        `Server changed from ${saved.join(', ')} to ${servers.join(', ')}; the certificate pinned at enrollment still applies (instances share it).`,
+      );
+    }
   }
   if (options.role && options.role !== enrollment.role) {
     throw new Error(`this station is enrolled as ${enrollment.role}, not ${options.role}`);

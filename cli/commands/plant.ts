@@ -6,7 +6,7 @@ import { DEMO_COMPANY_PREFIX } from '#core/gs1/sscc-blocks.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { DEMO_PASSWORD, DEMO_USERS, isEmpty, seedDemo } from '#server/demo/seed.ts';
 import { startServer } from '#server/server.ts';
-import { readEnrollment, writeEnrollment } from '#station/enrollment-file.ts';
+import { readEnrollment } from '#station/enrollment-file.ts';
 import { adminSession } from '#station/plant/admin-session.ts';
 import { ELECTRON_MAIN, findElectron } from '#station/plant/electron-binary.ts';
 import { runStation, type RunningStation } from '#station/run-station.ts';
@@ -64,16 +64,8 @@ export async function plantCommand(args: string[]): Promise<number> {
   for (const role of STATION_ROLES) {
     const stationDir = join(dataDir, `station-${role}`);
     let enrollCode: string | undefined;
-    const enrolled = readEnrollment(stationDir);
-    if (
-      enrolled &&
-      enrolled.serverUrl !== server.url &&
-      enrolled.fingerprint === server.tls.fingerprint
-    ) {
-      // The same server (same pinned certificate) on another port this time: follow it.
-      writeEnrollment(stationDir, { ...enrolled, serverUrl: server.url });
-    }
-    if (!enrolled) {
+    // Enrolled before, the station follows the server to this run's URL itself (runStation).
+    if (!readEnrollment(stationDir)) {
       session ??= await adminSession(
         server.url,
         server.tls.cert,
@@ -107,7 +99,7 @@ export async function plantCommand(args: string[]): Promise<number> {
     const running = await runStation({
       dataDir: stationDir,
       role,
-      serverUrl: server.url,
+      servers: [server.url],
       // The plant started this server itself: it knows the certificate to expect.
       ...(enrollCode ? { enrollCode, trust: { fingerprint: server.tls.fingerprint } } : {}),
       port: STATION_PORT[role],

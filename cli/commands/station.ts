@@ -4,15 +4,17 @@ import { parseArgs } from 'node:util';
 import { scannerConfigSchema, SUFFIXES, type Suffix } from '#core/devices/scanner-config.ts';
 import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
 import { MIN_METRICS_TOKEN_LENGTH } from '#core/api/metrics-token.ts';
-import type { ServerTrust } from '#station/sync/enroll.ts';
+import { parseServerUrls, type ServerTrust } from '#station/sync/enroll.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const stationUsage = `ordertrace station --role production|packing|shipping --server URL --enroll CODE
+export const stationUsage = `ordertrace station --role production|packing|shipping --server URL[,URL…] --enroll CODE
                    (--fingerprint SHA256 | --ca FILE | --insecure-first-use)
                    [--data-dir DIR] [--port N]
                    [--scanner-serial PATH --baud N --suffix cr|lf|crlf|tab|none]
   Run a station headless and serve its UI on http://127.0.0.1:PORT (browser mode).
-  Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll.
+  Enrolled once (the token is kept in DIR/enrollment.json), it restarts without --enroll;
+  --server on an enrolled station changes its server (the pinned certificate stays).
+  Several URLs: instances of one server sharing its certificate; the station fails over.
   The printed link carries the local API secret (DIR/local-api.token, mode 0600, or
   ORDERTRACE_STATION_TOKEN): only whoever holds it can drive the station.
   Enrolling verifies the server first: --fingerprint with the certificate's SHA-256 as the
@@ -59,7 +61,7 @@ export async function stationCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       role: { type: 'string' },
-      server: { type: 'string' },
+      server: { type: 'string', multiple: true },
       enroll: { type: 'string' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
@@ -85,11 +87,17 @@ export async function stationCommand(args: string[]): Promise<number> {
   const baudRate = Number(values.baud ?? 9600);
   const dataDir = values['data-dir'] ?? join(process.cwd(), 'data', `station-${role ?? 'default'}`);
   const trust = serverTrust(values);
+  let servers: string[];
+  try {
+    servers = parseServerUrls(values.server ?? []);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const { runStation } = await import('#station/run-station.ts');
   const running = await runStation({
     dataDir,
     ...(role ? { role } : {}),
-    ...(values.server ? { serverUrl: values.server } : {}),
+    ...(servers.length > 0 ? { servers } : {}),
     ...(values.enroll ? { enrollCode: values.enroll } : {}),
     ...(trust ? { trust } : {}),
     ...(values['scanner-serial']

@@ -5,7 +5,13 @@ import type { StationRole } from '#core/orders/state-machine.ts';
 import { fetchServerCertificate, pinnedAgent } from './pinned-agent.ts';
 
 export interface Enrollment {
+  /** The server first asked; with `serverUrls`, the first of them. */
   serverUrl: string;
+  /**
+   * Several instances of the one server (docs/operations.md "Several instances"): the
+   * station fails over from one to the next. They share the one certificate pinned below.
+   */
+  serverUrls?: string[];
   token: string;
   stationId: string;
   stationName: string;
@@ -92,6 +98,33 @@ export async function enroll(
   } finally {
     await agent.close();
   }
+}
+
+/**
+ * `--server URL1,URL2` or `--server URL1 --server URL2`: the instances, in the order tried.
+ * Throws a sentence naming a URL that is not https://.
+ */
+export function parseServerUrls(flags: readonly string[]): string[] {
+  const urls = flags.flatMap((flag) => flag.split(',')).map((url) => url.trim());
+  for (const url of urls) {
+    if (!URL.canParse(url) || new URL(url).protocol !== 'https:')
+      throw new Error(`--server ${url || "''"}: give an https:// URL (several: URL1,URL2)`);
+  }
+  return urls;
+}
+
+/** Every URL the station may reach its server at, in the order it tries them. */
+export const serverUrlsOf = (enrollment: Enrollment): string[] =>
+  enrollment.serverUrls && enrollment.serverUrls.length > 0
+    ? enrollment.serverUrls
+    : [enrollment.serverUrl];
+
+/** The enrollment with its server at `urls` instead (the token and the pin stay). */
+export function withServerUrls(enrollment: Enrollment, urls: readonly string[]): Enrollment {
+  const [first, ...rest] = urls;
+  if (first === undefined) throw new Error('a station needs at least one server URL');
+  const { serverUrls: _old, ...kept } = enrollment;
+  return { ...kept, serverUrl: first, ...(rest.length > 0 ? { serverUrls: [...urls] } : {}) };
 }
 
 const normalize = (fingerprint: string) => fingerprint.replace(/[^0-9a-f]/gi, '').toUpperCase();

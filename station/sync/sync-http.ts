@@ -1,7 +1,7 @@
 import { fetch, type Agent, type Response } from 'undici';
 import { errorBodySchema, type ErrorCode } from '#core/api/errors.ts';
 import { pinnedAgent } from './pinned-agent.ts';
-import type { Enrollment } from './enroll.ts';
+import { serverUrlsOf, type Enrollment } from './enroll.ts';
 
 /** A sync request that failed: offline (no answer) or refused (an answer with a code). */
 export class SyncError extends Error {
@@ -26,15 +26,29 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** HTTPS to the one server this station enrolled with, its certificate pinned, its token sent. */
+/**
+ * HTTPS to the server this station enrolled with, its certificate pinned, its token sent.
+ * With several instances (Enrollment.serverUrls) a request the current one does not
+ * answer (no connection, a timeout, a 5xx answer) is sent to the next at once, and the
+ * station stays with whichever answered. Every sync request may be sent twice: pushes are
+ * idempotent (docs/sync.md), the rest only read.
+ */
 export class SyncHttp {
   readonly agent: Agent;
+  private readonly urls: string[];
+  private current = 0;
 
   constructor(
     private readonly enrollment: Enrollment,
     private readonly timeoutMs = 15_000,
   ) {
     this.agent = pinnedAgent(enrollment.certPem, enrollment.fingerprint);
+    this.urls = serverUrlsOf(enrollment);
+  }
+
+  /** The instance the station talks to now. */
+  get serverUrl(): string {
+    return this.urls[this.current] ?? this.enrollment.serverUrl;
   }
 
   async request(
@@ -43,15 +57,34 @@ export class SyncHttp {
     body?: unknown,
     options: { timeoutMs?: number; stream?: boolean; signal?: AbortSignal } = {},
   ): Promise<Response> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.requestOnce(method, path, payload, options);
+      } catch (error) {
+        const unanswered =
+          error instanceof SyncError && (error.kind === 'offline' || (error.status ?? 0) >= 500);
+        if (!unanswered || tried >= this.urls.length) throw error;
+        this.current = (this.current + 1) % this.urls.length;
+      }
+    }
+  }
+
+  private async requestOnce(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: string | undefined,
+    options: { timeoutMs?: number; stream?: boolean },
+  ): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.enrollment.serverUrl), {
+      response = await fetch(new URL(path, this.serverUrl), {
         method,
         headers: {
           authorization: `Bearer ${this.enrollment.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
         dispatcher: this.agent,
         signal: options.stream
           ? undefined
@@ -66,7 +99,7 @@ export class SyncHttp {
         // Another certificate than the one pinned at enrollment: a different server, or a
         // man in the middle. Not "offline": people must look (re-enroll if the server changed).
         throw new SyncError(
-          `the server's certificate is not the one pinned at enrollment (${cause.message})`,
+          `the server's certificate is not the one pinned at enrollment (${this.serverUrl}: ${cause.message})`,
           'refused',
         );
       }

@@ -88,7 +88,7 @@ export async function startPlant(): Promise<E2ePlant> {
         runStation({
           dataDir,
           role,
-          serverUrl: server.url,
+          servers: [server.url],
           ...(enrollCode ? { enrollCode, trust: { fingerprint: server.tls.fingerprint } } : {}),
           scanner: ptyScanner(pty.port),
           port: 0,

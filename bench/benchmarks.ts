@@ -1,5 +1,6 @@
 import { cliStartBenchmark } from './cli-start.ts';
 import type { Benchmark } from './harness.ts';
+import { floodIsolationBenchmark } from './flood-isolation.ts';
 import { ingestLoadBenchmark } from './ingest-load.ts';
 import { initialSyncBenchmark } from './initial-sync.ts';
 import { labelsBenchmark } from './labels.ts';
@@ -17,6 +18,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   pushBenchmark,
   livePropagationBenchmark,
   ingestLoadBenchmark,
+  floodIsolationBenchmark,
   stationMemoryBenchmark,
   similarBenchmark,
   cliStartBenchmark,

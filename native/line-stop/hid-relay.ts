@@ -4,7 +4,7 @@ import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
 import type { HidBinding, HidDevice } from '../hid/hid-binding.ts';
 import { nativeLog } from '../log.ts';
-import type { LineSignal, LineStopOutput } from './line-stop.ts';
+import { signalFailure, type LineSignal, type LineStopOutput } from './line-stop.ts';
 
 const log = nativeLog('line-stop:hid');
 
@@ -54,17 +54,12 @@ export class HidRelay implements LineStopOutput {
       log('%s', signal);
     } catch (error) {
       this.#drop();
-      throw error instanceof DeviceError
-        ? new DeviceError(
-            error.code,
-            `The line-stop light did not switch to ${signal}: ${error.message}`,
-            { cause: error },
-          )
-        : new DeviceError(
-            'write-failed',
-            `The line-stop light did not switch to ${signal}: the ${this.description} did not take the command (${messageOf(error)}); it may be unplugged.`,
-            { cause: error },
-          );
+      throw signalFailure(
+        signal,
+        error,
+        (cause) =>
+          `the ${this.description} did not take the command (${cause}); it may be unplugged.`,
+      );
     }
   }
 

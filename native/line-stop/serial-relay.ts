@@ -1,10 +1,9 @@
 import { parseHexBytes } from '#core/devices/hex-bytes.ts';
 import type { SerialRelayConfig } from '#core/devices/line-stop-config.ts';
 import { messageOf } from '#core/errors/message-of.ts';
-import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import type { SerialBinding, SerialConnection } from '../serial/serial-binding.ts';
-import type { LineSignal, LineStopOutput } from './line-stop.ts';
+import { signalFailure, type LineSignal, type LineStopOutput } from './line-stop.ts';
 
 const log = nativeLog('line-stop:serial');
 
@@ -45,17 +44,7 @@ export class SerialRelay implements LineStopOutput {
       log('%s: sent %s', signal, Buffer.from(command).toString('hex'));
     } catch (error) {
       await this.#drop();
-      throw error instanceof DeviceError
-        ? new DeviceError(
-            error.code,
-            `The line-stop light did not switch to ${signal}: ${error.message}`,
-            { cause: error },
-          )
-        : new DeviceError(
-            'write-failed',
-            `The line-stop light did not switch to ${signal}: ${messageOf(error)}`,
-            { cause: error },
-          );
+      throw signalFailure(signal, error, (cause) => cause);
     }
   }
 

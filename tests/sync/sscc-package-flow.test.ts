@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STEP } from '#core/api/sync.ts';
+import type { StationEvent } from '#core/events/station-events.ts';
 import { hasValidGs1CheckDigit } from '#core/gs1/check-digit.ts';
 import { ssccReferencesLeft } from '#db/sscc-store.ts';
 import type { LabelDocument, PrintResult } from '#native/printers/printer.ts';
@@ -114,9 +115,11 @@ describe.each(STORAGES)('a package and its SSCC on %s', (storage) => {
       const gathered = station.scan(order.units[0]!);
       expect(gathered.ok && gathered.decision?.verdict).toBe('accepted');
       expect(await station.closePackage()).toMatchObject({ ok: true });
-      const closed = packing.outbox
-        .pending(100)
-        .map((event) => event.body)
+      // Read the whole outbox, acknowledged rows too: the push may already have sent it.
+      const closed = (
+        packing.db.prepare('SELECT event FROM outbox ORDER BY seq').pluck().all() as string[]
+      )
+        .map((text) => (JSON.parse(text) as StationEvent).body)
         .find((body) => body.type === 'package.closed');
       const sscc = closed?.type === 'package.closed' ? closed.sscc : null;
       expect(sscc).toMatch(/^09521234[0-9]{10}$/);

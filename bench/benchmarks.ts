@@ -6,6 +6,7 @@ import { initialSyncBenchmark } from './initial-sync.ts';
 import { labelsBenchmark } from './labels.ts';
 import { livePropagationBenchmark } from './live-propagation.ts';
 import { pushBenchmark } from './push.ts';
+import { scaleOutBenchmark } from './scale-out.ts';
 import { stationMemoryBenchmark } from './station-memory.ts';
 import { scanVerdictBenchmark } from './scan-verdict.ts';
 import { similarBenchmark } from './similar.ts';
@@ -19,6 +20,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   livePropagationBenchmark,
   ingestLoadBenchmark,
   floodIsolationBenchmark,
+  scaleOutBenchmark,
   stationMemoryBenchmark,
   similarBenchmark,
   cliStartBenchmark,

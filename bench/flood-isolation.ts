@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { runChild } from './fixtures/child.ts';
 import { startPlant, type BenchPlant, type BenchStorage } from './fixtures/plant.ts';
-import { generateReleasedOrders } from './fixtures/released-orders.ts';
+import { enrollLoadStations, LOAD_RESOURCES_PER_ORDER } from './fixtures/load-stations.ts';
 import { round, type Benchmark } from './harness.ts';
 
 /*
@@ -48,21 +48,11 @@ export async function measureFlood(
 ): Promise<Record<string, number>> {
   const plant = await startPlant(storage);
   try {
-    const resourcesPerOrder = 10;
-    const ordersPerStation = Math.ceil((NORMAL_RATE * size.seconds) / (resourcesPerOrder + 1)) + 1;
-    const data = await generateReleasedOrders(plant, {
-      orders: ordersPerStation * size.stations + 1,
-      resourcesPerOrder,
+    const { stations, spareOrders } = await enrollLoadStations(plant, {
+      ...size,
+      ratePerStation: NORMAL_RATE,
+      spareOrders: 1,
     });
-    const stations = [];
-    for (let i = 0; i < size.stations; i++) {
-      const enrollment = await plant.station('production');
-      stations.push({
-        id: enrollment.stationId,
-        token: enrollment.token,
-        orderCodes: data.orderCodes.slice(i * ordersPerStation, (i + 1) * ordersPerStation),
-      });
-    }
     const flooder = await plant.station('production');
     const link = {
       url: plant.url,
@@ -75,7 +65,7 @@ export async function measureFlood(
       runChild('load', {
         ...link,
         stations,
-        resourcesPerOrder,
+        resourcesPerOrder: LOAD_RESOURCES_PER_ORDER,
         ratePerStation: NORMAL_RATE,
         durationMs,
       }),
@@ -84,7 +74,7 @@ export async function measureFlood(
         station: {
           id: flooder.stationId,
           token: flooder.token,
-          orderCode: data.orderCodes.at(-1),
+          orderCode: spareOrders[0],
         },
         durationMs,
         bodyBytes: FLOOD_BODY_BYTES,

@@ -1,6 +1,6 @@
 import { runChild } from './fixtures/child.ts';
 import { startPlant, type BenchStorage } from './fixtures/plant.ts';
-import { generateReleasedOrders } from './fixtures/released-orders.ts';
+import { enrollLoadStations, LOAD_RESOURCES_PER_ORDER } from './fixtures/load-stations.ts';
 import { round, type Benchmark } from './harness.ts';
 
 /*
@@ -34,29 +34,13 @@ export async function measureIngestLoad(
 ): Promise<Record<string, number>> {
   const plant = await startPlant(storage);
   try {
-    const resourcesPerOrder = 10;
-    // Enough orders that no station runs out (past that it would only scan misreads).
-    const ordersPerStation =
-      Math.ceil((ratePerStation * size.seconds) / (resourcesPerOrder + 1)) + 1;
-    const data = await generateReleasedOrders(plant, {
-      orders: ordersPerStation * size.stations,
-      resourcesPerOrder,
-    });
-    const stations = [];
-    for (let i = 0; i < size.stations; i++) {
-      const enrollment = await plant.station('production');
-      stations.push({
-        id: enrollment.stationId,
-        token: enrollment.token,
-        orderCodes: data.orderCodes.slice(i * ordersPerStation, (i + 1) * ordersPerStation),
-      });
-    }
+    const { stations } = await enrollLoadStations(plant, { ...size, ratePerStation });
     const result = await runChild('load', {
       url: plant.url,
       certPem: plant.server.tls.cert,
       fingerprint: plant.context.fingerprint,
       stations,
-      resourcesPerOrder,
+      resourcesPerOrder: LOAD_RESOURCES_PER_ORDER,
       ratePerStation,
       durationMs: size.seconds * 1000,
     });

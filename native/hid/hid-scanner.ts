@@ -3,8 +3,7 @@ import { formatVidPid } from '#core/devices/usb-id.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
-import { ScannerCore } from '../scanner/scanner-core.ts';
-import type { Scanner, ScannerEvents } from '../scanner/scanner.ts';
+import { ReconnectingScanner } from '../scanner/reconnecting-scanner.ts';
 import { BootKeyboardDecoder } from './boot-keyboard-decoder.ts';
 import type { HidBinding, HidDevice } from './hid-binding.ts';
 import { HidPosDecoder } from './hid-pos-decoder.ts';
@@ -17,107 +16,78 @@ const log = nativeLog('hid');
  * keyboard reports). Waits for the scanner when it is not plugged in and reopens it after
  * an unplug, like the serial scanner.
  */
-export class HidScanner implements Scanner {
-  readonly description: string;
-  readonly #core: ScannerCore;
+export class HidScanner extends ReconnectingScanner {
   readonly #keyboard = new BootKeyboardDecoder();
   readonly #pos: HidPosDecoder;
   #device: HidDevice | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
   #continuation: ReturnType<typeof setTimeout> | undefined;
-  #closed = false;
 
   constructor(
     private readonly config: HidScannerConfig,
     private readonly binding: HidBinding,
   ) {
-    this.description = `the USB HID scanner ${formatVidPid(config)}`;
-    this.#core = new ScannerCore(config, this.description);
+    super(`the USB HID scanner ${formatVidPid(config)}`, config);
     this.#pos = new HidPosDecoder(config.maxScanBytes);
   }
 
-  async open(): Promise<void> {
-    this.#closed = false;
-    await this.#connect();
+  protected get connected(): boolean {
+    return this.#device !== undefined;
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
+  protected disconnect(): void {
     clearTimeout(this.#continuation);
     this.#release();
-    this.#core.setStatus('closed', `Stopped reading ${this.description}.`);
-    this.#core.dispose();
   }
 
-  status() {
-    return this.#core.status();
+  protected cannotOpen(caught: unknown): DeviceError {
+    return new DeviceError('open-failed', `Cannot open ${this.description}: ${messageOf(caught)}`, {
+      cause: caught,
+    });
   }
 
-  errors() {
-    return this.#core.errors();
-  }
-
-  on<E extends keyof ScannerEvents>(event: E, listener: (value: ScannerEvents[E]) => void) {
-    return this.#core.listeners.on(event, listener);
-  }
-
-  async #connect(): Promise<void> {
-    if (this.#closed || this.#device) return;
-    try {
-      const info = pickHidInterface(await this.binding.devices(), this.config);
-      if (!info?.path) {
-        throw new DeviceError(
-          'not-found',
-          `${this.description} is not plugged in (or not in ${this.config.mode} mode).`,
-        );
-      }
-      const path = info.path;
-      const device = await this.binding.open(path);
-      if (this.#closed) {
-        device.close();
-        return;
-      }
-      const pos = this.config.mode === 'pos' || (this.config.mode === 'auto' && isPos(info));
-      this.#device = device;
-      this.#keyboard.reset();
-      this.#pos.reset();
-      device.on('data', (report: Buffer) =>
-        pos ? this.#onPosReport(report, path) : this.#onKeyboardReport(report, path),
+  protected async connect(): Promise<void> {
+    const info = pickHidInterface(await this.binding.devices(), this.config);
+    if (!info?.path) {
+      throw new DeviceError(
+        'not-found',
+        `${this.description} is not plugged in (or not in ${this.config.mode} mode).`,
       );
-      device.on('error', (error: unknown) => this.#onError(device, path, error));
-      this.#core.setStatus(
-        'connected',
-        `Reading ${this.description} (${pos ? 'HID POS' : 'keyboard mode'}, ${path}).`,
-      );
-    } catch (caught) {
-      const error =
-        caught instanceof DeviceError
-          ? caught
-          : new DeviceError(
-              'open-failed',
-              `Cannot open ${this.description}: ${messageOf(caught)}`,
-              { cause: caught },
-            );
-      this.#waitAndRetry(error);
     }
+    const path = info.path;
+    const device = await this.binding.open(path);
+    if (this.closed) {
+      device.close();
+      return;
+    }
+    const pos = this.config.mode === 'pos' || (this.config.mode === 'auto' && isPos(info));
+    this.#device = device;
+    this.#keyboard.reset();
+    this.#pos.reset();
+    device.on('data', (report: Buffer) =>
+      pos ? this.#onPosReport(report, path) : this.#onKeyboardReport(report, path),
+    );
+    device.on('error', (error: unknown) => this.#onError(device, path, error));
+    this.core.setStatus(
+      'connected',
+      `Reading ${this.description} (${pos ? 'HID POS' : 'keyboard mode'}, ${path}).`,
+    );
   }
 
   #onKeyboardReport(report: Buffer, path: string): void {
     const typed = this.#keyboard.push(report);
-    if (typed.length > 0) this.#core.pushBytes(Uint8Array.from(typed), path);
+    if (typed.length > 0) this.core.pushBytes(Uint8Array.from(typed), path);
   }
 
   #onPosReport(report: Buffer, path: string): void {
     clearTimeout(this.#continuation);
     const read = this.#pos.push(report);
-    if (read?.kind === 'read') this.#core.pushFrame({ kind: 'frame', bytes: read.bytes }, path);
-    if (read?.kind === 'overlong') this.#core.pushFrame(read, path);
+    if (read?.kind === 'read') this.core.pushFrame({ kind: 'frame', bytes: read.bytes }, path);
+    if (read?.kind === 'overlong') this.core.pushFrame(read, path);
     if (!this.#pos.pending) return;
     // A read flagged "continued" whose rest never comes must not swallow the next scan.
     this.#continuation = setTimeout(() => {
       this.#pos.reset();
-      this.#core.recordError(
+      this.core.recordError(
         new DeviceError(
           'incomplete',
           `${this.description} started a read and never finished it; the partial read was dropped.`,
@@ -130,9 +100,7 @@ export class HidScanner implements Scanner {
     if (this.#device !== device) return;
     log('%s: %s', path, messageOf(error));
     this.#release();
-    this.#core.endOfInput();
-    if (this.#closed) return;
-    this.#waitAndRetry(
+    this.lost(
       new DeviceError('disconnected', `${this.description} was unplugged.`, { cause: error }),
     );
   }
@@ -150,14 +118,5 @@ export class HidScanner implements Scanner {
     } catch (error) {
       log('close after unplug: %s', messageOf(error));
     }
-  }
-
-  #waitAndRetry(error: DeviceError): void {
-    this.#core.reportUnavailable(error);
-    if (this.#closed) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      void this.#connect();
-    }, this.config.reconnectIntervalMs);
   }
 }

@@ -55,13 +55,19 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
   }, 30_000);
   afterAll(() => server?.stop());
 
+  /** `label package --data-dir`: read from the test server's storage. */
+  const fromStorage = (...args: string[]) =>
+    ordertrace('package', '--data-dir', server.dataDir, ...args);
+  /** `label package --server` against the test server, as `email`, pinning `fingerprint`. */
+  const serverArgs = (
+    email: string,
+    { url = server.url, fingerprint = server.tls.fingerprint } = {},
+  ) => ['package', '--server', url, '--user', email, '--fingerprint', fingerprint];
+
   it('prints the stored package: its SSCC and package code scan, n of m and ship-to in the ZPL', async () => {
     await withTempDir(async (dir) => {
       const out = join(dir, 'package.pdf');
-      const written = await ordertrace(
-        'package',
-        '--data-dir',
-        server.dataDir,
+      const written = await fromStorage(
         '--order',
         order.code,
         '--package',
@@ -81,17 +87,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
         { type: 'QR-Code', data: packageCode(order.code, 1), gs1: false },
       ]);
     });
-    const zpl = await ordertrace(
-      'package',
-      '--data-dir',
-      server.dataDir,
-      '--order',
-      order.code,
-      '--format',
-      'zpl',
-      '--out',
-      '-',
-    );
+    const zpl = await fromStorage('--order', order.code, '--format', 'zpl', '--out', '-');
     expect(zpl.code).toBe(0);
     expect(zpl.stdout).toContain(`^FD>;>800${sscc}^FS`);
     expect(zpl.stdout).toContain(`^FD(00) ${sscc}^FS`);
@@ -101,10 +97,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
   });
 
   it('refuses a package not closed yet, an unknown order and typed data beside --data-dir', async () => {
-    const notClosed = await ordertrace(
-      'package',
-      '--data-dir',
-      server.dataDir,
+    const notClosed = await fromStorage(
       '--order',
       order.code,
       '--package',
@@ -116,10 +109,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     );
     expect(notClosed.code).toBe(2);
     expect(notClosed.stderr).toMatch(/has no package 2 closed yet/);
-    const unknown = await ordertrace(
-      'package',
-      '--data-dir',
-      server.dataDir,
+    const unknown = await fromStorage(
       '--order',
       'RDWREKC0W9S',
       '--format',
@@ -129,10 +119,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Order RDWREKC0W9S was not found/);
-    const typed = await ordertrace(
-      'package',
-      '--data-dir',
-      server.dataDir,
+    const typed = await fromStorage(
       '--order',
       order.code,
       '--sscc',
@@ -145,19 +132,9 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     expect(typed.code).toBe(2);
     expect(typed.stderr).toMatch(/leave out --sscc/);
   });
-  /** `label package --server` against the test server, verified by its certificate's fingerprint. */
+  /** `label package --server` with `who`'s password, verified by the certificate's fingerprint. */
   const fromServer = (who: { email: string; password: string }, ...args: string[]) =>
-    ordertraceWith(
-      { ORDERTRACE_PASSWORD: who.password },
-      'package',
-      '--server',
-      server.url,
-      '--user',
-      who.email,
-      '--fingerprint',
-      server.tls.fingerprint,
-      ...args,
-    );
+    ordertraceWith({ ORDERTRACE_PASSWORD: who.password }, ...serverArgs(who.email), ...args);
 
   it('--server: prints the package as the running server holds it (HTTPS, a planner’s login)', async () => {
     const zpl = await fromServer(planner, '--order', order.code, '--format', 'zpl', '--out', '-');
@@ -170,17 +147,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     expect(zpl.stdout).toContain('苏州工业园区星湖街 1 号');
     expect(zpl.stdout).toMatch(/\^FD2 × .*Oak/);
     // The same label as from the server's storage, byte for byte.
-    const stored = await ordertrace(
-      'package',
-      '--data-dir',
-      server.dataDir,
-      '--order',
-      order.code,
-      '--format',
-      'zpl',
-      '--out',
-      '-',
-    );
+    const stored = await fromStorage('--order', order.code, '--format', 'zpl', '--out', '-');
     expect(zpl.stdout).toBe(stored.stdout);
   });
 
@@ -206,13 +173,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     expect(notStaff.code).toBe(2);
     expect(notStaff.stderr).toMatch(/needs one of the roles planner, supervisor/);
     const noPassword = await ordertrace(
-      'package',
-      '--server',
-      server.url,
-      '--user',
-      planner.email,
-      '--fingerprint',
-      server.tls.fingerprint,
+      ...serverArgs(planner.email),
       '--order',
       order.code,
       ...out,
@@ -221,13 +182,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     expect(noPassword.stderr).toMatch(/password of .* in ORDERTRACE_PASSWORD/);
     const impostor = await ordertraceWith(
       { ORDERTRACE_PASSWORD: planner.password },
-      'package',
-      '--server',
-      server.url,
-      '--user',
-      planner.email,
-      '--fingerprint',
-      'AA:'.repeat(31) + 'AA',
+      ...serverArgs(planner.email, { fingerprint: 'AA:'.repeat(31) + 'AA' }),
       '--order',
       order.code,
       ...out,
@@ -243,13 +198,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
     });
     const unreachable = await ordertraceWith(
       { ORDERTRACE_PASSWORD: planner.password },
-      'package',
-      '--server',
-      `https://127.0.0.1:${closed}`,
-      '--user',
-      planner.email,
-      '--fingerprint',
-      server.tls.fingerprint,
+      ...serverArgs(planner.email, { url: `https://127.0.0.1:${closed}` }),
       '--order',
       order.code,
       ...out,

@@ -1,17 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORAGES, startTestServer, type TestServer } from './harness.ts';
-import { runScenario, type Scenario } from './trace-scenario.ts';
+import { describe, expect, it } from 'vitest';
+import { STORAGES } from './harness.ts';
+import { scenarioOn } from './trace-scenario.ts';
 
 describe.each(STORAGES)('floor dashboard on %s', (storage) => {
-  let server: TestServer;
-  let s: Scenario;
-
-  beforeAll(async () => {
-    server = await startTestServer(storage);
-    s = await runScenario(server);
-  });
-  afterAll(() => server?.stop());
+  const s = scenarioOn(storage);
 
   it('counts finished units per line per hour, line stops per day, first-pass accuracy and orders by state', async () => {
     const response = await s.planner.get('/api/v1/dashboard');
@@ -61,6 +54,6 @@ describe.each(STORAGES)('floor dashboard on %s', (storage) => {
 
   it('is for staff only', async () => {
     expect((await s.customer.get('/api/v1/dashboard')).status).toBe(403);
-    expect((await server.client().get('/api/v1/dashboard')).status).toBe(401);
+    expect((await s.server.client().get('/api/v1/dashboard')).status).toBe(401);
   });
 });

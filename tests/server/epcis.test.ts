@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epcisCommand } from '#cli/commands/epcis.ts';
-import { STORAGES, TEST_DATABASE_URL, startTestServer, type TestServer } from './harness.ts';
-import { runScenario, type Scenario } from './trace-scenario.ts';
+import { STORAGES, TEST_DATABASE_URL } from './harness.ts';
+import { scenarioOn } from './trace-scenario.ts';
 
 /*
  * GS1's EPCIS 2.0 JSON Schema declares draft-07 ("$schema": ".../draft-07/schema#"), which
@@ -76,14 +76,7 @@ describe('the EPCIS validator', () => {
 });
 
 describe.each(STORAGES)('EPCIS 2.0 export on %s', (storage) => {
-  let server: TestServer;
-  let s: Scenario;
-
-  beforeAll(async () => {
-    server = await startTestServer(storage);
-    s = await runScenario(server);
-  });
-  afterAll(() => server?.stop());
+  const s = scenarioOn(storage);
 
   it('exports an order’s whole history as a document GS1’s schema accepts', async () => {
     const response = await s.planner.get(`/api/v1/epcis/events?order=${s.order.code}`);
@@ -187,7 +180,7 @@ describe.each(STORAGES)('EPCIS 2.0 export on %s', (storage) => {
     );
     expect(unknown.status).toBe(404);
     expect((await s.customer.get('/api/v1/epcis/events')).status).toBe(403);
-    expect((await server.client().get('/api/v1/epcis/events')).status).toBe(401);
+    expect((await s.server.client().get('/api/v1/epcis/events')).status).toBe(401);
   });
 
   it('exports the same storage from the command line', async () => {
@@ -196,7 +189,7 @@ describe.each(STORAGES)('EPCIS 2.0 export on %s', (storage) => {
     if (storage === 'postgres') {
       // The test server works in its own schema; point the CLI at it as DATABASE_URL would.
       const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(
-        server.context.storage.db,
+        s.server.context.storage.db,
       );
       process.env.DATABASE_URL = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${rows[0]!.schema},public`)}`;
     }
@@ -205,7 +198,7 @@ describe.each(STORAGES)('EPCIS 2.0 export on %s', (storage) => {
       const code = await epcisCommand([
         'export',
         '--data-dir',
-        server.dataDir,
+        s.server.dataDir,
         '--order',
         s.order.code,
         '--out',

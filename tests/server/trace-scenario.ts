@@ -2,7 +2,8 @@ import { FINISHED_STEP } from '#core/api/sync.ts';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { OAK_TABLE } from './fixtures.ts';
-import type { ApiClient, TestServer } from './harness.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type ApiClient, type StorageName, type TestServer } from './harness.ts';
 import {
   consume,
   enrollStation,
@@ -34,6 +35,20 @@ export interface Scenario {
 export const misreadOf = (code: string) => `${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`;
 
 let ssccSerial = Math.floor(Math.random() * 1_000_000);
+
+/**
+ * The scenario on a fresh server of `storage`, run once before the tests of the calling
+ * describe block and stopped after them. The object is filled in by the time a test runs.
+ */
+export function scenarioOn(storage: StorageName): Scenario & { server: TestServer } {
+  const shared = {} as Scenario & { server: TestServer };
+  beforeAll(async () => {
+    shared.server = await startTestServer(storage);
+    Object.assign(shared, await runScenario(shared.server));
+  });
+  afterAll(() => shared.server?.stop());
+  return shared;
+}
 
 export async function runScenario(server: TestServer): Promise<Scenario> {
   const [customer, planner, admin] = await server.userClients('customer', 'planner', 'admin');

@@ -1,21 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mintBadgeCode, mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { mintSscc } from '#core/gs1/check-digit.ts';
-import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
-import { misreadOf, runScenario, type Scenario } from './trace-scenario.ts';
+import { STORAGES, type ApiClient } from './harness.ts';
+import { misreadOf, scenarioOn } from './trace-scenario.ts';
 
 describe.each(STORAGES)('traceability on %s', (storage) => {
-  let server: TestServer;
-  let s: Scenario;
+  const s = scenarioOn(storage);
   let supervisor: ApiClient;
 
   beforeAll(async () => {
-    server = await startTestServer(storage);
-    s = await runScenario(server);
-    supervisor = await server.userClient('supervisor');
+    supervisor = await s.server.userClient('supervisor');
   });
-  afterAll(() => server?.stop());
 
   it('leads from the order to its resources, units, package, events and receipt', async () => {
     const trace = await supervisor.get(`/api/v1/trace/${s.order.code}`);
@@ -110,6 +106,6 @@ describe.each(STORAGES)('traceability on %s', (storage) => {
   it('is for staff only', async () => {
     const forbidden = await s.customer.get(`/api/v1/trace/${s.order.code}`);
     expect(forbidden.status).toBe(403);
-    expect((await server.client().get(`/api/v1/trace/${s.order.code}`)).status).toBe(401);
+    expect((await s.server.client().get(`/api/v1/trace/${s.order.code}`)).status).toBe(401);
   });
 });

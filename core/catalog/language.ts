@@ -130,35 +130,34 @@ export const DIMENSION_WORDS: Readonly<Record<string, string>> = {
 
 export type Direction = 'more' | 'less';
 
+/** Comparison words by direction and the dimension they compare (`any`: none named). */
+const COMPARATIVE_WORDS: Readonly<Record<Direction, Readonly<Record<string, readonly string[]>>>> =
+  {
+    more: {
+      any: ['bigger', 'larger', '更大', '大一点', '大些'],
+      length: ['longer', '更长', '长一点'],
+      width: ['wider', '更宽', '宽一点'],
+      height: ['taller', 'higher', '更高', '高一点'],
+    },
+    less: {
+      any: ['smaller', '更小', '小一点', '小些'],
+      length: ['shorter', '更短', '短一点'],
+      width: ['narrower', '更窄', '窄一点'],
+      height: ['lower', '更矮', '矮一点'],
+    },
+  };
+
 /** Comparisons, with the dimension they compare when they name one. */
 export const COMPARATIVES: Readonly<Record<string, { direction: Direction; dimension?: string }>> =
-  {
-    bigger: { direction: 'more' },
-    larger: { direction: 'more' },
-    longer: { direction: 'more', dimension: 'length' },
-    wider: { direction: 'more', dimension: 'width' },
-    taller: { direction: 'more', dimension: 'height' },
-    higher: { direction: 'more', dimension: 'height' },
-    smaller: { direction: 'less' },
-    shorter: { direction: 'less', dimension: 'length' },
-    narrower: { direction: 'less', dimension: 'width' },
-    lower: { direction: 'less', dimension: 'height' },
-    更大: { direction: 'more' },
-    大一点: { direction: 'more' },
-    大些: { direction: 'more' },
-    更长: { direction: 'more', dimension: 'length' },
-    长一点: { direction: 'more', dimension: 'length' },
-    更宽: { direction: 'more', dimension: 'width' },
-    宽一点: { direction: 'more', dimension: 'width' },
-    更高: { direction: 'more', dimension: 'height' },
-    高一点: { direction: 'more', dimension: 'height' },
-    更小: { direction: 'less' },
-    小一点: { direction: 'less' },
-    小些: { direction: 'less' },
-    更短: { direction: 'less', dimension: 'length' },
-    短一点: { direction: 'less', dimension: 'length' },
-    更窄: { direction: 'less', dimension: 'width' },
-    窄一点: { direction: 'less', dimension: 'width' },
-    更矮: { direction: 'less', dimension: 'height' },
-    矮一点: { direction: 'less', dimension: 'height' },
-  };
+  Object.fromEntries(
+    Object.entries(COMPARATIVE_WORDS).flatMap(([direction, byDimension]) =>
+      Object.entries(byDimension).flatMap(([dimension, words]) =>
+        words.map((word) => [
+          word,
+          dimension === 'any'
+            ? { direction: direction as Direction }
+            : { direction: direction as Direction, dimension },
+        ]),
+      ),
+    ),
+  );

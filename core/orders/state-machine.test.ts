@@ -22,19 +22,23 @@ function walk(start: OrderState, actions: OrderAction[]): OrderStatus {
 }
 
 describe('order lifecycle', () => {
-  it('walks the happy path from submission to delivery', () => {
-    const path: OrderAction[] = [
-      'start_matching',
-      'offer_candidates',
-      'confirm',
-      'release',
-      'start_production',
-      'finish_production',
-      'pack',
-      'ship',
-      'confirm_receipt',
+  it('walks the happy path from submission to delivery, one state at a time', () => {
+    const steps: [OrderAction, OrderState][] = [
+      ['start_matching', 'matching'],
+      ['offer_candidates', 'awaiting_choice'],
+      ['confirm', 'confirmed'],
+      ['release', 'released'],
+      ['start_production', 'in_production'],
+      ['finish_production', 'produced'],
+      ['pack', 'packed'],
+      ['ship', 'shipped'],
+      ['confirm_receipt', 'delivered'],
     ];
-    expect(walk('submitted', path)).toEqual({ state: 'delivered' });
+    let status: OrderStatus = { state: 'submitted' };
+    for (const [action, state] of steps) {
+      status = walk(status.state, [action]);
+      expect(status).toEqual({ state });
+    }
   });
 
   it('routes an unmatched order through customer service', () => {

@@ -50,17 +50,10 @@ export interface OrderStatus {
   heldFrom?: OrderState;
 }
 
-export const OPEN_STATES: ReadonlySet<OrderState> = new Set([
-  'submitted',
-  'matching',
-  'awaiting_choice',
-  'customer_service',
-  'confirmed',
-  'released',
-  'in_production',
-  'produced',
-  'packed',
-]);
+/** Every state before shipped, in lifecycle order (see "Open stops at packed" above). */
+export const OPEN_STATES: ReadonlySet<OrderState> = new Set(
+  ORDER_STATES.slice(0, ORDER_STATES.indexOf('shipped')),
+);
 
 export const FINAL_STATES: ReadonlySet<OrderState> = new Set([
   'delivered',

@@ -8,13 +8,23 @@
  */
 export const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-const VALUE_OF = new Map<string, number>(
-  [...CODE_ALPHABET].map((symbol, value) => [symbol, value]),
-);
+// By UTF-16 code unit, -1 for "not a symbol": a server checks hundreds of thousands of codes
+// in one push (docs/performance.md), so this is a table, not a Map of one-character strings.
+const VALUE_OF_UNIT = new Int8Array(128).fill(-1);
+for (let value = 0; value < CODE_ALPHABET.length; value++)
+  VALUE_OF_UNIT[CODE_ALPHABET.charCodeAt(value)] = value;
+
+/** The value 0..31 of the code symbol at `index` of `text`, or -1 when it is not one. */
+export function symbolValueAt(text: string, index: number): number {
+  const unit = text.charCodeAt(index);
+  return unit < 128 ? (VALUE_OF_UNIT[unit] ?? -1) : -1;
+}
 
 /** The value 0..31 of a code symbol, or undefined when the character is not one. */
 export function symbolValue(symbol: string): number | undefined {
-  return VALUE_OF.get(symbol);
+  if (symbol.length !== 1) return undefined;
+  const value = symbolValueAt(symbol, 0);
+  return value < 0 ? undefined : value;
 }
 
 export function symbolOf(value: number): string {

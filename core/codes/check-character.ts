@@ -1,4 +1,4 @@
-import { symbolOf, symbolValue } from './alphabet.ts';
+import { symbolOf, symbolValueAt } from './alphabet.ts';
 
 /*
  * Check character over GF(32), the field with 32 elements (polynomial x^5 + x^2 + 1).
@@ -27,38 +27,34 @@ for (let power = 0, value = 1; power < FIELD_SIZE - 1; power++) {
   if (value & FIELD_SIZE) value ^= POLYNOMIAL;
 }
 
-function multiply(a: number, b: number): number {
-  if (a === 0 || b === 0) return 0;
-  return EXP[((LOG[a] ?? 0) + (LOG[b] ?? 0)) % (FIELD_SIZE - 1)] ?? 0;
-}
+// weight × value for every position (mod 31, the order of α) and value: one lookup per symbol.
+const PRODUCT = new Uint8Array((FIELD_SIZE - 1) * FIELD_SIZE);
+for (let position = 0; position < FIELD_SIZE - 1; position++)
+  for (let value = 1; value < FIELD_SIZE; value++)
+    PRODUCT[position * FIELD_SIZE + value] =
+      EXP[((LOG[value] ?? 0) + position) % (FIELD_SIZE - 1)] ?? 0;
 
-function weight(positionFromRight: number): number {
-  return EXP[positionFromRight % (FIELD_SIZE - 1)] ?? 0;
-}
-
-/** The weighted GF(32) sum of a string of code symbols; throws on a foreign character. */
+/** The weighted GF(32) sum of a string of code symbols; -1 when one is a foreign character. */
 function weightedSum(symbols: string, offsetFromRight: number): number {
   let sum = 0;
   for (let i = 0; i < symbols.length; i++) {
-    const value = symbolValue(symbols[i] ?? '');
-    if (value === undefined) throw new RangeError(`'${symbols[i]}' is not a code symbol`);
-    sum ^= multiply(value, weight(symbols.length - 1 - i + offsetFromRight));
+    const value = symbolValueAt(symbols, i);
+    if (value < 0) return -1;
+    const position = (symbols.length - 1 - i + offsetFromRight) % (FIELD_SIZE - 1);
+    sum ^= PRODUCT[position * FIELD_SIZE + value] ?? 0;
   }
   return sum;
 }
 
 /** The check character to append to `payload` (which must use only code symbols). */
 export function checkCharacter(payload: string): string {
-  return symbolOf(weightedSum(payload, 1));
+  const sum = weightedSum(payload, 1);
+  if (sum < 0) throw new RangeError(`'${payload}' holds a character that is not a code symbol`);
+  return symbolOf(sum);
 }
 
 /** True when the last character of `code` is the right check character for the rest. */
 export function hasValidCheckCharacter(code: string): boolean {
-  if (code.length < 2) return false;
-  try {
-    return weightedSum(code, 0) === 0;
-  } catch {
-    // A foreign character means the code cannot be valid; the caller reports which one.
-    return false;
-  }
+  // A foreign character (-1) means the code cannot be valid; the caller reports which one.
+  return code.length >= 2 && weightedSum(code, 0) === 0;
 }

@@ -1,4 +1,4 @@
-import { CODE_ALPHABET, LOOKALIKES, symbolValue } from './alphabet.ts';
+import { CODE_ALPHABET, LOOKALIKES, symbolValue, symbolValueAt } from './alphabet.ts';
 import { checkCharacter, hasValidCheckCharacter } from './check-character.ts';
 
 /*
@@ -130,6 +130,11 @@ function describeCharacter(char: string): string {
 }
 
 function findForeignCharacter(text: string): CodeParse | undefined {
+  let allSymbols = true;
+  for (let index = 0; index < text.length && allSymbols; index++)
+    allSymbols = symbolValueAt(text, index) >= 0;
+  if (allSymbols) return undefined;
+  // The slow path names the character by code point (an emoji is one character, not two).
   const chars = [...text];
   for (let index = 0; index < chars.length; index++) {
     const char = chars[index] ?? '';
@@ -157,11 +162,14 @@ function findForeignCharacter(text: string): CodeParse | undefined {
 }
 
 function parseSerial(digits: string): number | undefined {
-  if (!/^[0-9]+$/.test(digits)) return undefined;
   if (digits.length < SERIAL_MIN_DIGITS || digits.length > SERIAL_MAX_DIGITS) return undefined;
+  for (let index = 0; index < digits.length; index++) {
+    const unit = digits.charCodeAt(index);
+    if (unit < 48 || unit > 57) return undefined;
+  }
   const serial = Number(digits);
   // One serial has one spelling: longer than 4 digits only when the number needs it.
-  if (serial < 1 || digits !== formatSerial(serial)) return undefined;
+  if (serial < 1 || (digits.length > SERIAL_MIN_DIGITS && digits.startsWith('0'))) return undefined;
   return serial;
 }
 

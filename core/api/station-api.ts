@@ -179,7 +179,8 @@ export interface SyncSummary {
   outboxDepth: number;
   oldestAgeMs: number | null;
   lastError: string | null;
-  snapshot: { loaded: number; total: number } | null;
+  /** Bootstrap progress; `building`: the server is still building the replica file (total unknown). */
+  snapshot: { loaded: number; total: number; building?: boolean } | null;
 }
 
 export interface StationState {

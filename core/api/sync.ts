@@ -177,3 +177,15 @@ export const replicaFileManifestSchema = z.object({
   builtAt: z.string(),
 });
 export type ReplicaFileManifest = z.infer<typeof replicaFileManifestSchema>;
+
+/**
+ * The answer (202, with Retry-After) while the scope's replica file is still being built: the
+ * station asks again after `retryAfterMs`; `rows` written so far is its progress to show.
+ */
+export const replicaFileBuildingSchema = z.object({
+  building: z.literal(true),
+  startedAt: z.string(),
+  rows: z.number().int().nonnegative(),
+  retryAfterMs: z.number().int().positive(),
+});
+export type ReplicaFileBuilding = z.infer<typeof replicaFileBuildingSchema>;

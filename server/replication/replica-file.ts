@@ -7,6 +7,7 @@ import { createGzip } from 'node:zlib';
 import SqliteDatabase, { type Statement } from 'better-sqlite3';
 import {
   REPLICATED_ENTITIES,
+  type ReplicaFileBuilding,
   type ReplicaFileManifest,
   type ReplicatedEntity,
 } from '#core/api/sync.ts';
@@ -18,6 +19,7 @@ import {
   replicaRowParameters,
 } from '#core/sync/replica-layout.ts';
 import type { Caller, ServerContext } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { writeSnapshot } from './snapshot.ts';
 
 type StationCaller = Extract<Caller, { kind: 'station' }>;
@@ -26,7 +28,8 @@ type StationCaller = Extract<Caller, { kind: 'station' }>;
  * A prebuilt replica per line scope (docs/sync.md "Bootstrap from a database file";
  * docs/decisions/0007-replica-file-bootstrap.md): the station's own SQLite schema filled with
  * every row of the scope as of one cursor, gzip-compressed, with its SHA-256. Built once and
- * shared by every station of the scope; many stations asking at once wait for the one build.
+ * shared by every station of the scope; many stations asking at once share the one build, and
+ * while it runs they are answered "building, ask again" instead of waiting on an open request.
  * Rebuilt (in the background, the old file served meanwhile) once the change log has moved
  * REFRESH_AFTER_CHANGES past it, and at once when compaction passed its cursor (a station
  * could not catch up from there).
@@ -81,16 +84,43 @@ function hashing() {
   return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
 }
 
+/** Said to the station, which then loads row by row; the cause is in the server's log. */
+const buildFailed = (error: unknown) =>
+  new AppError(
+    'OT_ERR_INTERNAL',
+    `The replica file could not be built (${(error as Error).message}); bootstrap row by row.`,
+  );
+
 const byContext = new WeakMap<ServerContext, ReplicaFiles>();
 
 /** The server's replica files (for tests and benchmarks: how many builds ran). */
 export const replicaFilesOf = (context: ServerContext) => byContext.get(context);
 
+/** A build under way: its outcome, and how far it got (what a "building" answer shows). */
+interface RunningBuild {
+  done: Promise<BuiltReplicaFile>;
+  startedAt: Date;
+  rows: number;
+  /** Someone was answered "building" for it, and will ask again to hear how it ended. */
+  awaited: boolean;
+}
+
+export type ReplicaFileAnswer =
+  { ready: BuiltReplicaFile } | { building: Omit<ReplicaFileBuilding, 'retryAfterMs'> };
+
 export class ReplicaFiles {
   private readonly current = new Map<string, BuiltReplicaFile>();
-  private readonly building = new Map<string, Promise<BuiltReplicaFile>>();
+  private readonly building = new Map<string, RunningBuild>();
+  /** A build that failed after its askers were told "building": the next ask hears of it. */
+  private readonly failed = new Map<string, Error>();
   /** Builds started since the server started (the fleet benchmark's `server_builds`). */
   builds = 0;
+  /**
+   * How long an ask waits for a build before it is answered "building, ask again": a small
+   * scope's file is there at once; a large one's takes longer than any request should hang.
+   * 0: never wait (the first ask of a scope is always answered "building").
+   */
+  answerWithinMs = 2000;
 
   constructor(
     private readonly context: ServerContext,
@@ -99,21 +129,45 @@ export class ReplicaFiles {
     byContext.set(context, this);
   }
 
-  /** The scope's file, built now if there is none a station could catch up from. */
-  async forStation(station: StationCaller): Promise<BuiltReplicaFile> {
+  /**
+   * The scope's file, or, while it is being built (started now if there is none a station
+   * could catch up from), how far the one build of the scope has got. Throws when the build
+   * failed; the next ask starts another.
+   */
+  async forStation(station: StationCaller): Promise<ReplicaFileAnswer> {
     const key = scopeKey(station);
+    const failure = this.failed.get(key);
+    if (failure) {
+      this.failed.delete(key);
+      throw buildFailed(failure);
+    }
     const have = this.current.get(key);
     if (have) {
       const { newest, horizon } = await changeLogPosition(this.context);
       if (have.cursor >= horizon) {
-        if (newest - have.cursor >= REFRESH_AFTER_CHANGES)
-          this.build(key, station).catch((error: unknown) =>
-            this.context.log.error({ err: error }, 'replica file refresh failed'),
-          );
-        return have;
+        if (newest - have.cursor >= REFRESH_AFTER_CHANGES) this.build(key, station);
+        return { ready: have };
       }
     }
-    return this.build(key, station);
+    const build = this.build(key, station);
+    if (this.answerWithinMs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = await Promise.race([
+        build.done,
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), this.answerWithinMs);
+        }),
+      ])
+        .catch((error: unknown) => {
+          throw buildFailed(error);
+        })
+        .finally(() => clearTimeout(timer));
+      if (waited) return { ready: waited };
+    }
+    build.awaited = true;
+    return {
+      building: { building: true, startedAt: build.startedAt.toISOString(), rows: build.rows },
+    };
   }
 
   /** The file a manifest named, while it is still the scope's current one. */
@@ -122,23 +176,40 @@ export class ReplicaFiles {
     return have?.sha256 === sha256 ? have : undefined;
   }
 
-  private build(key: string, station: StationCaller): Promise<BuiltReplicaFile> {
+  /** The scope's one build: the one under way, or a new one. */
+  private build(key: string, station: StationCaller): RunningBuild {
     const running = this.building.get(key);
     if (running) return running;
-    const started = this.buildFile(station)
+    const build: RunningBuild = {
+      startedAt: this.context.now(),
+      rows: 0,
+      awaited: false,
+      done: Promise.resolve().then(() => this.buildFile(station, build)),
+    };
+    build.done = build.done
       .then((built) => {
         const previous = this.current.get(key);
         this.current.set(key, built);
+        this.failed.delete(key);
         // A download of the old file under way keeps reading it: unlinking does not cut it.
         if (previous && previous.path !== built.path) rmSync(previous.path, { force: true });
         return built;
       })
       .finally(() => this.building.delete(key));
-    this.building.set(key, started);
-    return started;
+    // An ask still waiting on it hears of a failure itself; stations told "building" hear
+    // of it when they ask again (a failed refresh leaves the old file served).
+    build.done.catch((error: unknown) => {
+      this.context.log.error({ err: error }, 'replica file build failed');
+      if (build.awaited && !this.current.has(key)) this.failed.set(key, error as Error);
+    });
+    this.building.set(key, build);
+    return build;
   }
 
-  private async buildFile(station: StationCaller): Promise<BuiltReplicaFile> {
+  private async buildFile(
+    station: StationCaller,
+    progress: RunningBuild,
+  ): Promise<BuiltReplicaFile> {
     this.builds++;
     mkdirSync(this.dir, { recursive: true });
     const name = `${station.role}-${randomBytes(6).toString('hex')}`;
@@ -169,6 +240,7 @@ export class ReplicaFiles {
             );
         })();
         rows += batch.length;
+        progress.rows = rows;
       };
       await writeSnapshot(this.context, station, REPLICATED_ENTITIES, {
         header: (at) => void (cursor = at),

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import {
   PROTOCOL_VERSION,
+  replicaFileBuildingSchema,
   replicaFileManifestSchema,
   type ReplicaFileManifest,
 } from '#core/api/sync.ts';
@@ -30,7 +31,14 @@ export interface FileBootstrapTarget {
   store: ReplicaStore;
   /** The scope this station replicates: its line (by name) and role, as enrolled. */
   scope: { line: string; role: string };
+  /** How long to keep asking while the server builds the file before loading row by row. */
+  maxBuildWaitMs?: number;
 }
+
+/** Half an hour: a 1.2-million-row scope builds in well under a minute on a quiet server. */
+const MAX_BUILD_WAIT_MS = 30 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** SHA-256 and size of the compressed bytes as they arrive. */
 function hashing() {
@@ -46,15 +54,52 @@ function hashing() {
   return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
 }
 
-async function manifestOf(http: SyncTransport): Promise<ReplicaFileManifest | undefined> {
-  try {
-    return replicaFileManifestSchema.parse(
-      await http.json('GET', `/api/v1/sync/replica-file?protocol=${PROTOCOL_VERSION}`),
-    );
-  } catch (error) {
-    // A server from before replica files: row by row, as always.
-    if (error instanceof SyncError && error.status === 404) return undefined;
-    throw error;
+/**
+ * The manifest of the scope's file. While the server builds it (202) ask again as it says,
+ * showing how far the build got; undefined from a server without replica files. A build the
+ * server could not finish, or one that takes longer than `maxWaitMs`, is a reason to load
+ * row by row (ReplicaFileRejected); no answer at all is offline, as any request.
+ */
+async function manifestOf(
+  http: SyncTransport,
+  progress: (snapshot: SnapshotProgress) => void,
+  maxWaitMs: number,
+): Promise<ReplicaFileManifest | undefined> {
+  const started = Date.now();
+  for (;;) {
+    let response;
+    try {
+      response = await http.request(
+        'GET',
+        `/api/v1/sync/replica-file?protocol=${PROTOCOL_VERSION}`,
+      );
+    } catch (error) {
+      if (!(error instanceof SyncError)) throw error;
+      // A server from before replica files: row by row, as always.
+      if (error.status === 404) return undefined;
+      if (error.kind === 'refused' && (error.status ?? 0) >= 500)
+        throw new ReplicaFileRejected(
+          `the server could not build the replica file: ${error.message}`,
+        );
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw new SyncError(
+        `the server's answer was cut off: ${(error as Error).message}`,
+        'offline',
+      );
+    }
+    if (response.status !== 202) return replicaFileManifestSchema.parse(body);
+    const building = replicaFileBuildingSchema.parse(body);
+    progress({ loaded: building.rows, total: 0, building: true });
+    if (Date.now() - started >= maxWaitMs)
+      throw new ReplicaFileRejected(
+        `the server was still building the replica file after ${Math.round(maxWaitMs / 1000)} s`,
+      );
+    await sleep(building.retryAfterMs);
   }
 }
 
@@ -102,7 +147,7 @@ async function download(
 
 /**
  * Bootstrap from the server's prebuilt replica file (docs/sync.md "Bootstrap from a database
- * file"): download it compressed, check its SHA-256 against the manifest, check it holds this
+ * file"): wait while the server builds it, download it compressed, check its SHA-256 against the manifest, check it holds this
  * station's scope and schema, then copy its rows into the replica in one transaction (SQLite
  * to SQLite, no row passes through JavaScript), put back the station's unconfirmed effects and
  * take the file's cursor; the caller then pulls the change log after it. Returns false when
@@ -110,10 +155,10 @@ async function download(
  * ReplicaFileRejected (bootstrap row by row instead); nothing is loaded either way.
  */
 export async function bootstrapFromFile(
-  { http, db, store, scope }: FileBootstrapTarget,
+  { http, db, store, scope, maxBuildWaitMs = MAX_BUILD_WAIT_MS }: FileBootstrapTarget,
   progress: (snapshot: SnapshotProgress) => void,
 ): Promise<boolean> {
-  const manifest = await manifestOf(http);
+  const manifest = await manifestOf(http, progress, maxBuildWaitMs);
   if (!manifest) return false;
   if (manifest.schemaVersion !== REPLICA_SCHEMA_VERSION)
     throw new ReplicaFileRejected(

@@ -57,6 +57,8 @@ function snapshotRow(value: unknown): SnapshotRow {
 export interface SnapshotProgress {
   loaded: number;
   total: number;
+  /** The server is still building the scope's replica file: `loaded` rows of it so far, total unknown. */
+  building?: boolean;
 }
 
 /**

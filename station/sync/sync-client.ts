@@ -47,6 +47,8 @@ export interface SyncClientOptions {
   now?: () => Date;
   /** The HTTPS link; by default a SyncHttp to the enrolled server, certificate pinned. */
   http?: SyncTransport;
+  /** How long to wait for the server to build the replica file before loading row by row. */
+  maxBuildWaitMs?: number;
 }
 
 /** First retry waits up to this long after a failed cycle; up to half as long to reopen the live channel. */
@@ -250,7 +252,15 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     if (entities.length === REPLICATED_ENTITIES.length) {
       const scope = { line: enrollment.line, role: enrollment.role };
       try {
-        if (await bootstrapFromFile({ http: this.http, db, store, scope }, progress)) way = 'file';
+        const target = { http: this.http, db, store, scope };
+        const { maxBuildWaitMs } = this.options;
+        if (
+          await bootstrapFromFile(
+            maxBuildWaitMs === undefined ? target : { ...target, maxBuildWaitMs },
+            progress,
+          )
+        )
+          way = 'file';
       } catch (error) {
         if (!(error instanceof ReplicaFileRejected)) throw error;
         this.update({ lastError: `${error.message}; loading row by row instead` });

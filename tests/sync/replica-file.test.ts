@@ -1,10 +1,15 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, replicaFileManifestSchema } from '#core/api/sync.ts';
+import {
+  PROTOCOL_VERSION,
+  replicaFileBuildingSchema,
+  replicaFileManifestSchema,
+} from '#core/api/sync.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { replicaFilesOf } from '#server/replication/replica-file.ts';
-import { SyncClient } from '#station/sync/sync-client.ts';
+import type { SnapshotProgress } from '#station/sync/bootstrap.ts';
+import { SyncClient, type SyncClientOptions } from '#station/sync/sync-client.ts';
 import { SyncHttp } from '#station/sync/sync-http.ts';
 import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
@@ -74,8 +79,33 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
     open.push(replica);
     return replica;
   };
-  const syncWith = (replica: TestReplica, http: SyncTransport) =>
-    new SyncClient({ ...replica, http, pollMs: 60_000 });
+  const syncWith = (
+    replica: TestReplica,
+    http: SyncTransport,
+    more: Partial<SyncClientOptions> = {},
+  ) => new SyncClient({ ...replica, http, pollMs: 60_000, ...more });
+  const files = () => {
+    const built = replicaFilesOf(plant.context);
+    if (!built) throw new Error('the server has no replica files');
+    return built;
+  };
+  /** Run `work` with every ask of a scope without a file answered "building" at once. */
+  const neverWaiting = async <T>(work: () => Promise<T>): Promise<T> => {
+    const before = files().answerWithinMs;
+    files().answerWithinMs = 0;
+    try {
+      return await work();
+    } finally {
+      files().answerWithinMs = before;
+    }
+  };
+  /** The snapshot progress a station reported while it bootstrapped. */
+  const progressOf = (sync: SyncClient) => {
+    const seen: SnapshotProgress[] = [];
+    sync.on('status', (status) => status.snapshot && seen.push(status.snapshot));
+    return seen;
+  };
+  const manifestUrl = `/api/v1/sync/replica-file?protocol=${PROTOCOL_VERSION}`;
   const builds = () => replicaFilesOf(plant.context)?.builds ?? 0;
   const downloadsLeft = (replica: TestReplica) => existsSync(`${replica.file}.download`);
   const resourceCodes = (replica: TestReplica) =>
@@ -90,7 +120,7 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
     ]);
     product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code;
     await admin.post('/api/v1/lines', { name: 'L1' });
-    await admin.post('/api/v1/lines', { name: 'L2' });
+    for (const name of ['L2', 'L3', 'L4', 'L5', 'L6']) await admin.post('/api/v1/lines', { name });
     await admin.post('/api/v1/badges', { name: 'Zhao', role: 'operator' });
   });
   afterAll(async () => {
@@ -200,6 +230,84 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
     expect(await sync.bootstrap()).toBe('rows');
     expect(problems).toContainEqual(expect.stringMatching(/holds scope .*L2/));
     expect(resourceCodes(mine).some((code) => code.includes(l2.body.code))).toBe(false);
+    expect(await sync.verify()).toEqual([]);
+    await sync.stop();
+  });
+
+  const releasedTo = async (line: string) => {
+    const order = await customer.post('/api/v1/orders', {
+      lines: [{ product, quantity: 1 }],
+      shipTo: 'Suzhou, 8 Ganjiang Road',
+    });
+    await planner.post(`/api/v1/orders/${order.body.id}/release`, { line });
+    return order.body.code as string;
+  };
+
+  it('answers "building, ask again" at once while a build runs, then gives the file', async () => {
+    const order = await releasedTo('L3');
+    const replica = await station('L3');
+    const buildsBefore = builds();
+    const first = await neverWaiting(() =>
+      new SyncHttp(replica.enrollment).request('GET', manifestUrl),
+    );
+    expect(first.status).toBe(202);
+    expect(Number(first.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const building = replicaFileBuildingSchema.parse(await first.json());
+    expect(building.retryAfterMs).toBeGreaterThan(0);
+    expect(Date.parse(building.startedAt)).not.toBeNaN();
+    expect(await replica.sync.bootstrap()).toBe('file');
+    expect(builds()).toBe(buildsBefore + 1);
+    expect(resourceCodes(replica).some((code) => code.includes(order))).toBe(true);
+    expect(await replica.sync.verify()).toEqual([]);
+  });
+
+  it('builds once for many stations that ask while it builds, each waiting with progress', async () => {
+    await releasedTo('L4');
+    const stations = await Promise.all(Array.from({ length: 5 }, () => station('L4')));
+    const progress = stations.map((s) => progressOf(s.sync));
+    const buildsBefore = builds();
+    const ways = await neverWaiting(() => Promise.all(stations.map((s) => s.sync.bootstrap())));
+    expect(ways).toEqual(['file', 'file', 'file', 'file', 'file']);
+    expect(builds()).toBe(buildsBefore + 1);
+    // The first ask of the scope started the build and was told to come back.
+    expect(progress.flat()).toContainEqual(expect.objectContaining({ building: true, total: 0 }));
+    expect(new Set(stations.map((s) => s.store.cursor)).size).toBe(1);
+    for (const s of stations) expect(s.store.meta('ready')).toBe('1');
+  });
+
+  it('loads row by row when the build fails, and builds again on the next ask', async () => {
+    const order = await releasedTo('L5');
+    const dir = join(plant.dataDir, 'replica-files');
+    // Where the build writes is a file, not a folder: the build fails after "building".
+    renameSync(dir, `${dir}.aside`);
+    writeFileSync(dir, 'not a folder');
+    const broken = await station('L5');
+    const problems: (string | null)[] = [];
+    broken.sync.on('status', (status) => problems.push(status.lastError));
+    try {
+      expect(await neverWaiting(() => broken.sync.bootstrap())).toBe('rows');
+    } finally {
+      rmSync(dir);
+      renameSync(`${dir}.aside`, dir);
+    }
+    expect(problems).toContainEqual(expect.stringMatching(/could not be built.*row by row/));
+    expect(resourceCodes(broken).some((code) => code.includes(order))).toBe(true);
+    expect(await broken.sync.verify()).toEqual([]);
+    const next = await station('L5');
+    const buildsBefore = builds();
+    expect(await next.sync.bootstrap()).toBe('file');
+    expect(builds()).toBe(buildsBefore + 1);
+  });
+
+  it('loads row by row when the build takes longer than the station waits', async () => {
+    const order = await releasedTo('L6');
+    const replica = await station('L6');
+    const sync = syncWith(replica, new SyncHttp(replica.enrollment), { maxBuildWaitMs: 0 });
+    const problems: (string | null)[] = [];
+    sync.on('status', (status) => problems.push(status.lastError));
+    expect(await neverWaiting(() => sync.bootstrap())).toBe('rows');
+    expect(problems).toContainEqual(expect.stringMatching(/still building.*row by row/));
+    expect(resourceCodes(replica).some((code) => code.includes(order))).toBe(true);
     expect(await sync.verify()).toEqual([]);
     await sync.stop();
   });

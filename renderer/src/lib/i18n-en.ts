@@ -89,6 +89,7 @@ export const UI_EN = {
   role_line_note: 'Role and line come from the enrollment; enroll again to change them.',
   kiosk: 'Kiosk mode (Electron)',
   snapshot: 'Loading data {loaded}/{total}',
+  snapshot_building: 'Server preparing data ({loaded} rows so far)',
   state_submitted: 'submitted',
   state_matching: 'matching',
   state_awaiting_choice: 'awaiting choice',

@@ -85,6 +85,7 @@ export const UI_ZH: Readonly<Record<UiKey, string>> = {
   role_line_note: '角色与产线由注册决定；如需更改请重新注册。',
   kiosk: '全屏锁定模式（Electron）',
   snapshot: '正在加载数据 {loaded}/{total}',
+  snapshot_building: '服务器正在准备数据（已 {loaded} 行）',
   state_submitted: '已提交',
   state_matching: '匹配中',
   state_awaiting_choice: '待客户选择',

@@ -4,17 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
+import { createStation } from '#server/stations/stations.ts';
 import { buildCli } from '../build/build-cli.ts';
 import { freePort } from '../tests/sync/sync-harness.ts';
+import { startPlant } from './fixtures/plant.ts';
 import { median, round, type Benchmark } from './harness.ts';
 
 /*
  * How fast the `ordertrace` command starts (issue 14), each time against `node -e 0` in the
  * same run, since a busy machine slows every process alike: `ordertrace parse CODE` and
  * `ordertrace --help` from the compiled build (dist/cli/), the same parse compiled on the fly
- * from the TypeScript sources (what every start cost before the build), and the server from
+ * from the TypeScript sources (what every start cost before the build), the server from
  * spawn to its first 200 on /api/v1/health (an existing data directory: certificate and
- * database made by an earlier start).
+ * database made by an earlier start), and an enrolled station from spawn to its local API
+ * answering with its replica ready (enrolled and bootstrapped by an earlier start).
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/ordertrace.js');
@@ -72,9 +75,82 @@ async function serverStart(dataDir: string): Promise<number> {
   }
 }
 
+/** The station's local API link from its start-up line (`… on http://127.0.0.1:N/?token=…`). */
+const STATION_LINK = /on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/;
+
+/** Whether the station at `link` answers its state with the replica ready. */
+async function stationReady([, url, token]: RegExpExecArray): Promise<boolean> {
+  const answer = await fetch(`${url}api/commands/state`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${decodeURIComponent(token ?? '')}`,
+    },
+    body: '{}',
+  }).catch(() => undefined);
+  if (!answer?.ok) return false;
+  const body = (await answer.json()) as { state?: { sync?: { ready?: boolean } } };
+  return body.state?.sync?.ready === true;
+}
+
+/** Milliseconds from spawning `ordertrace station ARGS` to its API answering with the replica ready. */
+async function stationStart(args: string[]): Promise<number> {
+  const start = performance.now();
+  const child = spawn(process.execPath, [BIN, 'station', ...args, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`the station exited ${child.exitCode}: ${output}`);
+      if (performance.now() - start > 120_000)
+        throw new Error(`the station was not ready in 120 s: ${output}`);
+      const link = STATION_LINK.exec(output);
+      if (link && (await stationReady(link))) return performance.now() - start;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/** Restarts of an enrolled production station of a bench plant (a few orders released). */
+async function stationStarts(runs: number): Promise<number[]> {
+  const plant = await startPlant('sqlite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-cli-start-station-'));
+  try {
+    const { enrollmentCode } = await createStation(plant.context, plant.admin, {
+      name: 'cli-start-production',
+      role: 'production',
+      line: plant.lineName,
+    });
+    const args = ['--role', 'production', '--server', plant.url, '--data-dir', dataDir];
+    // The first start enrolls and bootstraps; what is timed is starting again, as every day.
+    await stationStart([
+      ...args,
+      '--enroll',
+      enrollmentCode,
+      '--fingerprint',
+      plant.context.fingerprint,
+    ]);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await stationStart(args));
+    return times;
+  } finally {
+    await plant.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export const cliStartBenchmark: Benchmark = {
   name: 'cli_start',
-  description: 'ordertrace parse / --help / server start, as ratios to node -e 0 in the same run',
+  description:
+    'ordertrace parse / --help / server start / station start, as ratios to node -e 0 in the same run',
   async run({ quick }) {
     await buildCli();
     const runs = quick ? 3 : 15;
@@ -101,6 +177,7 @@ export const cliStartBenchmark: Benchmark = {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+    const station = median(await stationStarts(quick ? 1 : 5));
     const node = ms.node;
     const server = median(serverMs);
     return {
@@ -114,6 +191,8 @@ export const cliStartBenchmark: Benchmark = {
         help_over_node: round(ms.help / node, 2),
         parse_from_source_over_node: round(ms.parseFromSource / node, 2),
         server_health_over_node: round(server / node, 2),
+        station_ready_ms: round(station, 1),
+        station_ready_over_node: round(station / node, 2),
       },
       targets: { parse_over_node: 3 },
     };

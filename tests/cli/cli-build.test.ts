@@ -30,6 +30,24 @@ function packagesLoadedBy(file: string, seen = new Set<string>()): Set<string> {
   return packages;
 }
 
+/** The chunks a chunk loads, itself included, following its static imports. */
+function chunksLoadedBy(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const [, specifier] of read(file).matchAll(/^import\s(?:[^'"]*\sfrom\s)?"(\.\/[^"]+)";?$/gm))
+    chunksLoadedBy(specifier!.slice(2), seen);
+  return seen;
+}
+
+/** The project's source files (root-relative) bundled into those chunks, from their source maps. */
+function sourcesLoadedBy(file: string): string[] {
+  return [...chunksLoadedBy(file)].flatMap((chunk) =>
+    (JSON.parse(read(`${chunk}.map`)) as { sources: string[] }).sources.map((source) =>
+      source.replace(/^(\.\.\/)+/, ''),
+    ),
+  );
+}
+
 /** The chunk `main.js` loads for a subcommand (`import("./parse-XXXX.js")`). */
 function chunkOf(command: string): string {
   const chunk = new RegExp(`import\\("\\./(${command}-[A-Z0-9]+\\.js)"\\)`).exec(read('main.js'));
@@ -63,6 +81,20 @@ describe('the compiled ordertrace command', () => {
     const loaded = [...packagesLoadedBy(chunkOf(command))];
     expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
     expect(loaded.every((name) => name.startsWith('node:') || name === 'zod')).toBe(true);
+  });
+
+  it.each(['parse', 'new'])('bundles no server/ or labels/ module for %s', (command) => {
+    const sources = sourcesLoadedBy(chunkOf(command));
+    expect(sources).toContain(`cli/commands/${command}.ts`);
+    expect(sources.filter((source) => /^(server|labels|station|db|native)\//.test(source))).toEqual(
+      [],
+    );
+  });
+
+  it('bundles server/ and labels/ modules for the server, so the walk above sees them', () => {
+    const sources = sourcesLoadedBy(chunkOf('server'));
+    expect(sources.some((source) => source.startsWith('server/'))).toBe(true);
+    expect(sources.some((source) => source.startsWith('labels/'))).toBe(true);
   });
 
   it('still loads them for the server, so the walk above sees what a chunk loads', () => {

@@ -43,5 +43,7 @@ describe('the station_memory benchmark', () => {
     expect(m.rss_mb).toBeGreaterThanOrEqual(m.heap_used_mb ?? 0);
     expect(m.replica_mb).toBeGreaterThan(0);
     expect(m.live).toBe(1);
+    expect(m.bootstrap_peak_rss_mb).toBeGreaterThanOrEqual(m.bootstrap_baseline_rss_mb ?? 0);
+    expect(result.targets).toEqual({ rss_mb: 200, bootstrap_peak_rss_mb: 200 });
   }, 90_000);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { compactChangeLog } from './replication/change-log.ts';
 import { deleteExpiredSessions } from './auth/users.ts';
+import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency-keys.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { openContext, type StartOptions } from './open-context.ts';
@@ -11,7 +12,7 @@ import { startIntegrationPump } from './integration/integration-pump.ts';
 import { startMqttPublisher } from './integration/mqtt-publisher.ts';
 
 const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
-/** Expired sessions are deleted (and their feeds closed) this often. */
+/** Expired sessions (and their feeds) and expired idempotency keys are deleted this often. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
@@ -53,6 +54,9 @@ export async function startServer(
   const housekeeping = setInterval(() => {
     deleteExpiredSessions(context).catch((error: unknown) =>
       context.log.error({ err: error }, 'deleting expired sessions failed'),
+    );
+    deleteExpiredIdempotencyKeys(context).catch((error: unknown) =>
+      context.log.error({ err: error }, 'deleting expired idempotency keys failed'),
     );
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();

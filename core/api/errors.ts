@@ -22,6 +22,10 @@ export const ERROR_CATALOG = {
     message: 'The order cannot do this in its current state.',
   },
   OT_ERR_CONFLICT: { status: 409, message: 'This conflicts with what is already recorded.' },
+  OT_ERR_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was used for a different request.',
+  },
   OT_ERR_ENROLLMENT: { status: 400, message: 'The enrollment code is unknown, used or expired.' },
   OT_ERR_PROTOCOL: {
     status: 400,

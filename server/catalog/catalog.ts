@@ -14,6 +14,7 @@ import { notFound } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
+import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
 import { catalogIndex } from './catalog-index.ts';
 import { memoryPage, type Sorts } from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
@@ -82,11 +83,15 @@ export async function createProduct(
   context: ServerContext,
   caller: Caller,
   input: ProductInput,
+  /** Stores the answer with the product (Idempotency-Key). */
+  answered?: AnswerHook<Product>,
 ): Promise<Product> {
   const { storage } = context;
-  return storage.db
-    .transaction()
-    .execute((trx) => insertProduct(trx, storage.kind, context.now(), caller, input));
+  return storage.db.transaction().execute(async (trx) => {
+    const product = await insertProduct(trx, storage.kind, context.now(), caller, input);
+    await answered?.(trx, product);
+    return product;
+  });
 }
 
 type ProductRow = Pick<

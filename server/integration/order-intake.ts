@@ -1,4 +1,5 @@
 import { intakeOrderSchema, type IntakeResult } from '#core/api/intake.ts';
+import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
 import { actorName, type Caller, type ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { submitOrder } from '../orders/orders.ts';
@@ -13,10 +14,22 @@ export async function takeOrders(
   context: ServerContext,
   caller: Caller,
   entries: readonly Record<string, unknown>[],
-): Promise<IntakeResult[]> {
+  /**
+   * Stores the batch's answer (Idempotency-Key). Each order commits on its own, so the
+   * answer is stored after the last one: a retry of a batch cut short re-runs it, and the
+   * external ids keep every order single.
+   */
+  answered?: AnswerHook<IntakeAnswer>,
+): Promise<IntakeAnswer> {
   const results: IntakeResult[] = [];
   for (const entry of entries) results.push(await takeOne(context, caller, entry));
-  return results;
+  const answer = { results };
+  if (answered) await context.storage.db.transaction().execute((trx) => answered(trx, answer));
+  return answer;
+}
+
+export interface IntakeAnswer {
+  results: IntakeResult[];
 }
 
 async function takeOne(
@@ -59,16 +72,18 @@ async function takeOne(
         email: customer.email,
       },
       order,
-      async (trx, orderId) => {
-        await trx
-          .insertInto('order_intake')
-          .values({
-            external_id: externalId,
-            order_id: orderId,
-            created_at: context.now().toISOString(),
-            created_by: actorName(caller),
-          })
-          .execute();
+      {
+        within: async (trx, orderId) => {
+          await trx
+            .insertInto('order_intake')
+            .values({
+              external_id: externalId,
+              order_id: orderId,
+              created_at: context.now().toISOString(),
+              created_by: actorName(caller),
+            })
+            .execute();
+        },
       },
     );
     return {

@@ -8,6 +8,7 @@ import type {
 import { actorName, type Caller, type ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
+import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../storage/schema.ts';
 import { DELIVERY_WINDOW_MS } from './integration-events.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
@@ -19,6 +20,8 @@ export async function createWebhook(
   context: ServerContext,
   caller: Caller,
   body: CreateWebhookBody,
+  /** Stores the answer, secret included, with the subscription (Idempotency-Key). */
+  answered?: AnswerHook<{ id: string; secret: string }>,
 ): Promise<{ id: string; secret: string }> {
   const id = randomUUID();
   const secret = newWebhookSecret();
@@ -40,6 +43,7 @@ export async function createWebhook(
       url: body.url,
       events: body.events,
     });
+    await answered?.(trx, { id, secret });
   });
   return { id, secret };
 }

@@ -9,6 +9,7 @@ import { AppError, forbidden, invalid } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
+import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
 import { getProduct } from '../catalog/catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
@@ -58,8 +59,12 @@ export async function submitOrder(
   context: ServerContext,
   caller: Caller,
   raw: SubmitOrderBody,
-  /** More writes in the order's own transaction (intake records the sender's id). */
-  within?: (trx: Db, orderId: string) => Promise<void>,
+  hooks: {
+    /** More writes in the order's own transaction (intake records the sender's id). */
+    within?: (trx: Db, orderId: string) => Promise<void>;
+    /** Stores the answer with the order (Idempotency-Key). */
+    answered?: AnswerHook<OrderView> | undefined;
+  } = {},
 ): Promise<OrderView> {
   if (caller.kind !== 'user' || caller.role !== 'customer')
     throw forbidden('Only customers place orders.');
@@ -109,7 +114,7 @@ export async function submitOrder(
 
   const now = context.now();
   const id = randomUUID();
-  const row = await db.transaction().execute(async (trx) => {
+  const view = await db.transaction().execute(async (trx) => {
     let order: OrdersTable = {
       id,
       code: null,
@@ -140,24 +145,28 @@ export async function submitOrder(
       )
       .execute();
     await audit(trx, now, caller, 'order.submitted', 'order', id, { lines: lines.length });
-    await within?.(trx, id);
+    await hooks.within?.(trx, id);
     const unmatched = lines.filter((line) => !line.productId);
     if (unmatched.length === 0) {
-      return confirmWithCode(trx, kind, now, caller, order);
+      order = await confirmWithCode(trx, kind, now, caller, order);
+    } else {
+      order = await applyOrderAction(trx, kind, now, caller, order, 'start_matching');
+      const everyLineHasCandidates = unmatched.every((line) => line.candidates.length > 0);
+      order = await applyOrderAction(
+        trx,
+        kind,
+        now,
+        caller,
+        order,
+        everyLineHasCandidates ? 'offer_candidates' : 'refer_to_customer_service',
+      );
     }
-    order = await applyOrderAction(trx, kind, now, caller, order, 'start_matching');
-    const everyLineHasCandidates = unmatched.every((line) => line.candidates.length > 0);
-    return applyOrderAction(
-      trx,
-      kind,
-      now,
-      caller,
-      order,
-      everyLineHasCandidates ? 'offer_candidates' : 'refer_to_customer_service',
-    );
+    const answer = await orderView(trx, order);
+    await hooks.answered?.(trx, answer);
+    return answer;
   });
   notify(context, id, false);
-  return orderView(db, row);
+  return view;
 }
 
 export const ORDER_SORTS = ['newest', 'oldest', 'updated'] as const;

@@ -8,10 +8,12 @@ import {
   similarAnswerSchema,
   similarQuerySchema,
 } from '#core/api/catalog.ts';
+import { idempotencyHeadersSchema } from '#core/api/idempotency.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { createProduct, getProduct, pageProducts } from '../catalog/catalog.ts';
 import { similarAnswer } from '../catalog/similar.ts';
+import { answerOnce } from './idempotent.ts';
 import { errors } from './responses.ts';
 
 export const catalogRoutes =
@@ -78,11 +80,16 @@ export const catalogRoutes =
         schema: {
           tags: ['catalog'],
           summary: 'Add a product; it gets a new unique product code',
+          headers: idempotencyHeadersSchema,
           body: productInputSchema,
-          response: { 200: productSchema, ...errors(400, 401, 403) },
+          response: { 200: productSchema, ...errors(400, 401, 403, 422) },
         },
       },
-      async (request) =>
-        createProduct(context, requireUser(request, 'planner', 'customer_service'), request.body),
+      async (request, reply) => {
+        const caller = requireUser(request, 'planner', 'customer_service');
+        return answerOnce(context, request, reply, caller, (answered) =>
+          createProduct(context, caller, request.body, answered),
+        );
+      },
     );
   };

@@ -10,6 +10,7 @@ import {
   resolveBodySchema,
   submitOrderBodySchema,
 } from '#core/api/orders.ts';
+import { idempotencyHeadersSchema } from '#core/api/idempotency.ts';
 import { ORDER_STATES } from '#core/orders/state-machine.ts';
 import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
 import type { ServerContext } from '../context.ts';
@@ -24,6 +25,7 @@ import {
   submitOrder,
 } from '../orders/orders.ts';
 import { releaseOrder } from '../orders/release.ts';
+import { answerOnce } from './idempotent.ts';
 import { errors, idParams } from './responses.ts';
 import { streamOrder } from './order-stream.ts';
 
@@ -42,11 +44,17 @@ export const orderRoutes =
           tags: ['orders'],
           summary:
             'A customer submits an order; lines may name a product or a similar product and the differences',
+          headers: idempotencyHeadersSchema,
           body: submitOrderBodySchema,
-          response: { 200: orderSchema, ...errors(400, 401, 403) },
+          response: { 200: orderSchema, ...errors(400, 401, 403, 422) },
         },
       },
-      async (request) => submitOrder(context, requireUser(request, 'customer'), request.body),
+      async (request, reply) => {
+        const caller = requireUser(request, 'customer');
+        return answerOnce(context, request, reply, caller, (answered) =>
+          submitOrder(context, caller, request.body, { answered }),
+        );
+      },
     );
 
     app.get(

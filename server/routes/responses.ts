@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorBodySchema } from '#core/api/errors.ts';
 
 /** The error responses a route can give, each with the one error body schema. */
-export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 429)[]) =>
+export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429)[]) =>
   Object.fromEntries(statuses.map((status) => [status, errorBodySchema])) as Record<
     number,
     typeof errorBodySchema

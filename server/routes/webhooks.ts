@@ -9,6 +9,7 @@ import {
   webhookListSchema,
   webhookSchema,
 } from '#core/api/integration.ts';
+import { idempotencyHeadersSchema } from '#core/api/idempotency.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { readIntegrationEvents } from '../integration/integration-events.ts';
@@ -19,6 +20,7 @@ import {
   listWebhooks,
   replayDelivery,
 } from '../integration/webhooks.ts';
+import { answerOnce } from './idempotent.ts';
 import { errors, idParams } from './responses.ts';
 
 export const webhookRoutes =
@@ -33,11 +35,17 @@ export const webhookRoutes =
         schema: {
           tags: ['integration'],
           summary: 'Subscribe a URL to event kinds; answers the signing secret, shown once',
+          headers: idempotencyHeadersSchema,
           body: createWebhookBodySchema,
-          response: { 200: createWebhookResponseSchema, ...errors(400, 401, 403) },
+          response: { 200: createWebhookResponseSchema, ...errors(400, 401, 403, 422) },
         },
       },
-      async (request) => createWebhook(context, requireUser(request, 'admin'), request.body),
+      async (request, reply) => {
+        const caller = requireUser(request, 'admin');
+        return answerOnce(context, request, reply, caller, (answered) =>
+          createWebhook(context, caller, request.body, answered),
+        );
+      },
     );
 
     app.get(

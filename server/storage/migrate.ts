@@ -7,6 +7,7 @@ import * as integration from './migrations/0005-integration.ts';
 import * as ssccBlocks from './migrations/0006-sscc-blocks.ts';
 import * as stationAcks from './migrations/0007-station-acks.ts';
 import * as sessionActivity from './migrations/0008-session-activity.ts';
+import * as idempotencyKeys from './migrations/0009-idempotency-keys.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0006-sscc-blocks', up: ssccBlocks.up },
   { name: '0007-station-acks', up: stationAcks.up },
   { name: '0008-session-activity', up: sessionActivity.up },
+  { name: '0009-idempotency-keys', up: idempotencyKeys.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -322,7 +322,22 @@ export interface SsccBlocksTable {
   adopted: number;
 }
 
+/** A creating request's answer, kept under its caller's Idempotency-Key (migration 0009). */
+export interface IdempotencyKeysTable {
+  /** `user:<id>` or `station:<id>`: keys are the caller's own. */
+  caller: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  status: number;
+  /** The answer's JSON, byte for byte as first sent. */
+  body: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   order_intake: OrderIntakeTable;
   integration_events: IntegrationEventsTable;
   webhooks: WebhooksTable;

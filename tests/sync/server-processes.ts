@@ -11,9 +11,9 @@ import { ApiClient, TEST_DATABASE_URL } from '../server/harness.ts';
 import { freePort } from './sync-harness.ts';
 
 /*
- * `ordertrace server` as operators run several instances of it: separate processes on one
- * PostgreSQL database (a scratch database of its own, dropped afterwards), one certificate
- * given to all of them (TLS_CERT/TLS_KEY), each killable with SIGKILL.
+ * `ordertrace server` as operators run it: separate processes on one PostgreSQL database
+ * (a scratch database of its own, dropped afterwards) or on one SQLite data dir, one
+ * certificate given to all of them (TLS_CERT/TLS_KEY), each killable with SIGKILL.
  */
 const BIN = fileURLToPath(new URL('../../bin/ordertrace.js', import.meta.url));
 
@@ -58,20 +58,35 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * Where a server process keeps its data: a PostgreSQL URL (the process gets a scratch data
+ * dir of its own), or SQLite in a data dir that outlives the process, so a restart finds
+ * what the killed process committed.
+ */
+export type ProcessStorage = string | { dataDir: string };
+
+/** The environment for an `ordertrace` process on `storage`: DATABASE_URL only for PostgreSQL. */
+function storageEnv(storage: ProcessStorage): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _inherited, ...env } = process.env;
+  return typeof storage === 'string' ? { ...env, DATABASE_URL: storage } : env;
+}
+
 export async function startServerProcess(
-  databaseUrl: string,
+  storage: ProcessStorage,
   tls: { certPath: string; keyPath: string },
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-instance-'));
+  const ownDataDir = typeof storage === 'string';
+  const dataDir = ownDataDir
+    ? mkdtempSync(join(tmpdir(), 'ordertrace-instance-'))
+    : storage.dataDir;
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [BIN, 'server', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
     {
       env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
+        ...storageEnv(storage),
         TLS_CERT: tls.certPath,
         TLS_KEY: tls.keyPath,
         LOG_LEVEL: 'warn',
@@ -97,22 +112,35 @@ export async function startServerProcess(
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /** A person made with `ordertrace user add`, as an operator would. */
 export async function addUser(
-  databaseUrl: string,
+  storage: ProcessStorage,
   role: 'admin' | 'customer' | 'planner',
 ): Promise<{ email: string; password: string }> {
   const email = `${role}.${randomBytes(4).toString('hex')}@example.com`;
   const password = 'correct horse battery';
+  const where = typeof storage === 'string' ? [] : ['--data-dir', storage.dataDir];
   const child = spawn(
     process.execPath,
-    [BIN, 'user', 'add', '--email', email, '--name', role, '--role', role, '--password-stdin'],
-    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['pipe', 'pipe', 'pipe'] },
+    [
+      BIN,
+      'user',
+      'add',
+      '--email',
+      email,
+      '--name',
+      role,
+      '--role',
+      role,
+      '--password-stdin',
+      ...where,
+    ],
+    { env: storageEnv(storage), stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

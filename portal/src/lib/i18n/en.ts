@@ -318,6 +318,8 @@ export const en = {
   'err.OT_ERR_NOT_FOUND': 'Not found.',
   'err.OT_ERR_ILLEGAL_TRANSITION': 'The order cannot do this in its current state.',
   'err.OT_ERR_CONFLICT': 'This conflicts with what is already recorded.',
+  'err.OT_ERR_IDEMPOTENCY_KEY_REUSED':
+    'This was already sent with other details; please send it again.',
   'err.OT_ERR_ENROLLMENT': 'The enrollment code is unknown, used or expired.',
   'err.OT_ERR_PROTOCOL': 'Incompatible station protocol.',
   'err.OT_ERR_RESYNC': 'The station must resynchronise.',

@@ -316,6 +316,7 @@ export const zh: Messages = {
   'err.OT_ERR_NOT_FOUND': '未找到。',
   'err.OT_ERR_ILLEGAL_TRANSITION': '订单当前状态不允许此操作。',
   'err.OT_ERR_CONFLICT': '与已有记录冲突。',
+  'err.OT_ERR_IDEMPOTENCY_KEY_REUSED': '此请求已以不同内容提交过，请重新提交。',
   'err.OT_ERR_ENROLLMENT': '注册码无效、已使用或已过期。',
   'err.OT_ERR_PROTOCOL': '工位协议不兼容。',
   'err.OT_ERR_RESYNC': '工位需要重新同步。',

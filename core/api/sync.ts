@@ -11,6 +11,12 @@ export const PROTOCOL_VERSION = 1;
 export const SUPPORTED_PROTOCOLS: readonly number[] = [1];
 
 export const MAX_PUSH_EVENTS = 1000;
+/**
+ * The largest push body in bytes (docs/api.md "Limits"). The station batches its outbox to
+ * fit (station/sync/push.ts); the server refuses a larger one with 413 before reading it.
+ * The largest single event (a package of 10,000 units) is about a quarter of it.
+ */
+export const MAX_PUSH_BYTES = 1024 * 1024;
 
 export const pushRequestSchema = z.strictObject({
   protocol: z.number().int(),

@@ -1,10 +1,28 @@
-import { PROTOCOL_VERSION, pushResponseSchema } from '#core/api/sync.ts';
+import { MAX_PUSH_BYTES, PROTOCOL_VERSION, pushResponseSchema } from '#core/api/sync.ts';
+import type { StationEvent } from '#core/events/station-events.ts';
 import type { Outbox } from '#db/outbox.ts';
 import { SyncError } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
+/** Room for the push's envelope (protocol, outbox depth) around its events. */
+const ENVELOPE_BYTES = 256;
+
 /**
- * Push the outbox in sequence order, `batchSize` events a request, until it is empty or the
+ * The leading events that fit in one push body (MAX_PUSH_BYTES), at least one: a batch of
+ * large events (packages of many units) goes out over several pushes instead of a 413.
+ */
+export function fitToPush(events: StationEvent[]): StationEvent[] {
+  let bytes = ENVELOPE_BYTES;
+  for (const [index, event] of events.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (bytes > MAX_PUSH_BYTES) return events.slice(0, Math.max(1, index));
+  }
+  return events;
+}
+
+/**
+ * Push the outbox in sequence order, `batchSize` events a request (fewer when they would not
+ * fit in one body), until it is empty or the
  * server takes nothing new (docs/sync.md, up). `answered` runs after each answer with what
  * people should see of it (a conflict, or an event the server did not apply), or null.
  */
@@ -15,7 +33,7 @@ export async function pushOutbox(
   answered: (problem: string | null) => void,
 ): Promise<void> {
   for (;;) {
-    const events = outbox.pending(batchSize);
+    const events = fitToPush(outbox.pending(batchSize));
     if (events.length === 0) return;
     const answer = pushResponseSchema.parse(
       await http.json('POST', '/api/v1/sync/push', {

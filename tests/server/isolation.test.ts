@@ -26,7 +26,7 @@ import { enrollStation } from './station-flow.ts';
  * with clear errors; a large label renders off the event loop while health answers.
  */
 const PUSHES_PER_S = 0.2; // a burst of one push, then one every 5 s
-const PUSH_BYTES_PER_S = 64 * 1024; // a burst of 8 MiB (the largest push), then 64 KiB/s
+const PUSH_BYTES_PER_S = 64 * 1024; // a burst of 1 MiB (the largest push), then 64 KiB/s
 
 const eventsOf = async (server: TestServer, stationId: string) =>
   Number(
@@ -89,8 +89,8 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
 
   it('counts bytes too: a push over the byte quota is refused before its body is read', async () => {
     const station = await enrollStation(server, admin, 'production', 'L1');
-    // 4.5 MiB that is not even JSON: the quota is charged by Content-Length, first.
-    const big = `{"x":"${'a'.repeat(4.5 * 1024 * 1024)}"}`;
+    // 0.9 MiB that is not even JSON: the quota is charged by Content-Length, first.
+    const big = `{"x":"${'a'.repeat(0.9 * 1024 * 1024)}"}`;
     const send = () =>
       station.api.request('POST', '/api/v1/sync/push', undefined, { raw: big }).catch(
         // The server may answer 429 and close before the whole body is sent.
@@ -102,7 +102,7 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
     const second = await send();
     expect(second.status).toBe(429);
     expect(second.body.error.message).toMatch(/64 KiB a second/);
-    // 8 MiB burst less 4.5 MiB, plus 5 s at 64 KiB/s, is some 0.7 MiB short: about 11 s.
+    // 1 MiB burst less 0.9 MiB, plus 5 s at 64 KiB/s, is some 0.48 MiB short: about 8 s.
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(5);
     expect(await eventsOf(server, station.id)).toBe(0);
   });

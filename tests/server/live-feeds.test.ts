@@ -8,8 +8,8 @@ import { enrollStation } from './station-flow.ts';
 import { openFeed, type OpenFeed } from './live-feed-client.ts';
 
 /*
- * Live feeds end with what opened them: a revoked station's, a logged-out or expired
- * session's, each within a second; and no person or station holds more than its limit
+ * Live feeds end with what opened them: a revoked or re-enrolled station's, a logged-out
+ * or expired session's, each within a second; and no person or station holds more than its limit
  * (429 with Retry-After). Real HTTPS, both storages (PostgreSQL carries the ends over
  * LISTEN/NOTIFY).
  */
@@ -63,6 +63,16 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
     expect(again.status).toBe(401);
   });
 
+  it('a station’s live feed ends within a second when a new enrollment code replaces its token', async () => {
+    const station = await enrollStation(server, admin, 'production', 'L1');
+    const feed = await openFeed(station.api, `/api/v1/sync/live?protocol=${PROTOCOL_VERSION}`);
+    expect(feed.status).toBe(200);
+    await until(() => feed.text().includes('event: changes'));
+    expect((await admin.post(`/api/v1/stations/${station.id}/enrollment`)).status).toBe(200);
+    const reissuedAt = Date.now();
+    expect(await feed.ended(() => reissuedAt)).toBeLessThan(1000);
+  });
+
   it('a feed ends when its session expires', async () => {
     const customer = await server.userClient('customer');
     const order = await placeOrder(customer);
@@ -114,5 +124,26 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
     }
     expect(reopened?.status).toBe(200);
     for (const feed of [...feeds, theirs, reopened!]) await feed.cancel();
+  });
+
+  it('caps the feeds one station holds, with 429 and Retry-After', async () => {
+    const station = await enrollStation(server, admin, 'production', 'L1');
+    const path = `/api/v1/sync/live?protocol=${PROTOCOL_VERSION}`;
+    const feeds: OpenFeed[] = [];
+    for (let i = 0; i < FEED_LIMITS.station; i++) {
+      const feed = await openFeed(station.api, path);
+      expect(feed.status).toBe(200);
+      feeds.push(feed);
+    }
+    const refused = await openFeed(station.api, path);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await refused.ended(() => 0);
+    expect(JSON.parse(refused.text())).toMatchObject({ error: { code: 'OT_ERR_RATE_LIMITED' } });
+    // Another station is not held back by this one.
+    const other = await enrollStation(server, admin, 'production', 'L1');
+    const theirs = await openFeed(other.api, path);
+    expect(theirs.status).toBe(200);
+    for (const feed of [...feeds, theirs]) await feed.cancel();
   });
 });

@@ -19,6 +19,11 @@ export class Cart {
   carrier = $state('');
   submitting = $state(false);
   #next = 1;
+  /**
+   * The Idempotency-Key of the order being sent: the same while the same order is sent
+   * again (a retry after a lost answer makes no second order), new once the order differs.
+   */
+  #submission: { key: string; body: string } | null = null;
   canSubmit = $derived(this.lines.length > 0 && this.shipTo.trim().length >= 5 && !this.submitting);
 
   add = (product: Product, quantity: number, differences: string | null = null) => {
@@ -41,12 +46,19 @@ export class Cart {
               quantity: line.quantity,
             },
       );
-      const order = await call(orderSchema, 'POST', '/api/v1/orders', {
+      const body = {
         lines,
         shipTo: this.shipTo,
         customerReference: this.customerReference,
         carrier: this.carrier,
+      };
+      const text = JSON.stringify(body);
+      if (this.#submission?.body !== text)
+        this.#submission = { key: crypto.randomUUID(), body: text };
+      const order = await call(orderSchema, 'POST', '/api/v1/orders', body, {
+        idempotencyKey: this.#submission.key,
       });
+      this.#submission = null;
       this.lines = [];
       this.customerReference = '';
       return order;

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '#core/api/errors.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '#core/api/idempotency.ts';
 
 export const UNAUTHENTICATED_EVENT = 'ordertrace:unauthenticated';
 
@@ -21,13 +22,26 @@ export class ApiError extends Error {
 const knownCode = (code: unknown): code is ErrorCode =>
   typeof code === 'string' && (ERROR_CODES as string[]).includes(code);
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+/** More for one request: an Idempotency-Key makes sending it again safe (docs/api.md). */
+export interface CallOptions {
+  idempotencyKey?: string;
+}
+
+async function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (options.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -61,8 +75,9 @@ export async function call<T>(
   method: string,
   path: string,
   body?: unknown,
+  options: CallOptions = {},
 ): Promise<T> {
-  const response = await send(method, path, method === 'GET' ? undefined : (body ?? {}));
+  const response = await send(method, path, method === 'GET' ? undefined : (body ?? {}), options);
   const json: unknown = await response.json();
   if (!schema) return json as T;
   const result = schema.safeParse(json);

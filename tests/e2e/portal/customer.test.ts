@@ -82,6 +82,15 @@ describe('the customer portal in Chromium', () => {
     await page.getByTestId('ship-to').fill('杭州市西湖区文三路 12 号');
     await page.getByTestId('place-order').click();
     await page.waitForURL(/\/orders\/.+/);
+    // Sent with an Idempotency-Key: sending the same order again would make no second one.
+    const placed = page.url().split('/').pop()!;
+    const keyed = await world.server.context.storage.db
+      .selectFrom('idempotency_keys')
+      .select('body')
+      .execute();
+    expect(
+      keyed.filter((row) => (JSON.parse(row.body) as { id: string }).id === placed),
+    ).toHaveLength(1);
     await page.getByTestId('choose').waitFor();
     expect(await state()).toBe('awaiting_choice');
     const candidates = page.getByTestId('choose').locator('[data-testid^="candidate-PD"]');
@@ -97,6 +106,33 @@ describe('the customer portal in Chromium', () => {
     await expect.poll(() => page.getByTestId('barcode-code128').locator('svg').count()).toBe(1);
     expect(await page.getByTestId('barcode-qrcode').locator('svg').count()).toBe(1);
     expect(await page.getByTestId('lines').textContent()).toContain('Walnut dining table');
+  });
+
+  it('makes one order when the answer to the first click is lost and the customer clicks again', async () => {
+    const buyer = await world.server.userClient('customer', 'Retrying customer');
+    // A tab of its own: the lost answer is a console error there, not in `problems`.
+    const tab = await newTab(world.browser, world.baseURL);
+    await logIn(tab.page, buyer.email, buyer.password);
+    let lost = 0;
+    // The first order reaches the server and is made; its answer never reaches the page.
+    await tab.page.route('**/api/v1/orders', async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.fallback();
+      lost++;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await tab.page.goto('/catalog');
+    await tab.page.getByTestId(`product-${world.products.oak}`).getByTestId('add').click();
+    await tab.page.getByTestId('ship-to').fill('Ningbo, 3 Zhongshan Road');
+    await tab.page.getByTestId('place-order').click();
+    await expect.poll(() => lost).toBe(1);
+    await expect.poll(async () => (await buyer.get('/api/v1/orders')).body.orders.length).toBe(1);
+    await tab.page.getByTestId('place-order').click();
+    await tab.page.waitForURL(/\/orders\/.+/);
+    const orders = (await buyer.get('/api/v1/orders')).body.orders as { id: string }[];
+    expect(orders).toHaveLength(1);
+    expect(tab.page.url()).toContain(orders[0]!.id);
+    await tab.context.close();
   });
 
   it('sends an order nothing matches to customer service, who resolves it with a new product', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql } from 'kysely';
 import type { IntegrationEvent, IntegrationEventKind } from '#core/api/integration.ts';
 import type { Db } from '../context.ts';
 import type { IntegrationEventsTable } from '../storage/schema.ts';
+import { claimLogIds, settledThrough } from '../replication/settled-ids.ts';
 
 /** Webhook deliveries are retried for a day, then given up (the log keeps them for replay). */
 export const DELIVERY_WINDOW_MS = 24 * 3_600_000;
@@ -20,17 +20,15 @@ export interface IntegrationEventInput {
  * Record an event for integrators in the caller's transaction: the change feed row, and
  * a pending delivery for every webhook subscribed to its kind (the webhook outbox). The
  * change and its report commit together, so a crash can lose neither one alone.
- * On PostgreSQL the change log's advisory lock serialises writers, so feed ids become
- * visible in id order and a reader's cursor never skips a row committed late (the same
- * lock as the change log's, so the two can never wait on each other in opposite orders).
+ * Writers run in parallel; readers stop at the settled id (settled-ids.ts), so a reader's
+ * cursor never skips a row committed late.
  */
 export async function recordIntegrationEvent(
   db: Db,
   now: Date,
   input: IntegrationEventInput,
 ): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter)
-    await sql`SELECT pg_advisory_xact_lock(7002)`.execute(db);
+  await claimLogIds(db, 'integration_events');
   const place = await placeOf(db, input.lineId ?? null, input.stationId ?? null);
   const row = await db
     .insertInto('integration_events')
@@ -118,16 +116,19 @@ export function toIntegrationEvent(
   };
 }
 
-/** The change feed: events after `after`, oldest first. */
+/**
+ * The change feed: events after `after`, oldest first, up to the settled id (read first, so
+ * `db` must not be a transaction whose snapshot is already taken).
+ */
 export async function readIntegrationEvents(
   db: Db,
   after: number,
   limit: number,
 ): Promise<{ events: IntegrationEvent[]; cursor: number; more: boolean }> {
-  const rows = await db
-    .selectFrom('integration_events')
-    .selectAll()
-    .where('id', '>', after)
+  const settled = await settledThrough(db, 'integration_events');
+  let query = db.selectFrom('integration_events').selectAll().where('id', '>', after);
+  if (settled !== null) query = query.where('id', '<=', settled);
+  const rows = await query
     .orderBy('id')
     .limit(limit + 1)
     .execute();

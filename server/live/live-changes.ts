@@ -66,15 +66,13 @@ function createLiveChanges(context: ServerContext): LiveChanges {
       if (scopes.size === 0) {
         // Nobody to tell: keep up with the log without reading its rows, unless a station
         // connected meanwhile: its scope starts at the old position, so read the rows.
-        const cursor = await inReadSnapshot(context, (trx) =>
-          readChangeCursor(trx, context.storage.kind),
-        );
+        const cursor = await inReadSnapshot(context, readChangeCursor);
         if (scopes.size > 0) continue;
         position = cursor;
         return;
       }
-      const range = await inReadSnapshot(context, (trx) =>
-        readChangeRange(trx, context.storage.kind, position, LIVE_BATCH, null),
+      const range = await inReadSnapshot(context, (snapshot) =>
+        readChangeRange(snapshot, position, LIVE_BATCH, null),
       );
       position = range.cursor;
       for (const feeds of scopes.values()) {
@@ -100,9 +98,7 @@ function createLiveChanges(context: ServerContext): LiveChanges {
   const reads = new CoalescedRun(async () => {
     try {
       if (lost) {
-        position = await inReadSnapshot(context, (trx) =>
-          readChangeCursor(trx, context.storage.kind),
-        );
+        position = await inReadSnapshot(context, readChangeCursor);
         lost = false;
         tellEveryoneToCatchUp();
       }

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ReplicatedEntity } from '#core/api/sync.ts';
 import type { ReplicatedRows } from '#core/sync/replicated-rows.ts';
 import type { Db, ServerContext } from '../context.ts';
+import { claimLogIds } from './settled-ids.ts';
 
 /** One change to one replicated entity, its row typed by core's schema for that entity. */
 export type Change = {
@@ -19,8 +19,8 @@ export type Change = {
 
 /**
  * Append changes to the change log in the caller's transaction, so a change and its log row
- * commit together. On PostgreSQL an advisory lock serialises appenders: ids then become
- * visible in id order, and a station's cursor can never skip a row committed late.
+ * commit together. Appenders run in parallel; readers stop at the settled id
+ * (settled-ids.ts), so a station's cursor never skips a row committed late.
  */
 export async function appendChanges(
   db: Db,
@@ -29,7 +29,7 @@ export async function appendChanges(
   changes: readonly Change[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  if (kind === 'postgres') await sql`SELECT pg_advisory_xact_lock(7002)`.execute(db);
+  if (kind === 'postgres') await claimLogIds(db, 'change_log');
   const rows = await db
     .insertInto('change_log')
     .values(

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { PullResponse, ReplicatedEntity } from '#core/api/sync.ts';
 import type { Db, ServerContext, StationCaller } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { StorageKind } from '../storage/open-storage.ts';
 import { horizon } from './change-log.ts';
+import { settledThrough } from './settled-ids.ts';
 
 /** Whose rows: a station's line and role. A change-log row with a null line or role is everyone's. */
 export interface ChangeScope {
@@ -24,24 +24,32 @@ export const rowInScope = (
   (row.role === null || row.role === scope.role);
 
 /**
- * The highest change id a reader may hand out: every row at or below it is committed and
- * visible to the reader. Pulls and the live channel both stop here (readChangeRange), so
- * the live channel never announces a row a pull could not return. Today the newest id:
- * SQLite has one writer, and PostgreSQL's appenders make ids visible in id order
- * (change-log.ts). Read in the caller's snapshot.
+ * What a reader reads in: one snapshot of the database (`db`), and the change log's settled
+ * id read just before that snapshot began (settled-ids.ts; null on SQLite, whose one writer
+ * makes every visible id settled).
  */
-export async function readableThrough(db: Db, kind: StorageKind): Promise<number> {
-  void kind; // both engines alike while PostgreSQL's appenders take the lock
-  const row = await db
+export interface ChangeSnapshot {
+  db: Db;
+  settled: number | null;
+}
+
+/**
+ * The highest change id a reader may hand out: every row at or below it that will ever
+ * commit is committed and visible in the snapshot. Pulls and the live channel both stop
+ * here (readChangeRange), so the live channel never announces a row a pull could not return.
+ */
+export async function readableThrough(snapshot: ChangeSnapshot): Promise<number> {
+  const row = await snapshot.db
     .selectFrom('change_log')
     .select((eb) => eb.fn.max<number | null>('id').as('max'))
     .executeTakeFirst();
-  return Number(row?.max ?? 0);
+  const newest = Number(row?.max ?? 0);
+  return snapshot.settled === null ? newest : Math.min(newest, snapshot.settled);
 }
 
 /** The cursor a reader that has seen everything stands at: the safe cursor, or the horizon. */
-export async function readChangeCursor(trx: Db, kind: StorageKind): Promise<number> {
-  return Math.max(await readableThrough(trx, kind), await horizon(trx));
+export async function readChangeCursor(snapshot: ChangeSnapshot): Promise<number> {
+  return Math.max(await readableThrough(snapshot), await horizon(snapshot.db));
 }
 
 /** One change-log row as read, its data the stored JSON text (null: a delete), with its scope. */
@@ -62,12 +70,12 @@ export interface ChangeLogRow {
  * Run it in one snapshot (inReadSnapshot).
  */
 export async function readChangeRange(
-  trx: Db,
-  kind: StorageKind,
+  snapshot: ChangeSnapshot,
   after: number,
   limit: number,
   scope: ChangeScope | null,
 ): Promise<{ rows: ChangeLogRow[]; cursor: number; more: boolean }> {
+  const trx = snapshot.db;
   const compactedBefore = await horizon(trx);
   if (after < compactedBefore) {
     throw new AppError(
@@ -75,7 +83,7 @@ export async function readChangeRange(
       `Changes before ${compactedBefore} were compacted; take a snapshot.`,
     );
   }
-  const bound = Math.max(after, await readableThrough(trx, kind), compactedBefore);
+  const bound = Math.max(after, await readableThrough(snapshot), compactedBefore);
   let query = trx
     .selectFrom('change_log')
     .select(['id', 'entity', 'entity_key', 'data', 'line_id', 'role'])
@@ -99,14 +107,21 @@ export async function readChangeRange(
   return { rows, cursor: more && last ? last.id : bound, more };
 }
 
-/** Read in one snapshot of the database: PostgreSQL's REPEATABLE READ; SQLite's one connection. */
-export function inReadSnapshot<T>(
-  context: ServerContext,
-  read: (trx: Db) => Promise<T>,
+/**
+ * Read in one snapshot of the database: PostgreSQL's REPEATABLE READ, begun after the settled
+ * id is read; SQLite's one connection.
+ */
+export async function inReadSnapshot<T>(
+  context: Pick<ServerContext, 'storage'>,
+  read: (snapshot: ChangeSnapshot) => Promise<T>,
 ): Promise<T> {
   const { db, kind } = context.storage;
-  if (kind === 'sqlite') return read(db);
-  return db.transaction().setIsolationLevel('repeatable read').execute(read);
+  if (kind === 'sqlite') return read({ db, settled: null });
+  const settled = await settledThrough(db, 'change_log');
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => read({ db: trx, settled }));
 }
 
 /**
@@ -120,8 +135,8 @@ export async function pullChanges(
   after: number,
   limit: number,
 ): Promise<PullResponse> {
-  const { rows, cursor, more } = await inReadSnapshot(context, (trx) =>
-    readChangeRange(trx, context.storage.kind, after, limit, station),
+  const { rows, cursor, more } = await inReadSnapshot(context, (snapshot) =>
+    readChangeRange(snapshot, after, limit, station),
   );
   return {
     changes: rows.map((row) => ({

@@ -4,6 +4,7 @@ import type { Checksums, ReplicatedEntity } from '#core/api/sync.ts';
 import { REPLICATED_ENTITIES } from '#core/api/sync.ts';
 import { addRow, emptyChecksum } from '#core/sync/checksum.ts';
 import type { ServerContext, StationCaller } from '../context.ts';
+import { settledThrough } from './settled-ids.ts';
 
 export interface SnapshotWriter {
   header(cursor: number, rows: number, entities: readonly ReplicatedEntity[]): void;
@@ -14,9 +15,15 @@ export interface SnapshotWriter {
 
 const BATCH = 5000;
 
-/** A snapshot's cursor: the newest change, or the horizon when compaction removed the newest rows. */
+/**
+ * A snapshot's cursor: the newest change (on PostgreSQL no further than the settled id,
+ * settled-ids.ts, $1), or the horizon when compaction removed the newest rows.
+ */
 const SNAPSHOT_CURSOR_SQL = `SELECT GREATEST(
   COALESCE((SELECT MAX(id) FROM change_log), 0),
+  COALESCE((SELECT horizon FROM sync_horizon WHERE id = 1), 0)) AS cursor`;
+const SETTLED_SNAPSHOT_CURSOR_SQL = `SELECT GREATEST(
+  LEAST(COALESCE((SELECT MAX(id) FROM change_log), 0), $1::bigint),
   COALESCE((SELECT horizon FROM sync_horizon WHERE id = 1), 0)) AS cursor`;
 
 /**
@@ -69,10 +76,14 @@ export async function writeSnapshot(
       reader.close();
     }
   } else {
+    // Read before the snapshot begins: a row committed late below it is in the snapshot.
+    const settled = await settledThrough(storage.db, 'change_log');
     const client: pg.PoolClient = await (storage.pool as pg.Pool).connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const cursor = Number((await client.query(SNAPSHOT_CURSOR_SQL)).rows[0].cursor);
+      const cursor = Number(
+        (await client.query(SETTLED_SNAPSHOT_CURSOR_SQL, [settled])).rows[0].cursor,
+      );
       const scope = `(line_id IS NULL OR line_id = $1) AND (role IS NULL OR role = $2) AND op = 'upsert' AND entity = ANY($3)`;
       const count = Number(
         (

@@ -213,7 +213,7 @@ export interface AuditLogTable {
 }
 
 export interface ChangeLogTable {
-  /** The sync cursor: strictly increasing in commit order. */
+  /** The sync cursor: increasing; readers stop at the settled id (replication/settled-ids.ts). */
   id: Generated<number>;
   /** Null means every line / every role. */
   line_id: string | null;

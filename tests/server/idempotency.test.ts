@@ -145,20 +145,13 @@ describe.each(STORAGES)('Idempotency-Key, on %s', (storage) => {
 
   it('stores nothing for a refused request: the retry with the key, corrected, creates the order', async () => {
     const customer = await server.userClient('customer');
-    const bad = await send(
-      customer,
-      '/api/v1/orders',
-      { lines: [{ product: 'PD0000000000', quantity: 1 }], shipTo: 'Hangzhou, 8 Wensan Road' },
-      'fix-me',
-    );
-    expect(bad.status).toBe(400);
+    const unknownProduct = {
+      lines: [{ product: 'PD0000000000', quantity: 1 }],
+      shipTo: 'Hangzhou, 8 Wensan Road',
+    };
+    expect((await send(customer, '/api/v1/orders', unknownProduct, 'fix-me')).status).toBe(400);
     // The same key and the same (bad) body: refused again, not replayed.
-    const badAgain = await send(
-      customer,
-      '/api/v1/orders',
-      { lines: [{ product: 'PD0000000000', quantity: 1 }], shipTo: 'Hangzhou, 8 Wensan Road' },
-      'fix-me',
-    );
+    const badAgain = await send(customer, '/api/v1/orders', unknownProduct, 'fix-me');
     expect(badAgain.status).toBe(400);
     expect(replayed(badAgain)).toBeNull();
     expect((await send(customer, '/api/v1/orders', order(), 'fix-me')).status).toBe(200);

@@ -51,11 +51,17 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
     expect(await feed.ended(() => loggedOutAt)).toBeLessThan(1000);
   });
 
-  it('a revoked station’s live feed ends within a second', async () => {
+  /** An enrolled station with its sync feed open and flowing. */
+  const stationWithFeed = async () => {
     const station = await enrollStation(server, admin, 'production', 'L1');
     const feed = await openFeed(station.api, `/api/v1/sync/live?protocol=${PROTOCOL_VERSION}`);
     expect(feed.status).toBe(200);
     await until(() => feed.text().includes('event: changes'));
+    return { station, feed };
+  };
+
+  it('a revoked station’s live feed ends within a second', async () => {
+    const { station, feed } = await stationWithFeed();
     expect((await admin.post(`/api/v1/stations/${station.id}/revoke`)).status).toBe(200);
     const revokedAt = Date.now();
     expect(await feed.ended(() => revokedAt)).toBeLessThan(1000);
@@ -64,10 +70,7 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
   });
 
   it('a station’s live feed ends within a second when a new enrollment code replaces its token', async () => {
-    const station = await enrollStation(server, admin, 'production', 'L1');
-    const feed = await openFeed(station.api, `/api/v1/sync/live?protocol=${PROTOCOL_VERSION}`);
-    expect(feed.status).toBe(200);
-    await until(() => feed.text().includes('event: changes'));
+    const { station, feed } = await stationWithFeed();
     expect((await admin.post(`/api/v1/stations/${station.id}/enrollment`)).status).toBe(200);
     const reissuedAt = Date.now();
     expect(await feed.ended(() => reissuedAt)).toBeLessThan(1000);

@@ -7,7 +7,7 @@ import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { openReplica } from '#db/open-replica.ts';
 import { replicaFilesOf } from '#server/replication/replica-file.ts';
 import { ReplicaStore } from '#db/replica-store.ts';
-import { runChild } from './fixtures/child.ts';
+import { Child, runChild } from './fixtures/child.ts';
 import { startPlant, type BenchPlant } from './fixtures/plant.ts';
 import { startPouchServer } from './fixtures/pouch.ts';
 import { generateReleasedOrders, type ReleasedOrders } from './fixtures/released-orders.ts';
@@ -18,9 +18,9 @@ import { round, type Benchmark } from './harness.ts';
  * loopback (SyncClient.bootstrap in a child process, so its memory is its own), beside
  * PouchDB replicating the same data (one document per order, its resources and unit in
  * it) from express-pouchdb on loopback, and beside the same rows put straight into a fresh
- * replica file in one transaction (the physical limit). Three sizes for the cost curve. Then
- * FLEET_STATIONS fresh stations of the line bootstrapping at once: the wall time until the
- * last is ready and how many replica files the server built for them (one).
+ * replica file in one transaction (the physical limit). Three sizes for the cost curve. At
+ * the largest, FLEET_STATIONS fresh stations of the line bootstrapping at once: the wall time
+ * until the last is ready and how many replica files the server built for them (one).
  */
 export const POUCH_BATCH_SIZE = 500;
 
@@ -39,8 +39,10 @@ const QUICK: readonly SyncSize[] = [
   { orders: 60, label: 'r600' },
 ];
 
-/** Stations of one line bootstrapping together (the fleet figures). */
+/** Stations of one line bootstrapping together (the fleet figures), at the largest size only. */
 export const FLEET_STATIONS = 20;
+/** Quick mode's fleet: enough to show one build for many, few processes to start. */
+export const QUICK_FLEET_STATIONS = 5;
 
 const workDir = () => mkdtempSync(join(tmpdir(), 'ordertrace-bench-sync-'));
 
@@ -145,31 +147,49 @@ async function pouchdbSync(
 }
 
 /**
- * FLEET_STATIONS fresh stations of the line bootstrapping at once, in one child process. They
+ * FLEET_STATIONS fresh stations of the line bootstrapping at once, each in its own process
+ * (as each has its own machine), all told to start together once every process is up. They
  * are packing stations: a scope (line and role) no station has asked for yet, so the server
  * has no replica file for it and the fleet's first ask starts its build; the line's rows
  * carry no role, so each station takes the same rows as the production station above.
  */
-async function fleetBootstrap(plant: BenchPlant, dir: string, rows: number) {
-  const enrollments = [];
-  for (let i = 0; i < FLEET_STATIONS; i++) enrollments.push(await plant.station('packing'));
+async function fleetBootstrap(plant: BenchPlant, dir: string, rows: number, stations: number) {
   const files = replicaFilesOf(plant.context);
   const buildsBefore = files?.builds ?? 0;
-  const fleet = await runChild('fleetBootstrap', { enrollments, dir: join(dir, 'fleet') });
-  if (fleet.rows_min !== rows)
-    throw new Error(`a fleet station holds ${fleet.rows_min} rows, the server released ${rows}`);
-  return {
-    fleet_stations: fleet.stations ?? NaN,
-    fleet_bootstrap_seconds: round(fleet.seconds ?? NaN, 3),
-    fleet_from_file: fleet.from_file ?? NaN,
-    server_builds: (files?.builds ?? NaN) - buildsBefore,
-    fleet_peak_rss_mb: round(fleet.peak_rss_mb ?? NaN, 1),
-  };
+  const enrollments = [];
+  for (let i = 0; i < stations; i++) enrollments.push(await plant.station('packing'));
+  // Each child's 'loaded' is listened for in the same turn it is started, so none is missed.
+  const fleet = enrollments.map(
+    (enrollment, i) =>
+      new Child('fleetStation', { enrollment, file: join(dir, `fleet-${i}.sqlite`) }),
+  );
+  try {
+    await Promise.all(fleet.map((child) => child.next('loaded', 300_000)));
+    const start = performance.now();
+    for (const child of fleet) child.send({ type: 'go' });
+    const results = await Promise.all(fleet.map((child) => child.done));
+    const seconds = (performance.now() - start) / 1000;
+    const short = results.find((result) => result.rows !== rows);
+    if (short)
+      throw new Error(`a fleet station holds ${short.rows} rows, the server released ${rows}`);
+    return {
+      fleet_stations: fleet.length,
+      fleet_bootstrap_seconds: round(seconds, 3),
+      fleet_from_file: results.reduce((sum, result) => sum + (result.from_file ?? 0), 0),
+      server_builds: (files?.builds ?? NaN) - buildsBefore,
+      fleet_station_peak_rss_mb: round(Math.max(...results.map((r) => r.peak_rss_mb ?? NaN)), 1),
+    };
+  } finally {
+    await Promise.all(fleet.map((child) => child.finish()));
+  }
 }
 
 const unitCodeOf = (order: string) => mintOrderScopedCode('unit', order, 1);
 
-export async function measureInitialSync(size: SyncSize): Promise<Record<string, number>> {
+export async function measureInitialSync(
+  size: SyncSize,
+  fleetStations = 0,
+): Promise<Record<string, number>> {
   const plant = await startPlant('sqlite');
   const dir = workDir();
   try {
@@ -186,7 +206,8 @@ export async function measureInitialSync(size: SyncSize): Promise<Record<string,
     if (ours.rows !== data.rows)
       throw new Error(`the station holds ${ours.rows} rows, the server released ${data.rows}`);
     const seconds = ours.seconds ?? NaN;
-    const fleet = await fleetBootstrap(plant, dir, data.rows);
+    const fleet =
+      fleetStations > 0 ? await fleetBootstrap(plant, dir, data.rows, fleetStations) : {};
     const local = localInsert(plant, dir);
     const pouch = await pouchdbSync(plant, data, dir);
     return {
@@ -224,7 +245,8 @@ export const initialSyncBenchmark: Benchmark = {
     const metrics: Record<string, number> = {};
     let last: Record<string, number> = {};
     for (const size of sizes) {
-      last = await measureInitialSync(size);
+      const fleet = size === sizes.at(-1) ? (quick ? QUICK_FLEET_STATIONS : FLEET_STATIONS) : 0;
+      last = await measureInitialSync(size, fleet);
       for (const [key, value] of Object.entries(last)) metrics[`${size.label}_${key}`] = value;
     }
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextCursorField, pageQueryFields, searchTextSchema } from './paging.ts';
 
 export const USER_ROLES = [
   'customer',
@@ -40,3 +41,33 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 export const createUserBodySchema = registerBodySchema.extend({ role: userRoleSchema });
+
+/** A person as the admin's users list shows them. */
+export const userAccountSchema = userSchema.extend({
+  createdAt: z.string(),
+  /** When an admin disabled the account: no log-in, no session, no live feed. */
+  disabledAt: z.string().nullable(),
+});
+export type UserAccount = z.infer<typeof userAccountSchema>;
+export const userListSchema = z.object({
+  users: z.array(userAccountSchema),
+  ...nextCursorField,
+});
+export const USER_SORTS = ['name', 'email', 'newest'] as const;
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export const userListQuerySchema = z.strictObject({
+  q: searchTextSchema,
+  role: userRoleSchema.optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  ...pageQueryFields(USER_SORTS),
+});
+
+/** An admin's change to a person: another role, a new name, disabled or enabled again. */
+export const userPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    role: userRoleSchema.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+export type UserPatch = z.infer<typeof userPatchSchema>;

@@ -24,6 +24,23 @@ export const productInputSchema = z.strictObject({
 });
 export type ProductInput = z.input<typeof productInputSchema>;
 
+/**
+ * An edit: any of the input's fields (a bill of materials given replaces the whole list),
+ * and `retired` to stop selling the product (true) or sell it again (false).
+ */
+export const productPatchSchema = z
+  .strictObject({
+    nameEn: productInputSchema.shape.nameEn.optional(),
+    nameZh: productInputSchema.shape.nameZh.optional(),
+    descriptionEn: z.string().trim().max(2000).optional(),
+    descriptionZh: z.string().trim().max(2000).optional(),
+    attributes: attributesSchema.optional(),
+    bom: productInputSchema.shape.bom.optional(),
+    retired: z.boolean().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+export type ProductPatch = z.infer<typeof productPatchSchema>;
+
 export const productSchema = z.object({
   code: z.string(),
   nameEn: z.string(),
@@ -32,14 +49,20 @@ export const productSchema = z.object({
   descriptionZh: z.string(),
   attributes: z.record(z.string(), z.union([z.string(), z.number()])),
   bom: z.array(bomItemSchema),
+  /** When it was retired: no longer sold, still on the orders that had it. */
+  retiredAt: z.string().nullable(),
 });
 export type Product = z.infer<typeof productSchema>;
 
 export const PRODUCT_SORTS = ['relevance', 'code', 'name'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
+/** Which products a list shows: those sold (the default), retired ones, or both. */
+export const PRODUCT_STATUSES = ['active', 'retired', 'all'] as const;
+
 export const searchQuerySchema = z.strictObject({
   q: z.string().trim().max(200).default(''),
+  status: z.enum(PRODUCT_STATUSES).default('active'),
   ...pageQueryFields(PRODUCT_SORTS, { defaultLimit: 10, maxLimit: 50 }),
 });
 

@@ -44,14 +44,23 @@ export const exceptionListSchema = z.object({
 /** What a badge lets its holder do at a station; the one list (replicated rows, API, UIs). */
 export const BADGE_ROLES = ['operator', 'supervisor'] as const;
 export type BadgeRole = (typeof BADGE_ROLES)[number];
+/**
+ * A badge as lists show it: no code. The code is a credential (a station logs its holder
+ * in with it), so the server answers it once, when the badge is issued (issuedBadgeSchema).
+ */
 export const badgeSchema = z.object({
-  code: z.string(),
+  id: z.string(),
   name: z.string(),
   role: z.enum(BADGE_ROLES),
+  issuedAt: z.string(),
   revokedAt: z.string().nullable(),
 });
 export type BadgeView = z.infer<typeof badgeSchema>;
-export const badgeListSchema = z.object({ badges: z.array(badgeSchema) });
+/** The answer to issuing a badge: the only one that carries its code. */
+export const issuedBadgeSchema = badgeSchema.extend({ code: z.string() });
+export type IssuedBadge = z.infer<typeof issuedBadgeSchema>;
+export const BADGE_SORTS = ['name', 'newest'] as const;
+export const badgeListSchema = z.object({ badges: z.array(badgeSchema), ...nextCursorField });
 export const createBadgeBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(BADGE_ROLES),

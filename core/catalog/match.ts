@@ -198,7 +198,12 @@ export function matchSimilar(
   index: CatalogIndex,
   similarCode: string,
   differences: string,
-  options: { limit?: number; segmenter?: ChineseSegmenter } = {},
+  options: {
+    limit?: number;
+    segmenter?: ChineseSegmenter;
+    /** Codes never offered (retired products), though X itself may be one. */
+    notOffered?: ReadonlySet<string>;
+  } = {},
 ): SimilarAnswer {
   const limit = options.limit ?? 5;
   const similar = index.byCode.get(similarCode);
@@ -228,8 +233,11 @@ export function matchSimilar(
         ? []
         : [kind],
   );
-  const ofKind = index.products.filter((p) => kinds.has(p.facets.get(KIND) ?? ''));
-  const pool = ofKind.length > 0 ? ofKind : index.products;
+  const offered = options.notOffered
+    ? index.products.filter((p) => !options.notOffered?.has(p.product.code))
+    : index.products;
+  const ofKind = offered.filter((p) => kinds.has(p.facets.get(KIND) ?? ''));
+  const pool = ofKind.length > 0 ? ofKind : offered;
 
   const ranked: (RankedProduct & { met: number; contradicted: number; sameKind: boolean })[] = [];
   for (const product of pool) {

@@ -5,24 +5,40 @@ import type { Storage } from '../storage/open-storage.ts';
 
 /*
  * The catalog's vocabulary and products in memory, the same on SQLite and PostgreSQL
- * (docs/decisions/0005-similar-matching.md). Products are only ever added, so the number
- * of products and the newest creation time say whether the index is current; one small
- * query per request checks it, and a new product rebuilds it.
+ * (docs/decisions/0005-similar-matching.md). Products are never deleted, and every write
+ * to one (created, edited, retired) sets its updated_at, so the number of products and the
+ * latest change say whether the index is current; one small query per request checks it,
+ * and a change rebuilds it. Retired products stay in the index (an old order or a
+ * "similar to" may name one) and are listed apart, so nothing offers them.
  */
-const indexes = new WeakMap<Storage, { version: string; index: CatalogIndex }>();
+export interface CatalogState {
+  index: CatalogIndex;
+  /** Codes of retired products: no longer sold, never offered. */
+  retired: ReadonlySet<string>;
+}
 
-export async function catalogIndex(context: ServerContext): Promise<CatalogIndex> {
+const indexes = new WeakMap<Storage, { version: string; state: CatalogState }>();
+
+export async function catalogIndex(context: ServerContext): Promise<CatalogState> {
   const { db } = context.storage;
   const stamp = await db
     .selectFrom('products')
-    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('created_at').as('newest')])
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('updated_at').as('latest')])
     .executeTakeFirstOrThrow();
-  const version = `${Number(stamp.count)}@${stamp.newest ?? ''}`;
+  const version = `${Number(stamp.count)}@${stamp.latest ?? ''}`;
   const cached = indexes.get(context.storage);
-  if (cached?.version === version) return cached.index;
+  if (cached?.version === version) return cached.state;
   const rows = await db
     .selectFrom('products')
-    .select(['code', 'name_en', 'name_zh', 'description_en', 'description_zh', 'attributes'])
+    .select([
+      'code',
+      'name_en',
+      'name_zh',
+      'description_en',
+      'description_zh',
+      'attributes',
+      'retired_at',
+    ])
     .orderBy('code')
     .execute();
   const index = buildCatalogIndex(
@@ -35,6 +51,8 @@ export async function catalogIndex(context: ServerContext): Promise<CatalogIndex
       attributes: JSON.parse(row.attributes) as Attributes,
     })),
   );
-  indexes.set(context.storage, { version, index });
-  return index;
+  const retired = new Set(rows.filter((row) => row.retired_at).map((row) => row.code));
+  const state = { index, retired };
+  indexes.set(context.storage, { version, state });
+  return state;
 }

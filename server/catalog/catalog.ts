@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   productInputSchema,
+  type BomItem,
   type Product,
   type ProductInput,
+  type ProductPatch,
   type SearchHit,
   type ProductSort,
+  type PRODUCT_STATUSES,
 } from '#core/api/catalog.ts';
 import { mintProductCode } from '#core/codes/formats.ts';
 import { searchCatalog } from '#core/catalog/match.ts';
 import { searchableText } from '#core/catalog/product-text.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
@@ -33,7 +36,7 @@ export async function insertProduct(
   while (await db.selectFrom('products').select('id').where('code', '=', code).executeTakeFirst()) {
     code = mintProductCode();
   }
-  const product: Product = { code, ...input };
+  const product: Product = { code, ...input, retiredAt: null };
   const id = randomUUID();
   const text = searchableText(product);
   await db
@@ -49,6 +52,8 @@ export async function insertProduct(
       search_text: text,
       created_at: now.toISOString(),
       created_by: caller.kind === 'user' ? caller.id : null,
+      updated_at: now.toISOString(),
+      retired_at: null,
     })
     .execute();
   if (kind === 'sqlite')
@@ -56,27 +61,30 @@ export async function insertProduct(
       .insertInto('product_search' as never)
       .values({ product_id: id, text } as never)
       .execute();
-  if (input.bom.length > 0) {
-    await db
-      .insertInto('bom_items')
-      .values(
-        input.bom.map((item, index) => ({
-          id: randomUUID(),
-          product_id: id,
-          position: index + 1,
-          resource_type: item.resourceType,
-          material_name: item.materialName,
-          quantity_per_unit: item.quantityPerUnit,
-          step: item.step,
-        })),
-      )
-      .execute();
-  }
+  await insertBom(db, id, input.bom);
   await audit(db, now, caller, 'product.created', 'product', code, {
     nameEn: input.nameEn,
     nameZh: input.nameZh,
   });
   return product;
+}
+
+async function insertBom(db: Db, productId: string, bom: readonly BomItem[]): Promise<void> {
+  if (bom.length === 0) return;
+  await db
+    .insertInto('bom_items')
+    .values(
+      bom.map((item, index) => ({
+        id: randomUUID(),
+        product_id: productId,
+        position: index + 1,
+        resource_type: item.resourceType,
+        material_name: item.materialName,
+        quantity_per_unit: item.quantityPerUnit,
+        step: item.step,
+      })),
+    )
+    .execute();
 }
 
 export async function createProduct(
@@ -96,7 +104,14 @@ export async function createProduct(
 
 type ProductRow = Pick<
   ProductsTable,
-  'id' | 'code' | 'name_en' | 'name_zh' | 'description_en' | 'description_zh' | 'attributes'
+  | 'id'
+  | 'code'
+  | 'name_en'
+  | 'name_zh'
+  | 'description_en'
+  | 'description_zh'
+  | 'attributes'
+  | 'retired_at'
 >;
 
 async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
@@ -126,6 +141,7 @@ async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
         quantityPerUnit: item.quantity_per_unit,
         step: item.step,
       })),
+    retiredAt: row.retired_at,
   }));
 }
 
@@ -137,6 +153,7 @@ const PRODUCT_COLUMNS = [
   'description_en',
   'description_zh',
   'attributes',
+  'retired_at',
 ] as const;
 
 export async function getProduct(db: Db, code: string): Promise<Product & { id: string }> {
@@ -173,14 +190,18 @@ const productSorts: Sorts<RankedProduct, ProductSort> = {
 export async function pageProducts(
   context: ServerContext,
   q: string,
+  status: ProductStatus,
   page: PageQuery<ProductSort>,
 ): Promise<{ hits: SearchHit[]; nextCursor: string | null }> {
-  const index = await catalogIndex(context);
+  const { index, retired } = await catalogIndex(context);
+  const shown = (code: string) => status === 'all' || (status === 'retired') === retired.has(code);
   const ranked: RankedProduct[] = (
     q
       ? searchCatalog(index, q, index.products.length)
       : index.products.map((entry) => ({ product: entry.product, score: 1 }))
-  ).map((hit) => ({ code: hit.product.code, nameEn: hit.product.nameEn, score: hit.score }));
+  )
+    .filter((hit) => shown(hit.product.code))
+    .map((hit) => ({ code: hit.product.code, nameEn: hit.product.nameEn, score: hit.score }));
   const { rows, nextCursor } = memoryPage(ranked, productSorts, page);
   return { hits: await withProducts(context.storage.db, rows), nextCursor };
 }
@@ -201,4 +222,119 @@ async function withProducts(db: Db, hits: { code: string; score: number }[]): Pr
     const product = products.get(hit.code);
     return product ? [{ product, score: hit.score }] : [];
   });
+}
+
+type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+const sameBom = (a: readonly BomItem[], b: readonly BomItem[]) =>
+  a.length === b.length &&
+  a.every(
+    (item, i) =>
+      item.resourceType === b[i]?.resourceType &&
+      item.materialName === b[i]?.materialName &&
+      item.quantityPerUnit === b[i]?.quantityPerUnit &&
+      item.step === b[i]?.step,
+  );
+
+/**
+ * Edit a product, retire it or sell it again. Names, descriptions and attributes change
+ * freely (orders show the product as it is now). The bill of materials is what a release
+ * turns into labelled resources and what stations check scans against, so it is fixed once
+ * an order with the product was released: changing it then is refused (409) and a copy of
+ * the product is the way to a new bill of materials.
+ */
+export async function updateProduct(
+  context: ServerContext,
+  caller: Caller,
+  code: string,
+  patch: ProductPatch,
+): Promise<Product> {
+  const { db, kind } = context.storage;
+  const now = context.now();
+  return db.transaction().execute(async (trx) => {
+    const before = await getProduct(trx, code);
+    const { retired, ...fields } = patch;
+    const { id: productId, ...current } = before;
+    const after: Product = { ...current, ...fields };
+    const bomChanged = fields.bom !== undefined && !sameBom(before.bom, fields.bom);
+    if (bomChanged) {
+      const released = await trx
+        .selectFrom('order_lines')
+        .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('order_lines.product_id', '=', productId)
+        .where('orders.line_id', 'is not', null)
+        .executeTakeFirstOrThrow();
+      if (Number(released.count) > 0)
+        throw conflict(
+          `Product ${code} is on ${Number(released.count)} released order(s), so its bill of materials is fixed; copy it to a new product to change the materials.`,
+        );
+    }
+    if (retired === true && before.retiredAt) throw conflict(`Product ${code} is retired already.`);
+    if (retired === false && !before.retiredAt) throw conflict(`Product ${code} is not retired.`);
+    const retiredAt = retired === undefined ? before.retiredAt : retired ? now.toISOString() : null;
+    const text = searchableText(after);
+    await trx
+      .updateTable('products')
+      .set({
+        name_en: after.nameEn,
+        name_zh: after.nameZh,
+        description_en: after.descriptionEn,
+        description_zh: after.descriptionZh,
+        attributes: JSON.stringify(after.attributes),
+        search_text: text,
+        updated_at: now.toISOString(),
+        retired_at: retiredAt,
+      })
+      .where('id', '=', productId)
+      .execute();
+    if (kind === 'sqlite') {
+      await trx
+        .deleteFrom('product_search' as never)
+        .where('product_id' as never, '=', productId as never)
+        .execute();
+      await trx
+        .insertInto('product_search' as never)
+        .values({ product_id: productId, text } as never)
+        .execute();
+    }
+    if (bomChanged) {
+      await trx.deleteFrom('bom_items').where('product_id', '=', productId).execute();
+      await insertBom(trx, productId, after.bom);
+    }
+    const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    );
+    if (changed.length > 0)
+      await audit(trx, now, caller, 'product.updated', 'product', code, { changed });
+    if (retired !== undefined)
+      await audit(
+        trx,
+        now,
+        caller,
+        retired ? 'product.retired' : 'product.restored',
+        'product',
+        code,
+      );
+    return { ...after, retiredAt };
+  });
+}
+
+/** The product for a new order line or proposal: in the catalog and still sold (else a 400 at `path`). */
+export async function productForSale(
+  db: Db,
+  code: string,
+  where: string,
+  path: string,
+): Promise<Product & { id: string }> {
+  const subject = where ? `${where}product ${code}` : `Product ${code}`;
+  const product = await getProduct(db, code).catch(() => {
+    throw invalid(`${subject} is not in the catalog.`, path);
+  });
+  if (product.retiredAt)
+    throw invalid(
+      `${subject} (${product.nameEn}) is retired and no longer sold; choose another product.`,
+      path,
+    );
+  return product;
 }

@@ -41,7 +41,7 @@ export async function resolveSimilar(context: ServerContext, similarTo: string, 
         : error;
     });
   }
-  const hits = searchCatalog(await catalogIndex(context), text, MAX_NAMED + 1);
+  const hits = searchCatalog((await catalogIndex(context)).index, text, MAX_NAMED + 1);
   const [best, second] = hits;
   if (!best || best.score < 0.5)
     throw invalid(
@@ -69,8 +69,11 @@ export async function findCandidates(
   path = 'similarTo',
 ) {
   const similar = await resolveSimilar(context, similarTo, path);
-  const index = await catalogIndex(context);
-  const answer = matchSimilar(index, similar.code, differences, { limit: MAX_CANDIDATES });
+  const { index, retired } = await catalogIndex(context);
+  const answer = matchSimilar(index, similar.code, differences, {
+    limit: MAX_CANDIDATES,
+    notOffered: retired,
+  });
   return {
     similar,
     candidates: answer.candidates.map(candidate),

@@ -6,7 +6,7 @@ import type { StationEventBody } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import type { Caller, ServerContext } from '../context.ts';
-import type { BadgeView } from '#core/api/plant.ts';
+import type { IssuedBadge } from '#core/api/plant.ts';
 import { createBadge } from '../stations/badges.ts';
 import { createProduct } from '../catalog/catalog.ts';
 import { ingestEvents } from '../station-events/ingest.ts';
@@ -77,7 +77,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
     await createBadge(context, admin, { name: 'Supervisor 主管 Chen', role: 'supervisor' }),
   ];
 
-  const [operator] = badges as [BadgeView, BadgeView];
+  const [operator] = badges as [IssuedBadge, IssuedBadge];
   // Stations that brought the later orders where they are (the plant's live stations are enrolled separately).
   const station = async (role: StationRole) => {
     const created = await createStation(context, admin, {

@@ -4,7 +4,7 @@ import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid, notFound } from '../errors.ts';
 import type { OrderMessagesTable, OrdersTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
-import { getProduct } from '../catalog/catalog.ts';
+import { productForSale } from '../catalog/catalog.ts';
 import { findOrder, orderView } from './order-view.ts';
 import { confirmWithCode, notify } from './orders.ts';
 
@@ -94,9 +94,7 @@ export function proposeProduct(
       .executeTakeFirst();
     if (!line || line.product_id)
       throw invalid(`Line ${proposal.position} does not await a product.`, 'position');
-    const product = await getProduct(db, proposal.product).catch(() => {
-      throw invalid(`Product ${proposal.product} is not in the catalog.`, 'product');
-    });
+    const product = await productForSale(db, proposal.product, '', 'product');
     await addEntry(db, order, caller, now, {
       kind: 'proposal',
       text: proposal.text,

@@ -10,7 +10,7 @@ import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
 import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
-import { getProduct } from '../catalog/catalog.ts';
+import { productForSale } from '../catalog/catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
 import { findCandidates } from '../catalog/similar.ts';
@@ -76,12 +76,12 @@ export async function submitOrder(
     body.lines.map(async (line, index) => {
       const position = index + 1;
       if ('product' in line) {
-        const product = await getProduct(db, line.product).catch(() => {
-          throw invalid(
-            `Line ${position}: product ${line.product} is not in the catalog.`,
-            `lines.${index}.product`,
-          );
-        });
+        const product = await productForSale(
+          db,
+          line.product,
+          `Line ${position}: `,
+          `lines.${index}.product`,
+        );
         return {
           position,
           quantity: line.quantity,
@@ -277,7 +277,12 @@ async function settleLines(
           'choices',
         );
       }
-      const product = await getProduct(trx, choice.product);
+      const product = await productForSale(
+        trx,
+        choice.product,
+        `Line ${choice.position}: `,
+        'choices',
+      );
       line.product_id = product.id;
       await trx
         .updateTable('order_lines')

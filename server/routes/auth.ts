@@ -6,15 +6,20 @@ import {
   registerBodySchema,
   SIGN_UP_MESSAGE,
   signUpAnswerSchema,
+  userAccountSchema,
+  userListQuerySchema,
+  userListSchema,
+  userPatchSchema,
   userSchema,
 } from '#core/api/auth.ts';
+import { listUsers, updateUser } from '../auth/user-admin.ts';
 import { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../plugins/authentication.ts';
 import { createUser, logIn, logOut, signUp } from '../auth/users.ts';
 import { okSchema } from '#core/api/ok.ts';
-import { errors } from './responses.ts';
+import { errors, idParams } from './responses.ts';
 
 export const authRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
@@ -114,5 +119,39 @@ export const authRoutes =
         },
       },
       async (request) => createUser(context, requireUser(request, 'admin'), request.body),
+    );
+
+    app.get(
+      '/api/v1/users',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'People with an account, one page at a time; filter by role, status or words in name or email (q)',
+          querystring: userListQuerySchema,
+          response: { 200: userListSchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'admin');
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listUsers(context, filters, { limit, cursor, sort });
+      },
+    );
+
+    app.patch(
+      '/api/v1/users/:id',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            "An admin changes a person's name or role, or disables them (sessions and live feeds end) or enables them again; 409 for the last active admin",
+          params: idParams,
+          body: userPatchSchema,
+          response: { 200: userAccountSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) =>
+        updateUser(context, requireUser(request, 'admin'), request.params.id, request.body),
     );
   };

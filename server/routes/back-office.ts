@@ -3,15 +3,18 @@ import { z } from 'zod';
 import { orderSchema, receiptBodySchema } from '#core/api/orders.ts';
 import {
   auditListSchema,
+  BADGE_ROLES,
+  BADGE_SORTS,
   badgeListSchema,
   badgeSchema,
   createBadgeBodySchema,
+  issuedBadgeSchema,
   EXCEPTION_KINDS,
   exceptionListSchema,
 } from '#core/api/plant.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createBadge, revokeBadge, listBadges } from '../stations/badges.ts';
+import { BADGE_STATUSES, createBadge, revokeBadge, listBadges } from '../stations/badges.ts';
 import { EXCEPTION_SORTS, listExceptions, resolveException } from '../back-office/exceptions.ts';
 import { AUDIT_SORTS, listAudit } from '../auth/audit.ts';
 import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
@@ -30,12 +33,21 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['stations'],
-          response: { 200: badgeListSchema, ...errors(401, 403) },
+          summary:
+            'Badges, one page at a time, without their codes; filter by role, status or name (q)',
+          querystring: z.strictObject({
+            role: z.enum(BADGE_ROLES).optional(),
+            status: z.enum(BADGE_STATUSES).optional(),
+            q: searchTextSchema,
+            ...pageQueryFields(BADGE_SORTS),
+          }),
+          response: { 200: badgeListSchema, ...errors(400, 401, 403) },
         },
       },
       async (request) => {
         requireUser(request, 'supervisor', 'planner');
-        return { badges: await listBadges(context) };
+        const { limit, cursor, sort, ...filters } = request.query;
+        return listBadges(context, filters, { limit, cursor, sort });
       },
     );
 
@@ -44,27 +56,27 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['stations'],
-          summary: 'Issue an operator or supervisor badge; every station learns it through sync',
+          summary:
+            'Issue an operator or supervisor badge; every station learns it through sync. The only answer that carries its code',
           body: createBadgeBodySchema,
-          response: { 200: badgeSchema, ...errors(400, 401, 403) },
+          response: { 200: issuedBadgeSchema, ...errors(400, 401, 403) },
         },
       },
       async (request) => createBadge(context, requireUser(request, 'admin'), request.body),
     );
 
     app.post(
-      '/api/v1/badges/:code/revoke',
+      '/api/v1/badges/:badge/revoke',
       {
         schema: {
           tags: ['stations'],
           summary:
-            'Revoke a badge: stations refuse it once they sync, and the server refuses events it signs after now',
-          params: z.strictObject({ code: z.string().trim().min(1).max(64) }),
-          response: { 200: badgeSchema, ...errors(401, 403, 404) },
+            'Revoke a badge (by its id, or its code): stations refuse it once they sync, and the server refuses events it signs after now',
+          params: z.strictObject({ badge: z.string().trim().min(1).max(64) }),
+          response: { 200: badgeSchema, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) =>
-        revokeBadge(context, requireUser(request, 'admin'), request.params.code.toUpperCase()),
+      async (request) => revokeBadge(context, requireUser(request, 'admin'), request.params.badge),
     );
 
     app.post(

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   productInputSchema,
+  productPatchSchema,
   productSchema,
   searchQuerySchema,
   searchResultSchema,
@@ -11,7 +12,7 @@ import {
 import { idempotencyHeadersSchema } from '#core/api/idempotency.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
-import { createProduct, getProduct, pageProducts } from '../catalog/catalog.ts';
+import { createProduct, getProduct, pageProducts, updateProduct } from '../catalog/catalog.ts';
 import { similarAnswer } from '../catalog/similar.ts';
 import { answerOnce } from './idempotent.ts';
 import { errors } from './responses.ts';
@@ -28,15 +29,17 @@ export const catalogRoutes =
         schema: {
           tags: ['catalog'],
           summary:
-            'Search the catalog (Chinese or English, by name, description or attribute), one page at a time; no q lists all',
+            'Search the catalog (Chinese or English, by name, description or attribute), one page at a time; no q lists all; status=retired|all (staff) shows retired products',
           querystring: searchQuerySchema,
           response: { 200: searchResultSchema, ...errors(400, 401) },
         },
       },
       async (request) => {
         requireUser(request);
-        const { q, ...page } = request.query;
-        return pageProducts(context, q, page);
+        const { q, status, ...page } = request.query;
+        // Retired products are the back office's business: a customer sees what is sold.
+        if (status !== 'active') requireUser(request, 'planner', 'customer_service');
+        return pageProducts(context, q, status, page);
       },
     );
 
@@ -91,5 +94,26 @@ export const catalogRoutes =
           createProduct(context, caller, request.body, answered),
         );
       },
+    );
+
+    app.patch(
+      '/api/v1/products/:code',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary:
+            'Edit a product (names, descriptions, attributes, bill of materials) or retire it (retired: true) or sell it again (retired: false)',
+          params: z.strictObject({ code: z.string().max(32) }),
+          body: productPatchSchema,
+          response: { 200: productSchema, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) =>
+        updateProduct(
+          context,
+          requireUser(request, 'planner', 'customer_service'),
+          request.params.code,
+          request.body,
+        ),
     );
   };

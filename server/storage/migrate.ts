@@ -8,6 +8,7 @@ import * as ssccBlocks from './migrations/0006-sscc-blocks.ts';
 import * as stationAcks from './migrations/0007-station-acks.ts';
 import * as sessionActivity from './migrations/0008-session-activity.ts';
 import * as idempotencyKeys from './migrations/0009-idempotency-keys.ts';
+import * as admin from './migrations/0010-admin.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0007-station-acks', up: stationAcks.up },
   { name: '0008-session-activity', up: sessionActivity.up },
   { name: '0009-idempotency-keys', up: idempotencyKeys.up },
+  { name: '0010-admin', up: admin.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

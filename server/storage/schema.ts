@@ -37,6 +37,10 @@ export interface ProductsTable {
   search_text: string;
   created_at: string;
   created_by: string | null;
+  /** When the product was last changed (created, edited, retired or restored). */
+  updated_at: string;
+  /** Retired: no longer sold (refused on new orders), still shown on the orders that had it. */
+  retired_at: string | null;
 }
 
 export interface BomItemsTable {
@@ -227,6 +231,8 @@ export interface ChangeLogTable {
 
 /** Operator and supervisor badges that stations accept (replicated to every station). */
 export interface BadgesTable {
+  /** How lists and the audit log name the badge: the code is a credential, shown once. */
+  id: string;
   code: string;
   name: string;
   role: string;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { searchResultSchema, productSchema, type Product } from '#core/api/catalog.ts';
 import { orderListSchema, type OrderView } from '#core/api/orders.ts';
-import { badgeListSchema, exceptionListSchema, type ExceptionView } from '#core/api/plant.ts';
+import {
+  badgeListSchema,
+  exceptionListSchema,
+  type BadgeView,
+  type ExceptionView,
+} from '#core/api/plant.ts';
+import { userListSchema, type UserAccount } from '#core/api/auth.ts';
 import { lineSchema, stationListSchema, type StationView } from '#core/api/stations.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import { call, query } from '../lib/api.ts';
@@ -35,7 +41,7 @@ export const listOrders = async (
 };
 
 export const listProducts = async (
-  filters: { q?: string; sort?: string } = {},
+  filters: { q?: string; sort?: string; status?: string } = {},
   cursor?: string,
 ): Promise<Page<Product>> => {
   const { hits, nextCursor } = await call(
@@ -76,4 +82,26 @@ export const listExceptions = async (
   return { items: exceptions, nextCursor };
 };
 
-export const listBadges = async () => (await call(badgeListSchema, 'GET', '/api/v1/badges')).badges;
+export const listBadges = async (
+  filters: { q?: string; sort?: string; role?: string; status?: string },
+  cursor?: string,
+): Promise<Page<BadgeView>> => {
+  const { badges, nextCursor } = await call(
+    badgeListSchema,
+    'GET',
+    `/api/v1/badges${query({ ...filters, cursor })}`,
+  );
+  return { items: badges, nextCursor };
+};
+
+export const listUsers = async (
+  filters: { q?: string; sort?: string; role?: string; status?: string },
+  cursor?: string,
+): Promise<Page<UserAccount>> => {
+  const { users, nextCursor } = await call(
+    userListSchema,
+    'GET',
+    `/api/v1/users${query({ ...filters, cursor })}`,
+  );
+  return { items: users, nextCursor };
+};

@@ -53,13 +53,18 @@ export class ProductDraft {
     return Object.fromEntries(entries) as Record<string, string | number>;
   };
 
-  create = (): Promise<Product> =>
-    call(productSchema, 'POST', '/api/v1/products', {
-      nameEn: this.nameEn,
-      nameZh: this.nameZh,
-      descriptionEn: this.descriptionEn,
-      descriptionZh: this.descriptionZh,
-      attributes: this.parsedAttributes(),
-      bom: this.bom.map((item) => ({ ...item, quantityPerUnit: Number(item.quantityPerUnit) })),
-    });
+  #body = () => ({
+    nameEn: this.nameEn,
+    nameZh: this.nameZh,
+    descriptionEn: this.descriptionEn,
+    descriptionZh: this.descriptionZh,
+    attributes: this.parsedAttributes(),
+    bom: this.bom.map((item) => ({ ...item, quantityPerUnit: Number(item.quantityPerUnit) })),
+  });
+
+  create = (): Promise<Product> => call(productSchema, 'POST', '/api/v1/products', this.#body());
+
+  /** Save the draft over product `code` (the server refuses a changed bill of materials once it is fixed). */
+  save = (code: string): Promise<Product> =>
+    call(productSchema, 'PATCH', `/api/v1/products/${encodeURIComponent(code)}`, this.#body());
 }

@@ -30,6 +30,7 @@ export function navFor(session: Session): NavLink[] {
     { href: '/office/dashboard', label: 'nav.dashboard', show: true },
     { href: '/office/labels', label: 'nav.labels', show: session.can('planner') },
     { href: '/office/export', label: 'nav.export', show: true },
+    { href: '/office/users', label: 'nav.users', show: session.can('admin') },
     { href: '/office/webhooks', label: 'nav.webhooks', show: session.can('admin') },
   ];
   return links.filter((link) => link.show);

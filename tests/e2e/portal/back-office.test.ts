@@ -120,20 +120,36 @@ describe('the back office in Chromium', () => {
     expect(await seen.getByTestId('outbox').textContent()).toBe('0');
     const row = page.getByTestId('station-pack-2');
     await row.getByTestId('revoke').click();
+    // Revoking asks first, saying what it will do; cancelling changes nothing.
+    const dialog = page.getByTestId('confirm-dialog');
+    expect(await dialog.getByTestId('confirm-consequence').textContent()).toContain(
+      'pack-2 stops syncing',
+    );
+    await dialog.getByTestId('confirm-cancel').click();
+    const untouched = (await world.admin.get('/api/v1/stations')).body.stations;
+    expect(untouched.find((s: { name: string }) => s.name === 'pack-2').revokedAt).toBeNull();
+    await row.getByTestId('revoke').click();
+    await dialog.getByTestId('confirm-yes').click();
     await row.getByTestId('revoked').waitFor();
     const after = (await world.admin.get('/api/v1/stations')).body.stations;
     expect(after.find((s: { name: string }) => s.name === 'pack-2').revokedAt).not.toBeNull();
   });
 
-  it('issues a badge', async () => {
+  it('issues a badge, shows its code once, and the list never shows it', async () => {
     await page.goto('/office/badges');
     await page.getByTestId('badge-name').fill('Supervisor 主管 Chen');
     await page.getByTestId('badge-role').selectOption('supervisor');
     await page.getByTestId('issue-badge').click();
+    const code = (await page.getByTestId('issued-code').textContent())?.trim() ?? '';
+    expect(code).toMatch(/^BG[0-9A-Z]{7}$/);
     await expect
       .poll(() => page.getByTestId('badges').textContent())
       .toContain('Supervisor 主管 Chen');
-    expect(await page.getByTestId('badges').textContent()).toMatch(/BG[0-9A-Z]{7}/);
+    expect(await page.getByTestId('badges').textContent()).not.toContain(code);
+    await page.getByTestId('issued-close').click();
+    await page.reload();
+    await page.getByTestId('badge-row').first().waitFor();
+    expect(await page.content()).not.toContain(code);
   });
 
   it('adds a webhook, shows its secret once, and lists its deliveries with a replay', async () => {

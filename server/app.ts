@@ -32,6 +32,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { epcisRoutes } from './routes/epcis.ts';
 import { healthRoutes } from './routes/health.ts';
 import { labelRoutes } from './routes/labels.ts';
+import { problemReportRoutes } from './routes/problem-reports.ts';
 import { orderConversationRoutes } from './routes/order-conversation.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { portalStaticRoutes } from './routes/portal-static.ts';
@@ -128,6 +129,7 @@ export async function buildApp(
   await app.register(catalogRoutes(context));
   await app.register(orderRoutes(context));
   await app.register(orderConversationRoutes(context));
+  await app.register(problemReportRoutes(context));
   await app.register(stationRoutes(context));
   await app.register(syncRoutes(context, options.pushQuota));
   await app.register(ssccBlockRoutes(context));

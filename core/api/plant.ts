@@ -16,6 +16,8 @@ export const EXCEPTION_KINDS = [
   'unknown_badge',
   /** A supervisor let an incomplete step go on (a scrapped part, a short shipment). */
   'override',
+  /** A customer reported a problem with a delivered order (core/api/problems.ts). */
+  'customer_problem',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 

@@ -19,10 +19,9 @@ import {
   saveTemplate,
   unitLabelsPdf,
 } from '../labels/label-templates.ts';
-import { errors, idParams } from './responses.ts';
+import { binary, errors, idParams } from './responses.ts';
 
 /** Binary answers: documented by media type; Fastify sends a Buffer as is, unserialised. */
-const binary = (mediaType: string) => z.instanceof(Buffer).describe(`${mediaType} bytes`);
 
 export const labelRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>

@@ -9,3 +9,6 @@ export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 4
   >;
 
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** A binary answer (a PDF, an image) in a route's response schema. */
+export const binary = (mediaType: string) => z.instanceof(Buffer).describe(`${mediaType} bytes`);

@@ -9,6 +9,7 @@ import * as stationAcks from './migrations/0007-station-acks.ts';
 import * as sessionActivity from './migrations/0008-session-activity.ts';
 import * as idempotencyKeys from './migrations/0009-idempotency-keys.ts';
 import * as admin from './migrations/0010-admin.ts';
+import * as problemReports from './migrations/0011-problem-reports.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0008-session-activity', up: sessionActivity.up },
   { name: '0009-idempotency-keys', up: idempotencyKeys.up },
   { name: '0010-admin', up: admin.up },
+  { name: '0011-problem-reports', up: problemReports.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

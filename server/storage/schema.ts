@@ -206,6 +206,24 @@ export interface ExceptionsTable {
   created_at: string;
 }
 
+export interface ProblemReportsTable {
+  id: string;
+  order_id: string;
+  customer_id: string;
+  kind: string;
+  description: string;
+  exception_id: string;
+  created_at: string;
+}
+
+export interface ProblemPhotosTable {
+  id: string;
+  report_id: string;
+  position: number;
+  content_type: string;
+  bytes: Buffer;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -367,6 +385,8 @@ export interface Database {
   events: EventsTable;
   station_acks: StationAcksTable;
   exceptions: ExceptionsTable;
+  problem_reports: ProblemReportsTable;
+  problem_photos: ProblemPhotosTable;
   audit_log: AuditLogTable;
   change_log: ChangeLogTable;
   label_templates: LabelTemplatesTable;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PROBLEM_PHOTO_BYTES, PROBLEM_REPORT_DAYS } from '#core/api/problems.ts';

@@ -75,6 +75,23 @@ describe.each(STORAGES)('Idempotency-Key, on %s', (storage) => {
     expect(await ordersOf(customer)).toBe(3);
   });
 
+  it('documents the header and the 422 in the OpenAPI description of each keyed route', async () => {
+    const paths = (await server.client().get('/api/v1/openapi.json')).body.paths;
+    for (const path of [
+      '/api/v1/orders',
+      '/api/v1/intake/orders',
+      '/api/v1/products',
+      '/api/v1/webhooks',
+    ]) {
+      const post = paths[path].post;
+      const header = post.parameters.find(
+        (p: any) => p.in === 'header' && p.name === 'idempotency-key',
+      );
+      expect(header, path).toMatchObject({ required: false, schema: { maxLength: 255 } });
+      expect(Object.keys(post.responses), path).toContain('422');
+    }
+  });
+
   it('refuses the same key with another body (422), and creates nothing', async () => {
     const customer = await server.userClient('customer');
     expect((await send(customer, '/api/v1/orders', order(), 'k')).status).toBe(200);

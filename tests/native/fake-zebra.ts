@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import type { ZplPrinterConfig } from '#core/devices/printer-config.ts';
 import { hostStatusReply } from '#native/printers/fake-host-status-reply.ts';
 
 /**
@@ -13,6 +14,16 @@ export interface FakeZebra {
   waitForLabels(count: number, timeoutMs?: number): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** The station's printer setting for `zebra`, as a supervisor saves it. */
+export const zebraPrinterSetting = (zebra: FakeZebra): ZplPrinterConfig => ({
+  kind: 'zpl-tcp',
+  host: '127.0.0.1',
+  port: zebra.port,
+  connectTimeoutMs: 3000,
+  replyTimeoutMs: 3000,
+  statusQuery: true,
+});
 
 export async function fakeZebra(): Promise<FakeZebra> {
   const labels: string[] = [];

@@ -77,32 +77,26 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       `CODE-128 ${twoTables.units[1]}`,
       `QR-Code ${twoTables.units[1]}`,
     ]);
-    const submitted = await customer.post('/api/v1/orders', {
-      lines: [{ product, quantity: 1 }],
-      shipTo: '苏州工业园区星湖街 1 号',
-    });
-    const early = await planner.get(`/api/v1/orders/${submitted.body.id}/labels/units.pdf`);
-    expect(early.status).toBe(409);
-    expect(early.body.error.message).toMatch(/no unit labels until it is released/);
-    expect((await customer.get(`/api/v1/orders/${twoTables.id}/labels/units.pdf`)).status).toBe(
-      403,
-    );
   });
 
-  it('refuses the PDF for an order not yet released, an unknown order, and non-planners', async () => {
-    const submitted = await customer.post('/api/v1/orders', {
-      lines: [{ product, quantity: 1 }],
-      shipTo: '苏州工业园区星湖街 1 号',
-    });
-    const early = await planner.get(`/api/v1/orders/${submitted.body.id}/labels/resources.pdf`);
-    expect(early.status).toBe(409);
-    expect(early.body.error.message).toMatch(/no resource labels until it is released/);
-    expect((await planner.get('/api/v1/orders/nope/labels/resources.pdf')).status).toBe(404);
-    const supervisor = await server.userClient('supervisor');
-    expect((await supervisor.get(`/api/v1/orders/${order.id}/labels/resources.pdf`)).status).toBe(
-      403,
-    );
-  });
+  it.each(['resource', 'unit'])(
+    'refuses the %s PDF for an order not yet released, an unknown order, and non-planners',
+    async (kind) => {
+      const submitted = await customer.post('/api/v1/orders', {
+        lines: [{ product, quantity: 1 }],
+        shipTo: '苏州工业园区星湖街 1 号',
+      });
+      const early = await planner.get(`/api/v1/orders/${submitted.body.id}/labels/${kind}s.pdf`);
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toMatch(`no ${kind} labels until it is released`);
+      expect((await planner.get(`/api/v1/orders/nope/labels/${kind}s.pdf`)).status).toBe(404);
+      const supervisor = await server.userClient('supervisor');
+      for (const notPlanner of [customer, supervisor])
+        expect(
+          (await notPlanner.get(`/api/v1/orders/${order.id}/labels/${kind}s.pdf`)).status,
+        ).toBe(403);
+    },
+  );
 
   it('lists the defaults, stores an admin’s template, prints with it, and resets it', async () => {
     const before = await planner.get('/api/v1/labels/templates');

@@ -6,7 +6,7 @@ import type { CommandReply, LabelPreview } from '#core/api/station-api.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import { addSsccBlocks } from '#db/sscc-store.ts';
 import { runCommand, stationCommands } from '#station/service/command-map.ts';
-import { fakeZebra, type FakeZebra } from '../native/fake-zebra.ts';
+import { fakeZebra, zebraPrinterSetting, type FakeZebra } from '../native/fake-zebra.ts';
 import {
   byTypeAndData,
   decodeImage,
@@ -39,16 +39,7 @@ async function packingWithZebra(state = 'produced') {
   const f = fixture;
   await f.station.start();
   f.station.login(f.supervisor);
-  const saved = await f.station.saveSettings({
-    printer: {
-      kind: 'zpl-tcp',
-      host: '127.0.0.1',
-      port: zebra.port,
-      connectTimeoutMs: 3000,
-      replyTimeoutMs: 3000,
-      statusQuery: true,
-    },
-  });
+  const saved = await f.station.saveSettings({ printer: zebraPrinterSetting(zebra) });
   expect(saved).toMatchObject({ ok: true });
   f.station.login(f.operator);
   return { f, zebra, commands: stationCommands(f.station) };

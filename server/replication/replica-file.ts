@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import SqliteDatabase, { type Statement } from 'better-sqlite3';
@@ -21,6 +20,7 @@ import {
 import type { Caller, ServerContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { writeSnapshot } from './snapshot.ts';
+import { hashingStream } from '#web/hashing-stream.ts';
 
 type StationCaller = Extract<Caller, { kind: 'station' }>;
 
@@ -68,20 +68,6 @@ async function lineName(context: ServerContext, lineId: string): Promise<string>
     .where('id', '=', lineId)
     .executeTakeFirst();
   return line?.name ?? lineId;
-}
-
-/** SHA-256 and size of the bytes that pass through. */
-function hashing() {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
 }
 
 /** Said to the station, which then loads row by row; the cause is in the server's log. */
@@ -261,7 +247,7 @@ export class ReplicaFiles {
       db.close();
     }
     try {
-      const hash = hashing();
+      const hash = hashingStream();
       await pipeline(
         createReadStream(plain),
         createGzip({ level: 1 }),

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
@@ -16,6 +15,7 @@ import { REPLICA_FILE_SCOPE_KEY, REPLICATED_TABLES, type ReplicaStore } from '#d
 import type { SnapshotProgress } from './bootstrap.ts';
 import { SyncError } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
+import { hashingStream } from '#web/hashing-stream.ts';
 
 /**
  * The server's file is not one this station can use (wrong checksum, another scope, another
@@ -39,20 +39,6 @@ export interface FileBootstrapTarget {
 const MAX_BUILD_WAIT_MS = 30 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** SHA-256 and size of the compressed bytes as they arrive. */
-function hashing() {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ sha256: hash.digest('hex'), bytes }) };
-}
 
 /**
  * The manifest of the scope's file. While the server builds it (202) ask again as it says,
@@ -116,7 +102,7 @@ async function download(
     { stream: true },
   );
   if (!response.body) throw new SyncError('the replica file had no body', 'offline');
-  const hash = hashing();
+  const hash = hashingStream();
   try {
     await pipeline(
       Readable.from(response.body as AsyncIterable<Uint8Array>),

@@ -4,6 +4,7 @@ import type { Checksums, ReplicatedEntity } from '#core/api/sync.ts';
 import { REPLICATED_ENTITIES } from '#core/api/sync.ts';
 import { addRow, emptyChecksum } from '#core/sync/checksum.ts';
 import type { ServerContext, StationCaller } from '../context.ts';
+import { inPgTransaction } from '../storage/pg-transaction.ts';
 import { settledThrough } from './settled-ids.ts';
 
 export interface SnapshotWriter {
@@ -78,9 +79,8 @@ export async function writeSnapshot(
   } else {
     // Read before the snapshot begins: a row committed late below it is in the snapshot.
     const settled = await settledThrough(storage.db, 'change_log');
-    const client: pg.PoolClient = await (storage.pool as pg.Pool).connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const readOnlySnapshot = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+    await inPgTransaction(storage.pool as pg.Pool, readOnlySnapshot, async (client) => {
       const cursor = Number(
         (await client.query(SETTLED_SNAPSHOT_CURSOR_SQL, [settled])).rows[0].cursor,
       );
@@ -110,13 +110,7 @@ export async function writeSnapshot(
         if (!last || rows.length < BATCH) break;
         after = [last.entity, last.entity_key];
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
   out.end(checksums);
 }

@@ -4,17 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { StationSettings } from '#core/api/station-api.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { openReplica } from '#db/open-replica.ts';
-import { Outbox } from '#db/outbox.ts';
-import { ReplicaStore } from '#db/replica-store.ts';
 import { StationDevices } from './devices/station-devices.ts';
 import { readEnrollment, writeEnrollment } from './enrollment-file.ts';
 import { loadOrCreateLocalApiToken } from './http/local-api-token.ts';
 import { serveStation } from './http/station-http.ts';
 import { serveMetrics } from './metrics/serve-metrics.ts';
 import { createStationMetrics } from './metrics/station-metrics.ts';
-import { sqliteLookup } from './replica/sqlite-lookup.ts';
 import { stationCommands, type StationCommandMap } from './service/command-map.ts';
-import { Station } from './service/station.ts';
+import type { Station } from './service/station.ts';
 import { SETTINGS_KEY } from './service/settings-keeper.ts';
 import { identityOf } from './service/station-context.ts';
 import {
@@ -24,7 +21,8 @@ import {
   withServerUrls,
   type ServerTrust,
 } from './sync/enroll.ts';
-import { SyncClient } from './sync/sync-client.ts';
+import type { SyncClient } from './sync/sync-client.ts';
+import { openSyncParts, stationOver } from './station-parts.ts';
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../renderer/dist', import.meta.url));
 
@@ -102,25 +100,14 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
       `The replica was corrupt: moved to ${recovered.movedTo}; ${recovered.outboxSaved} unsent events saved${recovered.outboxLost ? ', some could not be read' : ''}.`,
     );
   }
-  const store = new ReplicaStore(db);
-  const outbox = new Outbox(db, enrollment.stationId);
-  const sync = new SyncClient({
+  const { store, outbox, sync } = openSyncParts(
     db,
-    store,
-    outbox,
     enrollment,
-    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
-  });
+    options.pollMs ? { pollMs: options.pollMs } : {},
+  );
   const devices = new StationDevices();
-  const station = new Station({
-    db,
-    store,
-    outbox,
-    replica: sqliteLookup(db),
-    identity: identityOf(enrollment),
-    devices,
-    sync,
-  });
+  const identity = identityOf(enrollment);
+  const station = stationOver({ db, store, outbox, identity, devices, sync });
   if (options.scanner !== undefined) {
     // Kept, so the station restarts with the same scanner without the flags.
     station.settings = { ...station.settings, scanner: options.scanner };

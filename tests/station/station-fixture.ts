@@ -11,8 +11,7 @@ import { openReplica } from '#db/open-replica.ts';
 import { Outbox } from '#db/outbox.ts';
 import { ReplicaStore } from '#db/replica-store.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
-import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
-import { Station } from '#station/service/station.ts';
+import { stationOver } from '#station/station-parts.ts';
 
 /**
  * A station of `role` over a real replica file: an order of one table (1 top, 2 legs) in
@@ -137,11 +136,10 @@ export function stationFixture(
   const open = () => {
     const store = new ReplicaStore(db);
     devices = new StationDevices();
-    return new Station({
+    return stationOver({
       db,
       store,
       outbox: new Outbox(db, 'station-1'),
-      replica: sqliteLookup(db),
       identity: { id: 'station-1', name: 'test', role, line: 'L1', serverUrl: 'https://localhost' },
       devices,
     });

@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReplica } from '#db/open-replica.ts';
 import { Outbox } from '#db/outbox.ts';
-import { enroll } from '#station/sync/enroll.ts';
 import { mintOrderCode } from '#core/codes/formats.ts';
 import type { ApiClient } from '../server/harness.ts';
-import { eventually, openStation, RestartableServer } from './sync-harness.ts';
+import { enrolledStation, eventually, openStation, RestartableServer } from './sync-harness.ts';
 
 const WORKER = fileURLToPath(new URL('./fixtures/push-worker.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -57,14 +56,7 @@ describe('faults that must lose nothing', () => {
     'delivers every event exactly once although the station is killed with SIGKILL 20 times mid-push',
     { timeout: 300_000 },
     async () => {
-      const created = await admin.post('/api/v1/stations', {
-        name: 'killed-station',
-        role: 'production',
-        line: 'L1',
-      });
-      const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
-        fingerprint: plant.context.fingerprint,
-      });
+      const enrollment = await enrolledStation(plant, admin, 'production', 'L1', 'killed-station');
       const dir = mkdtempSync(join(tmpdir(), 'ordertrace-kill-'));
       const enrollmentFile = join(dir, 'enrollment.json');
       writeFileSync(enrollmentFile, JSON.stringify(enrollment));
@@ -159,14 +151,7 @@ describe('faults that must lose nothing', () => {
   });
 
   it('refuses a server whose certificate is not the pinned one', async () => {
-    const created = await admin.post('/api/v1/stations', {
-      name: 'pinned-station',
-      role: 'production',
-      line: 'L1',
-    });
-    const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
-      fingerprint: plant.context.fingerprint,
-    });
+    const enrollment = await enrolledStation(plant, admin, 'production', 'L1', 'pinned-station');
     const other = new RestartableServer('sqlite');
     await other.start();
     try {
@@ -184,14 +169,7 @@ describe('faults that must lose nothing', () => {
   });
 
   it('records both clocks and keeps syncing when the station clock is a day off', async () => {
-    const created = await admin.post('/api/v1/stations', {
-      name: 'skewed-station',
-      role: 'production',
-      line: 'L1',
-    });
-    const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
-      fingerprint: plant.context.fingerprint,
-    });
+    const enrollment = await enrolledStation(plant, admin, 'production', 'L1', 'skewed-station');
     const station = openStation(
       join(mkdtempSync(join(tmpdir(), 'ordertrace-skew-')), 'r.sqlite'),
       enrollment,

@@ -6,8 +6,6 @@ import { hasValidGs1CheckDigit } from '#core/gs1/check-digit.ts';
 import { ssccReferencesLeft } from '#db/sscc-store.ts';
 import type { LabelDocument, PrintResult } from '#native/printers/printer.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
-import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
-import { Station } from '#station/service/station.ts';
 import { decodeImage, rasterise, withTempDir } from '../labels/zbar.ts';
 import { OAK_TABLE } from '../server/fixtures.ts';
 import type { ApiClient } from '../server/harness.ts';
@@ -19,6 +17,7 @@ import {
   RestartableServer,
   type TestReplica,
 } from './sync-harness.ts';
+import { stationOver } from '#station/station-parts.ts';
 
 /*
  * One package from the packing bench to the customer, by its SSCC: the station takes it from
@@ -69,11 +68,8 @@ describe.each(STORAGES)('a package and its SSCC on %s', (storage) => {
       production.sync.start();
       packing.sync.start();
       const stationOf = (replica: TestReplica, role: 'production' | 'packing') =>
-        new Station({
-          db: replica.db,
-          store: replica.store,
-          outbox: replica.outbox,
-          replica: sqliteLookup(replica.db),
+        stationOver({
+          ...replica,
           identity: {
             id: replica.enrollment.stationId,
             name: role,

@@ -7,8 +7,8 @@ import pino from 'pino';
 import { Agent } from 'undici';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { openReplica } from '#db/open-replica.ts';
-import { Outbox } from '#db/outbox.ts';
-import { ReplicaStore } from '#db/replica-store.ts';
+import type { Outbox } from '#db/outbox.ts';
+import type { ReplicaStore } from '#db/replica-store.ts';
 import { loadServerConfig } from '#server/config.ts';
 import { startServer, type RunningServer } from '#server/server.ts';
 import pg from 'pg';
@@ -18,10 +18,10 @@ import { SyncClient } from '#station/sync/sync-client.ts';
 import { SyncHttp } from '#station/sync/sync-http.ts';
 import type { SyncTransport } from '#station/sync/sync-transport.ts';
 import { StationDevices } from '#station/devices/station-devices.ts';
-import { sqliteLookup } from '#station/replica/sqlite-lookup.ts';
-import { Station } from '#station/service/station.ts';
+import type { Station } from '#station/service/station.ts';
 import { identityOf, type SyncLink } from '#station/service/station-context.ts';
 import { ApiClient, TEST_DATABASE_URL, type StorageName } from '../server/harness.ts';
+import { openSyncParts, stationOver } from '#station/station-parts.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -144,6 +144,21 @@ export interface TestReplica {
   close(): Promise<void>;
 }
 
+/** Create a station on the server and enroll it (pinning the server's certificate). */
+export async function enrolledStation(
+  plant: RestartableServer,
+  admin: ApiClient,
+  role: StationRole,
+  line: string,
+  name = `${role}-${randomBytes(3).toString('hex')}`,
+): Promise<Enrollment> {
+  const created = await admin.post('/api/v1/stations', { name, role, line });
+  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
+  return enroll(plant.url, created.body.enrollmentCode, {
+    fingerprint: plant.context.fingerprint,
+  });
+}
+
 /** Create a station on the server, enroll it, and open its replica and sync client. */
 export async function enrolledReplica(
   plant: RestartableServer,
@@ -152,23 +167,13 @@ export async function enrolledReplica(
   line: string,
   dir = mkdtempSync(join(tmpdir(), 'ordertrace-replica-')),
 ): Promise<TestReplica> {
-  const created = await admin.post('/api/v1/stations', {
-    name: `${role}-${randomBytes(3).toString('hex')}`,
-    role,
-    line,
-  });
-  if (created.status !== 200) throw new Error(JSON.stringify(created.body));
-  const enrollment = await enroll(plant.url, created.body.enrollmentCode, {
-    fingerprint: plant.context.fingerprint,
-  });
+  const enrollment = await enrolledStation(plant, admin, role, line);
   return openStation(join(dir, 'replica.sqlite'), enrollment);
 }
 
 export function openStation(file: string, enrollment: Enrollment, pollMs = 200): TestReplica {
   const { db } = openReplica(file);
-  const store = new ReplicaStore(db);
-  const outbox = new Outbox(db, enrollment.stationId);
-  const sync = new SyncClient({ db, store, outbox, enrollment, pollMs, maxBackoffMs: 500 });
+  const { store, outbox, sync } = openSyncParts(db, enrollment, { pollMs, maxBackoffMs: 500 });
   return {
     file,
     enrollment,
@@ -205,15 +210,8 @@ export function stationOn(
   sync: SyncLink = replica.sync,
 ): Station {
   const { db, store, outbox, enrollment } = replica;
-  return new Station({
-    db,
-    store,
-    outbox,
-    replica: sqliteLookup(db),
-    identity: { ...identityOf(enrollment), role },
-    devices: new StationDevices(),
-    sync,
-  });
+  const identity = { ...identityOf(enrollment), role };
+  return stationOver({ db, store, outbox, identity, devices: new StationDevices(), sync });
 }
 
 /**

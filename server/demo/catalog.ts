@@ -35,23 +35,47 @@ const bookshelf = { type: 'bookshelf', type_zh: '书架' };
 const bedsideTable = { type: 'bedside table', type_zh: '床头柜' };
 const coffeeTable = { type: 'coffee table', type_zh: '茶几' };
 
+const TABLE_WOODS = {
+  oak: { name: 'Oak', zh: '橡木', solid: 'Solid white oak', solidZh: '白橡实木', ...oak },
+  walnut: {
+    name: 'Walnut',
+    zh: '胡桃木',
+    solid: 'Solid black walnut',
+    solidZh: '黑胡桃实木',
+    ...walnut,
+  },
+};
+const SEATS = { 4: ['four', '四'], 6: ['six', '六'], 8: ['eight', '八'] } as const;
+
+/** The dining tables differ only by wood, length (and top) and how many they seat. */
+const diningTableOf = (
+  wood: keyof typeof TABLE_WOODS,
+  lengthCm: number,
+  topSize: string,
+  seats: keyof typeof SEATS,
+): ProductInput => {
+  const { name, zh, solid, solidZh, material, material_zh } = TABLE_WOODS[wood];
+  const [seatsEn, seatsZh] = SEATS[seats];
+  return {
+    nameEn: `${name} dining table ${lengthCm}`,
+    nameZh: `${zh}餐桌 ${lengthCm}`,
+    descriptionEn: `${solid}, oiled, seats ${seatsEn}.`,
+    descriptionZh: `${solidZh}，木蜡油，${seatsZh}人座。`,
+    attributes: {
+      ...diningTable,
+      material,
+      material_zh,
+      length_cm: lengthCm,
+      seats,
+      finish: 'oil',
+    },
+    bom: [top(name, topSize), leg(name), fittings],
+  };
+};
+
 export const DEMO_PRODUCTS: ProductInput[] = [
-  {
-    nameEn: 'Oak dining table 160',
-    nameZh: '橡木餐桌 160',
-    descriptionEn: 'Solid white oak, oiled, seats six.',
-    descriptionZh: '白橡实木，木蜡油，六人座。',
-    attributes: { ...diningTable, ...oak, length_cm: 160, seats: 6, finish: 'oil' },
-    bom: [top('Oak', '160×90'), leg('Oak'), fittings],
-  },
-  {
-    nameEn: 'Walnut dining table 160',
-    nameZh: '胡桃木餐桌 160',
-    descriptionEn: 'Solid black walnut, oiled, seats six.',
-    descriptionZh: '黑胡桃实木，木蜡油，六人座。',
-    attributes: { ...diningTable, ...walnut, length_cm: 160, seats: 6, finish: 'oil' },
-    bom: [top('Walnut', '160×90'), leg('Walnut'), fittings],
-  },
+  diningTableOf('oak', 160, '160×90', 6),
+  diningTableOf('walnut', 160, '160×90', 6),
   {
     nameEn: 'Oak dining chair',
     nameZh: '橡木餐椅',
@@ -155,22 +179,8 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
     ],
   },
-  {
-    nameEn: 'Oak dining table 120',
-    nameZh: '橡木餐桌 120',
-    descriptionEn: 'Solid white oak, oiled, seats four.',
-    descriptionZh: '白橡实木，木蜡油，四人座。',
-    attributes: { ...diningTable, ...oak, length_cm: 120, seats: 4, finish: 'oil' },
-    bom: [top('Oak', '120×80'), leg('Oak'), fittings],
-  },
-  {
-    nameEn: 'Walnut dining table 200',
-    nameZh: '胡桃木餐桌 200',
-    descriptionEn: 'Solid black walnut, oiled, seats eight.',
-    descriptionZh: '黑胡桃实木，木蜡油，八人座。',
-    attributes: { ...diningTable, ...walnut, length_cm: 200, seats: 8, finish: 'oil' },
-    bom: [top('Walnut', '200×100'), leg('Walnut'), fittings],
-  },
+  diningTableOf('oak', 120, '120×80', 4),
+  diningTableOf('walnut', 200, '200×100', 8),
   {
     nameEn: 'Walnut coffee table 120',
     nameZh: '胡桃木茶几 120',

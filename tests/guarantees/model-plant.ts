@@ -1,3 +1,4 @@
+import type { ProductInput } from '#core/api/catalog.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { STATION_ROLES, type StationRole } from '#core/orders/state-machine.ts';
 import type { Station } from '#station/service/station.ts';
 import type { SyncLink } from '#station/service/station-context.ts';
 import type { ApiClient } from '../server/harness.ts';
-import { consume, type TestStation } from '../server/station-flow.ts';
+import { consume, progress, type TestStation } from '../server/station-flow.ts';
 import {
   enrolledReplica,
   openStation,
@@ -56,25 +57,27 @@ export interface ClaimStations {
   liars: Record<ModelStation, TestStation>;
 }
 
-const TABLE = {
-  nameEn: 'Model table',
-  nameZh: '模型桌',
-  descriptionEn: 'A table for the model test.',
-  descriptionZh: '测试用桌子。',
-  attributes: { material: 'oak' },
-  bom: [
-    { resourceType: 'top', materialName: 'Top', quantityPerUnit: 1, step: 'assembly' },
-    { resourceType: 'leg', materialName: 'Leg', quantityPerUnit: 2, step: 'assembly' },
-  ],
-};
-const CHAIR = {
-  nameEn: 'Model chair',
-  nameZh: '模型椅',
-  descriptionEn: 'A chair for the model test.',
-  descriptionZh: '测试用椅子。',
-  attributes: { material: 'rattan' },
-  bom: [{ resourceType: 'seat', materialName: 'Seat', quantityPerUnit: 1, step: 'weaving' }],
-};
+/** A product of the model: only its bill of materials matters (what a station consumes). */
+const modelProduct = (
+  kind: string,
+  kindZh: string,
+  material: string,
+  bom: ProductInput['bom'],
+): ProductInput => ({
+  nameEn: `Model ${kind}`,
+  nameZh: `模型${kindZh}`,
+  descriptionEn: `A ${kind} for the model test.`,
+  descriptionZh: `测试用${kindZh}子。`,
+  attributes: { material },
+  bom,
+});
+const TABLE = modelProduct('table', '桌', 'oak', [
+  { resourceType: 'top', materialName: 'Top', quantityPerUnit: 1, step: 'assembly' },
+  { resourceType: 'leg', materialName: 'Leg', quantityPerUnit: 2, step: 'assembly' },
+]);
+const CHAIR = modelProduct('chair', '椅', 'rattan', [
+  { resourceType: 'seat', materialName: 'Seat', quantityPerUnit: 1, step: 'weaving' },
+]);
 
 interface Released {
   id: string;
@@ -354,13 +357,7 @@ export class ModelRun {
       case 'finished':
         return [
           'production',
-          production.event({
-            type: 'progress.reported',
-            order: order.code,
-            step: 'finished',
-            unitsDone: order.units.length,
-            unitsOrdered: order.units.length,
-          }),
+          progress(production, order.code, order.units.length, order.units.length),
         ] as const;
       case 'close':
         return [

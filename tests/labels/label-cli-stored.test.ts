@@ -77,8 +77,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
         '--out',
         out,
       );
-      expect(written.stderr).toBe('');
-      expect(written.code).toBe(0);
+      expect([written.code, written.stderr]).toEqual([0, '']);
       const [page] = await rasterise(await readFile(out), dir, { dpi: 300 });
       const decoded = (await decodeImage(page ?? '')).sort(byTypeAndData);
       expect(decoded).toEqual([
@@ -138,8 +137,7 @@ describe('ordertrace label package --data-dir', { timeout: 180_000 }, () => {
 
   it('--server: prints the package as the running server holds it (HTTPS, a planner’s login)', async () => {
     const zpl = await fromServer(planner, '--order', order.code, '--format', 'zpl', '--out', '-');
-    expect(zpl.stderr).toBe('');
-    expect(zpl.code).toBe(0);
+    expect([zpl.code, zpl.stderr]).toEqual([0, '']);
     expect(zpl.stdout).toContain(`^FD>;>800${sscc}^FS`);
     expect(zpl.stdout).toContain(`^FD(00) ${sscc}^FS`);
     expect(zpl.stdout).toContain(`^FD${packageCode(order.code, 1)}^FS`);

@@ -33,8 +33,7 @@ describe('ordertrace label', () => {
         '--out',
         out,
       );
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
+      expect([result.code, result.stderr]).toEqual([0, '']);
       expect(JSON.parse(result.stdout)).toMatchObject({
         kind: 'package',
         format: 'pdf',

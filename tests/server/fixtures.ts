@@ -1,39 +1,31 @@
 import type { ProductInput } from '#core/api/catalog.ts';
 
 /** A small furniture catalog in Chinese and English. */
-export const OAK_TABLE: ProductInput = {
-  nameEn: 'Oak dining table',
-  nameZh: '橡木餐桌',
-  descriptionEn: 'Solid oak, seats six.',
-  descriptionZh: '实木橡木，六人座。',
-  attributes: { material: 'oak', width_cm: 160, finish: 'oil' },
+/** A six-seat dining table in one wood: oak and walnut are the same product otherwise. */
+const diningTable = (wood: string, woodZh: string): ProductInput => ({
+  nameEn: `${wood} dining table`,
+  nameZh: `${woodZh}餐桌`,
+  descriptionEn: `Solid ${wood.toLowerCase()}, seats six.`,
+  descriptionZh: `实木${woodZh}，六人座。`,
+  attributes: { material: wood.toLowerCase(), width_cm: 160, finish: 'oil' },
   bom: [
     {
       resourceType: 'panel',
-      materialName: 'Oak top panel 160×90',
+      materialName: `${wood} top panel 160×90`,
       quantityPerUnit: 1,
       step: 'assembly',
     },
-    { resourceType: 'leg', materialName: 'Oak leg 72 cm', quantityPerUnit: 4, step: 'assembly' },
+    {
+      resourceType: 'leg',
+      materialName: `${wood} leg 72 cm`,
+      quantityPerUnit: 4,
+      step: 'assembly',
+    },
   ],
-};
+});
 
-export const WALNUT_TABLE: ProductInput = {
-  nameEn: 'Walnut dining table',
-  nameZh: '胡桃木餐桌',
-  descriptionEn: 'Solid walnut, seats six.',
-  descriptionZh: '实木胡桃木，六人座。',
-  attributes: { material: 'walnut', width_cm: 160, finish: 'oil' },
-  bom: [
-    {
-      resourceType: 'panel',
-      materialName: 'Walnut top panel 160×90',
-      quantityPerUnit: 1,
-      step: 'assembly',
-    },
-    { resourceType: 'leg', materialName: 'Walnut leg 72 cm', quantityPerUnit: 4, step: 'assembly' },
-  ],
-};
+export const OAK_TABLE = diningTable('Oak', '橡木');
+export const WALNUT_TABLE = diningTable('Walnut', '胡桃木');
 
 export const LINEN_SOFA: ProductInput = {
   nameEn: 'Three-seat linen sofa',

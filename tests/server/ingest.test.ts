@@ -2,15 +2,17 @@
 import { fetch, type Response } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
-import { FINISHED_STEP } from '#core/api/sync.ts';
 import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import {
   consume,
   dispatch,
+  dispatched,
   enrollStation,
+  foreignScan,
   packWhole,
   produceWhole,
+  progress,
   releasedOrder,
   type TestStation,
 } from './station-flow.ts';
@@ -101,15 +103,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
   it('raises a line stop as an exception and records who cleared it and why', async () => {
     const order = await releasedOrder(customer, planner, product, 1);
     const foreign = mintOrderScopedCode('resource', mintOrderCode(), 1);
-    const stop = production.event({
-      type: 'scan.decided',
-      role: 'production',
-      currentOrder: order.code,
-      scanned: foreign,
-      scannedOrder: foreign.slice(2, 13),
-      verdict: 'line_stop',
-      reason: 'Resource of another order.',
-    });
+    const stop = foreignScan(production, order.code, foreign);
     expect((await production.push([stop])).body.results[0].status).toBe('accepted');
     const open = await supervisor.get('/api/v1/exceptions?status=open');
     const raised = open.body.exceptions.find((e: any) => e.event === stop.id);
@@ -190,15 +184,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
       progress: [{ step: 'assembly', unitsDone: 1, unitsOrdered: 2 }],
     });
 
-    await production.push([
-      production.event({
-        type: 'progress.reported',
-        order: order.code,
-        step: FINISHED_STEP,
-        unitsDone: 2,
-        unitsOrdered: 2,
-      }),
-    ]);
+    await production.push([progress(production, order.code, 2, 2)]);
     expect((await updates.next()).order.state).toBe('produced');
 
     const packing = await enrollStation(server, admin, 'packing', 'L1');
@@ -209,14 +195,7 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     });
 
     const dock = await enrollStation(server, admin, 'shipping', 'L1');
-    await dock.push([
-      dock.event({
-        type: 'package.dispatched',
-        order: order.code,
-        package: pkg,
-        carrier: 'SF Express',
-      }),
-    ]);
+    await dock.push([dispatched(dock, order.code, pkg, 'SF Express')]);
     expect((await updates.next()).order.state).toBe('shipped');
 
     const stranger = await server.userClient('customer');

@@ -2,7 +2,7 @@ import { mintOrderScopedCode } from '#core/codes/formats.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
-import { PROTOCOL_VERSION } from '#core/api/sync.ts';
+import { FINISHED_STEP, PROTOCOL_VERSION } from '#core/api/sync.ts';
 import type { ApiClient, ApiResponse, TestServer } from './harness.ts';
 
 const nextId = createUuidV7Generator();
@@ -92,46 +92,75 @@ export const consume = (station: TestStation, order: string, resource: string) =
     effect: { kind: 'consume', resource },
   });
 
+/** `unitsDone` of `unitsOrdered` units through `step` (the finished step unless named). */
+export const progress = (
+  station: TestStation,
+  order: string,
+  unitsDone: number,
+  unitsOrdered: number,
+  step: string = FINISHED_STEP,
+) => station.event({ type: 'progress.reported', order, step, unitsDone, unitsOrdered });
+
+/** A resource of another order scanned at production: the line stops. */
+export const foreignScan = (station: TestStation, order: string, foreign: string) =>
+  station.event({
+    type: 'scan.decided',
+    role: 'production',
+    currentOrder: order,
+    scanned: foreign,
+    scannedOrder: foreign.slice(2, 13),
+    verdict: 'line_stop',
+    reason: 'Resource of another order.',
+  });
+
+/** Push `events`; throws unless the server accepted every one. */
+export async function pushAccepted(station: TestStation, events: StationEvent[]): Promise<void> {
+  const pushed = await station.push(events);
+  const refused = pushed.body.results?.filter((r: { status: string }) => r.status !== 'accepted');
+  if (pushed.status !== 200 || refused?.length) throw new Error(JSON.stringify(pushed.body));
+}
+
 /** Every resource of the order consumed, then its units reported finished: the order is produced. */
 export async function produceWhole(
   production: TestStation,
   order: { code: string; resources: { code: string }[]; units: string[] },
 ) {
-  const pushed = await production.push([
+  await pushAccepted(production, [
     ...order.resources.map((r) => consume(production, order.code, r.code)),
-    production.event({
-      type: 'progress.reported',
-      order: order.code,
-      step: 'finished',
-      unitsDone: order.units.length,
-      unitsOrdered: order.units.length,
-    }),
+    progress(production, order.code, order.units.length, order.units.length),
   ]);
-  const refused = pushed.body.results?.filter((r: { status: string }) => r.status !== 'accepted');
-  if (pushed.status !== 200 || refused?.length) throw new Error(JSON.stringify(pushed.body));
 }
 
 export const packageCode = (order: string, n: number) => mintOrderScopedCode('package', order, n);
+
+/** The order's one package, closed with all its units and no SSCC. */
+export const closeWholePackage = (packing: TestStation, order: { code: string; units: string[] }) =>
+  packing.event({
+    type: 'package.closed',
+    order: order.code,
+    package: packageCode(order.code, 1),
+    sscc: null,
+    units: order.units,
+    number: 1,
+    of: 1,
+  });
 
 /** Close the order's one package with all its units at a packing station; returns its code. */
 export async function packWhole(
   packing: TestStation,
   order: { code: string; units: string[] },
 ): Promise<string> {
-  const pkg = packageCode(order.code, 1);
-  await packing.push([
-    packing.event({
-      type: 'package.closed',
-      order: order.code,
-      package: pkg,
-      sscc: null,
-      units: order.units,
-      number: 1,
-      of: 1,
-    }),
-  ]);
-  return pkg;
+  await packing.push([closeWholePackage(packing, order)]);
+  return packageCode(order.code, 1);
 }
 
+/** The package leaving on a carrier (none named unless given). */
+export const dispatched = (
+  dock: TestStation,
+  order: string,
+  pkg: string,
+  carrier: string | null = null,
+) => dock.event({ type: 'package.dispatched', order, package: pkg, carrier });
+
 export const dispatch = (dock: TestStation, order: string, pkg: string) =>
-  dock.push([dock.event({ type: 'package.dispatched', order, package: pkg, carrier: null })]);
+  dock.push([dispatched(dock, order, pkg)]);

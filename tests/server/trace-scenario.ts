@@ -1,4 +1,3 @@
-import { FINISHED_STEP } from '#core/api/sync.ts';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { mintSscc } from '#core/gs1/check-digit.ts';
 import { OAK_TABLE } from './fixtures.ts';
@@ -6,8 +5,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type ApiClient, type StorageName, type TestServer } from './harness.ts';
 import {
   consume,
+  dispatched,
   enrollStation,
   packageCode,
+  progress,
   releasedOrder,
   type TestStation,
 } from './station-flow.ts';
@@ -97,20 +98,8 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
     }),
     // The rest of the bill: nothing is reported finished without its materials.
     ...order.resources.slice(1).map((r) => consume(production, order.code, r.code)),
-    production.event({
-      type: 'progress.reported',
-      order: order.code,
-      step: FINISHED_STEP,
-      unitsDone: 1,
-      unitsOrdered: 2,
-    }),
-    production.event({
-      type: 'progress.reported',
-      order: order.code,
-      step: FINISHED_STEP,
-      unitsDone: 2,
-      unitsOrdered: 2,
-    }),
+    progress(production, order.code, 1, 2),
+    progress(production, order.code, 2, 2),
   ]);
   const pkg = packageCode(order.code, 1);
   const sscc = mintSscc('0614141', ++ssccSerial);
@@ -125,14 +114,7 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
       of: 1,
     }),
   ]);
-  await dock.push([
-    dock.event({
-      type: 'package.dispatched',
-      order: order.code,
-      package: pkg,
-      carrier: 'SF Express',
-    }),
-  ]);
+  await dock.push([dispatched(dock, order.code, pkg, 'SF Express')]);
   const receipt = await customer.post('/api/v1/receipts', { verdict: 'confirm', package: pkg });
   if (receipt.status !== 200) throw new Error(JSON.stringify(receipt.body));
   return {

@@ -6,7 +6,7 @@ import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { startTestServer, type ApiClient } from '../../server/harness.ts';
-import { releasedOrder } from '../../server/station-flow.ts';
+import { foreignScan, releasedOrder } from '../../server/station-flow.ts';
 import { logIn, newTab } from './browser.ts';
 import { enrollLine, consumeAll, reportProgress, type Line } from './flows.ts';
 import { buildPortalOnce } from './portal-build.ts';
@@ -168,17 +168,7 @@ describe('the back office in Chromium', () => {
   it('lists a line stop as an exception and resolves it with a note; traces the order from a resource', async () => {
     const order = await releasedOrder(customer, world.planner, world.products.oak, 1);
     const foreign = mintOrderScopedCode('resource', mintOrderCode(), 1);
-    await line.production.push([
-      line.production.event({
-        type: 'scan.decided',
-        role: 'production',
-        currentOrder: order.code,
-        scanned: foreign,
-        scannedOrder: foreign.slice(2, 13),
-        verdict: 'line_stop',
-        reason: 'Resource of another order.',
-      }),
-    ]);
+    await line.production.push([foreignScan(line.production, order.code, foreign)]);
     await consumeAll(line, order);
     await reportProgress(line, order.code, 'assembly', 1, 1);
     await page.goto('/office/exceptions');

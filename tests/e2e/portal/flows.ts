@@ -1,9 +1,13 @@
-import { FINISHED_STEP } from '#core/api/sync.ts';
 import type { ApiClient } from '../../server/harness.ts';
 import {
+  closeWholePackage,
   consume,
+  dispatched,
   enrollStation,
   packageCode,
+  produceWhole,
+  progress,
+  pushAccepted,
   releasedOrder,
   type TestStation,
 } from '../../server/station-flow.ts';
@@ -25,51 +29,21 @@ export async function enrollLine(world: PortalWorld): Promise<Line> {
   return { production, packing, shipping };
 }
 
-async function pushOk(station: TestStation, events: Parameters<TestStation['push']>[0]) {
-  const pushed = await station.push(events);
-  const refused = pushed.body.results?.find((r: { status: string }) => r.status !== 'accepted');
-  if (pushed.status !== 200 || refused) throw new Error(JSON.stringify(pushed.body));
-}
-
 /** Every resource of the order consumed at the production station: its materials are complete. */
 export const consumeAll = (line: Line, order: { code: string; resources: { code: string }[] }) =>
-  pushOk(
+  pushAccepted(
     line.production,
     order.resources.map((r) => consume(line.production, order.code, r.code)),
   );
 
 export const reportProgress = (line: Line, order: string, step: string, done: number, of: number) =>
-  pushOk(line.production, [
-    line.production.event({
-      type: 'progress.reported',
-      order,
-      step,
-      unitsDone: done,
-      unitsOrdered: of,
-    }),
-  ]);
+  pushAccepted(line.production, [progress(line.production, order, done, of, step)]);
 
+/** The order's one package closed at packing and sent off by SF Express from the dock. */
 export async function packAndShip(line: Line, order: { code: string; units: string[] }) {
   const pkg = packageCode(order.code, 1);
-  await pushOk(line.packing, [
-    line.packing.event({
-      type: 'package.closed',
-      order: order.code,
-      package: pkg,
-      sscc: null,
-      units: order.units,
-      number: 1,
-      of: 1,
-    }),
-  ]);
-  await pushOk(line.shipping, [
-    line.shipping.event({
-      type: 'package.dispatched',
-      order: order.code,
-      package: pkg,
-      carrier: 'SF Express',
-    }),
-  ]);
+  await pushAccepted(line.packing, [closeWholePackage(line.packing, order)]);
+  await pushAccepted(line.shipping, [dispatched(line.shipping, order.code, pkg, 'SF Express')]);
   return pkg;
 }
 
@@ -81,8 +55,7 @@ export async function shippedOrder(
   product = world.products.oak,
 ) {
   const order = await releasedOrder(customer, world.planner, product, 1);
-  await consumeAll(line, order);
-  await reportProgress(line, order.code, FINISHED_STEP, 1, 1);
+  await produceWhole(line.production, order);
   const pkg = await packAndShip(line, order);
   return { ...order, pkg };
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { byTypeAndData, decodeImage, withTempDir, type Decoded } from '../../labels/zbar.ts';
-import { fakeZebra, type FakeZebra } from '../../native/fake-zebra.ts';
+import { fakeZebra, zebraPrinterSetting, type FakeZebra } from '../../native/fake-zebra.ts';
 import type { E2ePlant, E2eStation } from './station-plant.ts';
 
 /*
@@ -21,16 +21,7 @@ export async function printToZebra(plant: E2ePlant, station: E2eStation): Promis
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   running.login(plant.supervisor);
-  const saved = await running.saveSettings({
-    printer: {
-      kind: 'zpl-tcp',
-      host: '127.0.0.1',
-      port: zebra.port,
-      connectTimeoutMs: 3000,
-      replyTimeoutMs: 3000,
-      statusQuery: true,
-    },
-  });
+  const saved = await running.saveSettings({ printer: zebraPrinterSetting(zebra) });
   if (!saved.ok) throw new Error(`printer settings refused: ${JSON.stringify(saved.error)}`);
   running.logout();
   return zebra;

@@ -9,7 +9,7 @@ import { openFeed, type OpenFeed } from './live-feed-client.ts';
 
 /*
  * Live feeds end with what opened them: a revoked or re-enrolled station's, a logged-out
- * or expired session's, each within a second; and no person or station holds more than its limit
+ * or expired session's, a person's whose role changed, each within a second; and no person or station holds more than its limit
  * (429 with Retry-After). Real HTTPS, both storages (PostgreSQL carries the ends over
  * LISTEN/NOTIFY).
  */
@@ -74,6 +74,19 @@ describe.each(STORAGES)('live feeds end with their credentials, on %s', (storage
     expect((await admin.post(`/api/v1/stations/${station.id}/enrollment`)).status).toBe(200);
     const reissuedAt = Date.now();
     expect(await feed.ended(() => reissuedAt)).toBeLessThan(1000);
+  });
+
+  it('a person’s feed ends within a second when an admin changes their role', async () => {
+    const customer = await server.userClient('customer');
+    const order = await placeOrder(customer);
+    const me = (await customer.get('/api/v1/auth/me')).body.id as string;
+    const feed = await openFeed(customer, `/api/v1/orders/${order}/live`);
+    expect(feed.status).toBe(200);
+    await until(() => feed.text().includes('event: order'));
+    const changed = await admin.request('PATCH', `/api/v1/users/${me}`, { role: 'planner' });
+    expect(changed.status).toBe(200);
+    const changedAt = Date.now();
+    expect(await feed.ended(() => changedAt)).toBeLessThan(1000);
   });
 
   it('a feed ends when its session expires', async () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
-import { createStation } from '#server/stations/stations.ts';
 import { buildCli } from '../build/build-cli.ts';
 import { freePort } from '../tests/sync/sync-harness.ts';
 import { startPlant } from './fixtures/plant.ts';
+import { enrolledStationProcess } from './fixtures/station-process.ts';
 import { median, round, type Benchmark } from './harness.ts';
 
 /*
@@ -75,71 +75,15 @@ async function serverStart(dataDir: string): Promise<number> {
   }
 }
 
-/** The station's local API link from its start-up line (`… on http://127.0.0.1:N/?token=…`). */
-const STATION_LINK = /on (http:\/\/127\.0\.0\.1:\d+\/)\?token=(\S+)/;
-
-/** Whether the station at `link` answers its state with the replica ready. */
-async function stationReady([, url, token]: RegExpExecArray): Promise<boolean> {
-  const answer = await fetch(`${url}api/commands/state`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${decodeURIComponent(token ?? '')}`,
-    },
-    body: '{}',
-  }).catch(() => undefined);
-  if (!answer?.ok) return false;
-  const body = (await answer.json()) as { state?: { sync?: { ready?: boolean } } };
-  return body.state?.sync?.ready === true;
-}
-
-/** Milliseconds from spawning `ordertrace station ARGS` to its API answering with the replica ready. */
-async function stationStart(args: string[]): Promise<number> {
-  const start = performance.now();
-  const child = spawn(process.execPath, [BIN, 'station', ...args, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  try {
-    for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`the station exited ${child.exitCode}: ${output}`);
-      if (performance.now() - start > 120_000)
-        throw new Error(`the station was not ready in 120 s: ${output}`);
-      const link = STATION_LINK.exec(output);
-      if (link && (await stationReady(link))) return performance.now() - start;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-}
-
 /** Restarts of an enrolled production station of a bench plant (a few orders released). */
 async function stationStarts(runs: number): Promise<number[]> {
   const plant = await startPlant('sqlite');
   const dataDir = mkdtempSync(join(tmpdir(), 'ordertrace-cli-start-station-'));
   try {
-    const { enrollmentCode } = await createStation(plant.context, plant.admin, {
-      name: 'cli-start-production',
-      role: 'production',
-      line: plant.lineName,
-    });
-    const args = ['--role', 'production', '--server', plant.url, '--data-dir', dataDir];
     // The first start enrolls and bootstraps; what is timed is starting again, as every day.
-    await stationStart([
-      ...args,
-      '--enroll',
-      enrollmentCode,
-      '--fingerprint',
-      plant.context.fingerprint,
-    ]);
+    const station = await enrolledStationProcess(plant, dataDir);
     const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await stationStart(args));
+    for (let i = 0; i < runs; i++) times.push((await station.again()).readyMs);
     return times;
   } finally {
     await plant.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { Resvg } from '@resvg/resvg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINISHED_STEP } from '#core/api/sync.ts';
 import type { ApiClient } from '../../server/harness.ts';
@@ -238,6 +239,80 @@ describe('the customer portal in Chromium', () => {
     const rejected = (await customer.get(`/api/v1/orders/${damaged.id}`)).body;
     expect(rejected.state).toBe('receipt_rejected');
     expect(rejected.packages[0].receiptReason).toBe('Table top cracked in transit');
+  });
+
+  it('reports a problem with a photo on a delivered order; customer service sees it, photo and all', async () => {
+    const order = await shippedOrder(world, line, customer);
+    expect(
+      (await customer.post('/api/v1/receipts', { verdict: 'confirm', package: order.pkg })).body
+        .state,
+    ).toBe('delivered');
+    // A photo as a phone would take it: a cracked table top.
+    const photo = new Resvg(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect width="1200" height="900" fill="#8b5a2b"/><path d="M100 450 L400 380 L520 520 L800 300 L1100 420" stroke="#111" stroke-width="14" fill="none"/></svg>`,
+    )
+      .render()
+      .asPng();
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const { context, page: tab } = await newTab(world.browser, world.baseURL, {
+        viewport: PHONE,
+        locale,
+      });
+      try {
+        await logIn(tab, customer.email, customer.password);
+        await tab.goto(`/orders/${order.id}`);
+        await tab.getByTestId('problem-description').waitFor();
+        await tab.screenshot({
+          path: join(tmpdir(), `problem-report-${locale}.png`),
+          fullPage: true,
+        });
+        if (locale === 'zh-CN') {
+          expect(await tab.getByTestId('problems').textContent()).toContain('订单有问题');
+          expect(await tab.getByTestId('problems').textContent()).not.toMatch(/[A-Za-z]{4,}/);
+          continue;
+        }
+        await tab.getByTestId('problem-kind').selectOption('damaged');
+        await tab.getByTestId('problem-description').fill('Table top cracked along the grain.');
+        await tab
+          .getByTestId('problem-photos')
+          .setInputFiles({ name: 'crack.png', mimeType: 'image/png', buffer: photo });
+        await expect.poll(() => tab.locator('.thumb img').count()).toBe(1);
+        await tab.getByTestId('problem-send').click();
+        await tab.getByTestId('problem-sent').waitFor();
+        await expect.poll(() => tab.getByTestId('problem-report').count()).toBe(1);
+        // The photo went as a JPEG the portal scaled down (1600 px at most) and comes back.
+        const listed = await customer.get(`/api/v1/orders/${order.id}/problems`);
+        expect(listed.body.reports[0].photos).toEqual([
+          { id: expect.any(String), type: 'image/jpeg', bytes: expect.any(Number) },
+        ]);
+        await expect
+          .poll(() =>
+            tab
+              .getByTestId('problem-report')
+              .locator('img')
+              .evaluate((img: HTMLImageElement) => img.naturalWidth),
+          )
+          .toBe(1200);
+      } finally {
+        await context.close();
+      }
+    }
+    // Customer service finds it among the exceptions, with the photo.
+    const service = await world.server.userClient('customer_service', 'Service');
+    const { context, page: office } = await newTab(world.browser, world.baseURL);
+    try {
+      await logIn(office, service.email, service.password);
+      await office.goto('/office/exceptions');
+      await office.getByTestId('kind-filter').selectOption('customer_problem');
+      const card = office.locator('[data-kind="customer_problem"]').filter({ hasText: order.code });
+      await card.waitFor();
+      expect(await card.textContent()).toContain('Table top cracked along the grain.');
+      await expect
+        .poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth))
+        .toBe(1200);
+    } finally {
+      await context.close();
+    }
   });
 
   it('reads a package label with the camera and confirms it', async () => {

@@ -18,7 +18,7 @@ import { ReplicaStore } from '#db/replica-store.ts';
 import { eventually } from '../sync/sync-harness.ts';
 import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
-import { enrollStation } from './station-flow.ts';
+import { enrollStation, eventsHeldFrom } from './station-flow.ts';
 
 /*
  * Nobody starves the rest (issue 13): per-station push quotas answered 429 with
@@ -27,17 +27,6 @@ import { enrollStation } from './station-flow.ts';
  */
 const PUSHES_PER_S = 0.2; // a burst of one push, then one every 5 s
 const PUSH_BYTES_PER_S = 64 * 1024; // a burst of 1 MiB (the largest push), then 64 KiB/s
-
-const eventsOf = async (server: TestServer, stationId: string) =>
-  Number(
-    (
-      await server.context.storage.db
-        .selectFrom('events')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('station_id', '=', stationId)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
 
 describe.each(STORAGES)('one station or one request cannot starve the rest on %s', (storage) => {
   let server: TestServer;
@@ -74,7 +63,7 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(1 / PUSHES_PER_S);
-    expect(await eventsOf(server, station.id)).toBe(1);
+    expect(await eventsHeldFrom(server, station.id)).toBe(1);
     // Another station is not held back by this one.
     const other = await enrollStation(server, admin, 'production', 'L1');
     expect(
@@ -84,7 +73,7 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
     station.seq--;
     expect((await station.push([loaded()])).status).toBe(200);
-    expect(await eventsOf(server, station.id)).toBe(2);
+    expect(await eventsHeldFrom(server, station.id)).toBe(2);
   });
 
   it('counts bytes too: a push over the byte quota is refused before its body is read', async () => {
@@ -104,7 +93,7 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
     expect(second.body.error.message).toMatch(/64 KiB a second/);
     // 1 MiB burst less 0.9 MiB, plus 5 s at 64 KiB/s, is some 0.48 MiB short: about 8 s.
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(5);
-    expect(await eventsOf(server, station.id)).toBe(0);
+    expect(await eventsHeldFrom(server, station.id)).toBe(0);
   });
 
   it('has the station wait as long as Retry-After says, then push what waited', async () => {
@@ -174,7 +163,7 @@ describe.each(STORAGES)('one station or one request cannot starve the rest on %s
       const next = pushes[refusedAt + 1]!;
       expect(next.sentAt - refused.answeredAt).toBeGreaterThanOrEqual(refused.retryAfterMs!);
       expect(pushes.filter((p) => p.status === 429)).toHaveLength(1);
-      expect(await eventsOf(server, enrollment.stationId)).toBe(3);
+      expect(await eventsHeldFrom(server, enrollment.stationId)).toBe(3);
     } finally {
       await sync.stop();
       db.close();

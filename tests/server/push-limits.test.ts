@@ -12,7 +12,7 @@ import { enroll } from '#station/sync/enroll.ts';
 import { pushOutbox } from '#station/sync/push.ts';
 import { SyncHttp } from '#station/sync/sync-http.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
-import { enrollStation } from './station-flow.ts';
+import { enrollStation, eventsHeldFrom } from './station-flow.ts';
 
 /*
  * The largest push (MAX_PUSH_BYTES, docs/api.md "Limits"): the server refuses a larger body
@@ -33,17 +33,6 @@ describe.each(STORAGES)('the push size limit on %s', (storage) => {
   let server: TestServer;
   let admin: ApiClient;
 
-  const eventsOf = async (stationId: string) =>
-    Number(
-      (
-        await server.context.storage.db
-          .selectFrom('events')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('station_id', '=', stationId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-
   beforeAll(async () => {
     server = await startTestServer(storage);
     admin = await server.userClient('admin');
@@ -63,7 +52,7 @@ describe.each(STORAGES)('the push size limit on %s', (storage) => {
       .catch((error: Error) => ({ status: 0, body: undefined as any, error }));
     expect(refused.status).toBe(413);
     expect(refused.body.error.code).toBe('OT_ERR_BODY_TOO_LARGE');
-    expect(await eventsOf(station.id)).toBe(0);
+    expect(await eventsHeldFrom(server, station.id)).toBe(0);
   });
 
   it('names the event and field that fail the schema, and stores nothing of the push', async () => {
@@ -81,7 +70,7 @@ describe.each(STORAGES)('the push size limit on %s', (storage) => {
       { path: 'body.events.1.body.units.1', message: expect.stringMatching(/check character/) },
     ]);
     expect(answer.body.error.message).toMatch(/^body\.events\.1\.body\.units\.1: /);
-    expect(await eventsOf(station.id)).toBe(0);
+    expect(await eventsHeldFrom(server, station.id)).toBe(0);
   });
 
   it('refuses a push without events, or with a field it does not know, at the envelope', async () => {
@@ -97,7 +86,7 @@ describe.each(STORAGES)('the push size limit on %s', (storage) => {
     });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toMatch(/sneaky/);
-    expect(await eventsOf(station.id)).toBe(0);
+    expect(await eventsHeldFrom(server, station.id)).toBe(0);
   });
 
   it('sends an outbox larger than one push over several, nothing lost or doubled', async () => {
@@ -135,7 +124,7 @@ describe.each(STORAGES)('the push size limit on %s', (storage) => {
       for (const size of sizes) expect(size).toBeLessThanOrEqual(MAX_PUSH_BYTES);
       expect(outbox.status()).toMatchObject({ depth: 0, ackedThrough: 6 });
       // Each stored once (the server holds them: rejected, as their order is unknown to it).
-      expect(await eventsOf(enrollment.stationId)).toBe(6);
+      expect(await eventsHeldFrom(server, enrollment.stationId)).toBe(6);
     } finally {
       await http.close();
       db.close();

@@ -164,3 +164,13 @@ export const dispatched = (
 
 export const dispatch = (dock: TestStation, order: string, pkg: string) =>
   dock.push([dispatched(dock, order, pkg)]);
+
+/** How many events the server holds from the station `stationId`, applied or not. */
+export async function eventsHeldFrom(server: TestServer, stationId: string): Promise<number> {
+  const { n } = await server.context.storage.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('station_id', '=', stationId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

@@ -17,6 +17,18 @@ export interface CatalogState {
   retired: ReadonlySet<string>;
 }
 
+/** What the catalog reads of a product row: its names, descriptions, attributes, retirement. */
+export const PRODUCT_COLUMNS = [
+  'id',
+  'code',
+  'name_en',
+  'name_zh',
+  'description_en',
+  'description_zh',
+  'attributes',
+  'retired_at',
+] as const;
+
 const indexes = new WeakMap<Storage, { version: string; state: CatalogState }>();
 
 export async function catalogIndex(context: ServerContext): Promise<CatalogState> {
@@ -28,19 +40,7 @@ export async function catalogIndex(context: ServerContext): Promise<CatalogState
   const version = `${Number(stamp.count)}@${stamp.latest ?? ''}`;
   const cached = indexes.get(context.storage);
   if (cached?.version === version) return cached.state;
-  const rows = await db
-    .selectFrom('products')
-    .select([
-      'code',
-      'name_en',
-      'name_zh',
-      'description_en',
-      'description_zh',
-      'attributes',
-      'retired_at',
-    ])
-    .orderBy('code')
-    .execute();
+  const rows = await db.selectFrom('products').select(PRODUCT_COLUMNS).orderBy('code').execute();
   const index = buildCatalogIndex(
     rows.map((row) => ({
       code: row.code,

@@ -18,7 +18,7 @@ import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
 import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
-import { catalogIndex } from './catalog-index.ts';
+import { catalogIndex, PRODUCT_COLUMNS } from './catalog-index.ts';
 import { memoryPage, type Sorts } from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 
@@ -144,17 +144,6 @@ async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
     retiredAt: row.retired_at,
   }));
 }
-
-const PRODUCT_COLUMNS = [
-  'id',
-  'code',
-  'name_en',
-  'name_zh',
-  'description_en',
-  'description_zh',
-  'attributes',
-  'retired_at',
-] as const;
 
 export async function getProduct(db: Db, code: string): Promise<Product & { id: string }> {
   const row = await db

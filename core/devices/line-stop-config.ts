@@ -61,7 +61,9 @@ export const lineStopConfigSchema = z.discriminatedUnion('kind', [
   dryRunLineStopConfigSchema,
 ]);
 
-export type SerialRelayConfig = z.output<typeof serialRelayConfigSchema>;
-export type HidRelayConfig = z.output<typeof hidRelayConfigSchema>;
-export type ModbusCoilConfig = z.output<typeof modbusCoilConfigSchema>;
 export type LineStopConfig = z.output<typeof lineStopConfigSchema>;
+/** One kind's settings, by its `kind`: `LineStopConfigOf<'modbus-coil'>`. */
+export type LineStopConfigOf<K extends LineStopConfig['kind']> = Extract<
+  LineStopConfig,
+  { kind: K }
+>;

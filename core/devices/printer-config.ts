@@ -38,6 +38,6 @@ export const printerConfigSchema = z.discriminatedUnion('kind', [
   dryRunPrinterConfigSchema,
 ]);
 
-export type CupsPrinterConfig = z.output<typeof cupsPrinterConfigSchema>;
-export type ZplPrinterConfig = z.output<typeof zplPrinterConfigSchema>;
 export type PrinterConfig = z.output<typeof printerConfigSchema>;
+/** One kind's settings, by its `kind`: `PrinterConfigOf<'zpl-tcp'>`. */
+export type PrinterConfigOf<K extends PrinterConfig['kind']> = Extract<PrinterConfig, { kind: K }>;

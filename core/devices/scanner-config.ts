@@ -66,9 +66,8 @@ export const scannerConfigSchema = z.discriminatedUnion('kind', [
   wedgeScannerConfigSchema,
 ]);
 
-export type SerialScannerConfig = z.output<typeof serialScannerConfigSchema>;
-export type HidScannerConfig = z.output<typeof hidScannerConfigSchema>;
-export type WedgeScannerConfig = z.output<typeof wedgeScannerConfigSchema>;
 export type ScannerConfig = z.output<typeof scannerConfigSchema>;
+/** One kind's settings, by its `kind`: `ScannerConfigOf<'hid'>`. */
+export type ScannerConfigOf<K extends ScannerConfig['kind']> = Extract<ScannerConfig, { kind: K }>;
 export type ScannerConfigInput = z.input<typeof scannerConfigSchema>;
-export type ScanReadingOptions = Pick<SerialScannerConfig, keyof typeof readingShape>;
+export type ScanReadingOptions = Pick<ScannerConfigOf<'serial'>, keyof typeof readingShape>;

@@ -1,4 +1,4 @@
-import type { HidScannerConfig } from '#core/devices/scanner-config.ts';
+import type { ScannerConfigOf } from '#core/devices/scanner-config.ts';
 import { formatVidPid } from '#core/devices/usb-id.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
@@ -23,7 +23,7 @@ export class HidScanner extends ReconnectingScanner {
   #continuation: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly config: HidScannerConfig,
+    private readonly config: ScannerConfigOf<'hid'>,
     private readonly binding: HidBinding,
   ) {
     super(`the USB HID scanner ${formatVidPid(config)}`, config);

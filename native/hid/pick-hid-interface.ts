@@ -1,4 +1,4 @@
-import type { HidScannerConfig } from '#core/devices/scanner-config.ts';
+import type { ScannerConfigOf } from '#core/devices/scanner-config.ts';
 import {
   HID_USAGE_KEYBOARD,
   HID_USAGE_PAGE_BARCODE_SCANNER,
@@ -17,7 +17,7 @@ const isKeyboard = (device: HidDeviceInfo) =>
 
 export function pickHidInterface(
   devices: readonly HidDeviceInfo[],
-  config: Pick<HidScannerConfig, 'vendorId' | 'productId' | 'path' | 'mode'>,
+  config: Pick<ScannerConfigOf<'hid'>, 'vendorId' | 'productId' | 'path' | 'mode'>,
 ): HidDeviceInfo | undefined {
   const ours = devices.filter(
     (device) =>

@@ -1,4 +1,4 @@
-import type { HidRelayConfig } from '#core/devices/line-stop-config.ts';
+import type { LineStopConfigOf } from '#core/devices/line-stop-config.ts';
 import { formatVidPid } from '#core/devices/usb-id.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
@@ -22,7 +22,7 @@ export function relayReport(relay: number, on: boolean): number[] {
 
 /** Which relays are on for each signal: red and buzzer on a stop, green when cleared. */
 export function relayStates(
-  relays: HidRelayConfig['relays'],
+  relays: LineStopConfigOf<'hid-relay'>['relays'],
   signal: LineSignal,
 ): [number, boolean][] {
   const states: [number, boolean][] = [[relays.red, signal === 'stop']];
@@ -38,7 +38,7 @@ export class HidRelay implements LineStopOutput {
   #current: LineSignal | undefined;
 
   constructor(
-    private readonly config: HidRelayConfig,
+    private readonly config: LineStopConfigOf<'hid-relay'>,
     private readonly binding: HidBinding,
   ) {
     this.description = `USB HID relay ${formatVidPid(config)}`;

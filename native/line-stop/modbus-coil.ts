@@ -3,7 +3,7 @@ import modbusSerial from 'modbus-serial';
 // A CommonJS package whose types declare an ES default: the class is `.default` both ways.
 const ModbusRTU = modbusSerial.default;
 type ModbusRTU = InstanceType<typeof ModbusRTU>;
-import type { ModbusCoilConfig } from '#core/devices/line-stop-config.ts';
+import type { LineStopConfigOf } from '#core/devices/line-stop-config.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
@@ -29,7 +29,7 @@ export class ModbusCoil implements LineStopOutput {
   #queue: Promise<unknown> = Promise.resolve();
   #recovered: ((signal: LineSignal) => void)[] = [];
 
-  constructor(private readonly config: ModbusCoilConfig) {
+  constructor(private readonly config: LineStopConfigOf<'modbus-coil'>) {
     this.description = `PLC coil ${config.coil} at ${config.host}:${config.port} (unit ${config.unitId})`;
   }
 

@@ -1,5 +1,5 @@
 import { parseHexBytes } from '#core/devices/hex-bytes.ts';
-import type { SerialRelayConfig } from '#core/devices/line-stop-config.ts';
+import type { LineStopConfigOf } from '#core/devices/line-stop-config.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { nativeLog } from '../log.ts';
 import type { SerialBinding, SerialConnection } from '../serial/serial-binding.ts';
@@ -19,7 +19,7 @@ export class SerialRelay implements LineStopOutput {
   #current: LineSignal | undefined;
 
   constructor(
-    private readonly config: SerialRelayConfig,
+    private readonly config: LineStopConfigOf<'serial-relay'>,
     private readonly binding: SerialBinding,
   ) {
     this.description = `serial relay on ${config.path}`;

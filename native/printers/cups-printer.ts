@@ -1,4 +1,4 @@
-import type { CupsPrinterConfig } from '#core/devices/printer-config.ts';
+import type { PrinterConfigOf } from '#core/devices/printer-config.ts';
 import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import {
@@ -50,7 +50,7 @@ export class CupsPrinter implements LabelPrinter {
   readonly accepts = 'pdf';
   readonly description: string;
 
-  constructor(private readonly config: CupsPrinterConfig) {
+  constructor(private readonly config: PrinterConfigOf<'cups'>) {
     this.description = `CUPS printer ${config.printer}`;
   }
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ZplPrinterConfig } from '#core/devices/printer-config.ts';
+import type { PrinterConfigOf } from '#core/devices/printer-config.ts';
 import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
 import type { LabelDocument, LabelPrinter, PrinterStatus, PrintResult } from './printer.ts';
@@ -44,7 +44,7 @@ export class ZplTcpPrinter implements LabelPrinter {
   readonly description: string;
   readonly #where: string;
 
-  constructor(private readonly config: ZplPrinterConfig) {
+  constructor(private readonly config: PrinterConfigOf<'zpl-tcp'>) {
     this.#where = `${config.host}:${config.port}`;
     this.description = `ZPL printer at ${this.#where}`;
   }

@@ -1,4 +1,4 @@
-import type { SerialScannerConfig } from '#core/devices/scanner-config.ts';
+import type { ScannerConfigOf } from '#core/devices/scanner-config.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import { DeviceError } from '../device-error.ts';
 import { nativeLog } from '../log.ts';
@@ -17,7 +17,7 @@ export class SerialScanner extends ReconnectingScanner {
   #connection: SerialConnection | undefined;
 
   constructor(
-    private readonly config: SerialScannerConfig,
+    private readonly config: ScannerConfigOf<'serial'>,
     private readonly binding: SerialBinding,
   ) {
     super(

@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import type { ZplPrinterConfig } from '#core/devices/printer-config.ts';
+import type { PrinterConfigOf } from '#core/devices/printer-config.ts';
 import { hostStatusReply } from '#native/printers/fake-host-status-reply.ts';
 
 /**
@@ -16,7 +16,7 @@ export interface FakeZebra {
 }
 
 /** The station's printer setting for `zebra`, as a supervisor saves it. */
-export const zebraPrinterSetting = (zebra: FakeZebra): ZplPrinterConfig => ({
+export const zebraPrinterSetting = (zebra: FakeZebra): PrinterConfigOf<'zpl-tcp'> => ({
   kind: 'zpl-tcp',
   host: '127.0.0.1',
   port: zebra.port,

@@ -1,9 +1,9 @@
 import { createDoubleReadFilter } from '#core/scan/double-read.ts';
 import { createKeyboardBurstDetector } from '#core/scan/keyboard-burst.ts';
-import { wedgeScannerConfigSchema, type WedgeScannerConfig } from '#core/devices/scanner-config.ts';
+import { wedgeScannerConfigSchema, type ScannerConfigOf } from '#core/devices/scanner-config.ts';
 
 /** How a keyboard-wedge scanner's keys are read: core's scanner config without its kind. */
-export type WedgeOptions = Omit<WedgeScannerConfig, 'kind'>;
+export type WedgeOptions = Omit<ScannerConfigOf<'keyboard-wedge'>, 'kind'>;
 
 /** The schema's defaults, for stations configured with another kind of scanner. */
 const { kind: _kind, ...defaults } = wedgeScannerConfigSchema.parse({ kind: 'keyboard-wedge' });

@@ -80,6 +80,21 @@ describe('paths the docs name', () => {
     expect(missing(docs, repoPath)).toEqual([]);
   });
 
+  it('every file the docs name by its bare name (`sync-http.ts`) is somewhere in the tree', () => {
+    const names = new Set([
+      ...readdirSync(root),
+      ...FOLDERS.flatMap((f) => filesUnder(f, /./)).map((file) => file.split('/').at(-1)),
+    ]);
+    const docs = ['README.md', ...filesUnder('docs', /\.md$/)];
+    const named = docs.flatMap((doc) =>
+      [...readFileSync(join(root, doc), 'utf8').matchAll(/`([\w.-]+\.(?:ts|svelte|js|md))`/g)].map(
+        ([, name]) => `${doc}: ${name}`,
+      ),
+    );
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((entry) => !names.has(entry.split(': ')[1]))).toEqual([]);
+  });
+
   it('every docs/….md the code and tests cite exists', () => {
     const code = FOLDERS.filter((f) => f !== 'docs').flatMap((f) =>
       filesUnder(f, /\.(ts|js|svelte)$/).filter((file) => !file.includes('node_modules')),

@@ -6,48 +6,58 @@ import { audit } from '../auth/audit.ts';
 import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 import type { ExceptionsTable } from '../storage/schema.ts';
-import { recordIntegrationEvent } from '../integration/integration-events.ts';
+import { recordIntegrationEvents } from '../integration/integration-events.ts';
 
 export type { ExceptionKind };
 
+export interface ExceptionInput {
+  kind: ExceptionKind;
+  orderCode: string | null;
+  stationId: string | null;
+  eventId: string | null;
+  seq?: number | null;
+  description: string;
+}
+
 /** Raise something for people to look at; it stays open until someone resolves it with a note. */
-export async function raiseException(
+export async function raiseException(db: Db, now: Date, input: ExceptionInput): Promise<string> {
+  const [id = ''] = await raiseExceptions(db, now, [input]);
+  return id;
+}
+
+/** Several at once, in order: a constant number of statements however many. */
+export async function raiseExceptions(
   db: Db,
   now: Date,
-  input: {
-    kind: ExceptionKind;
-    orderCode: string | null;
-    stationId: string | null;
-    eventId: string | null;
-    seq?: number | null;
-    description: string;
-  },
-): Promise<string> {
-  const id = randomUUID();
-  await db
-    .insertInto('exceptions')
-    .values({
-      id,
-      kind: input.kind,
-      order_code: input.orderCode,
-      station_id: input.stationId,
-      event_id: input.eventId,
-      station_seq: input.seq ?? null,
-      description: input.description,
-      status: 'open',
-      resolution_note: null,
-      resolved_by: null,
-      resolved_at: null,
-      created_at: now.toISOString(),
-    })
-    .execute();
-  await recordIntegrationEvent(db, now, {
-    kind: input.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
-    orderCode: input.orderCode,
-    stationId: input.stationId,
-    data: { exception: id, exceptionKind: input.kind, description: input.description },
-  });
-  return id;
+  inputs: readonly ExceptionInput[],
+): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) => ({
+    id: randomUUID(),
+    kind: input.kind,
+    order_code: input.orderCode,
+    station_id: input.stationId,
+    event_id: input.eventId,
+    station_seq: input.seq ?? null,
+    description: input.description,
+    status: 'open',
+    resolution_note: null,
+    resolved_by: null,
+    resolved_at: null,
+    created_at: now.toISOString(),
+  }));
+  await db.insertInto('exceptions').values(rows).execute();
+  await recordIntegrationEvents(
+    db,
+    now,
+    rows.map((row) => ({
+      kind: row.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
+      orderCode: row.order_code,
+      stationId: row.station_id,
+      data: { exception: row.id, exceptionKind: row.kind, description: row.description },
+    })),
+  );
+  return rows.map((row) => row.id);
 }
 
 export const EXCEPTION_SORTS = ['newest', 'oldest'] as const;

@@ -28,77 +28,93 @@ export async function recordIntegrationEvent(
   now: Date,
   input: IntegrationEventInput,
 ): Promise<void> {
+  await recordIntegrationEvents(db, now, [input]);
+}
+
+/** Several events at once, in order: a constant number of statements however many. */
+export async function recordIntegrationEvents(
+  db: Db,
+  now: Date,
+  inputs: readonly IntegrationEventInput[],
+): Promise<void> {
+  if (inputs.length === 0) return;
   await claimLogIds(db, 'integration_events');
-  const place = await placeOf(db, input.lineId ?? null, input.stationId ?? null);
-  const row = await db
-    .insertInto('integration_events')
-    .values({
-      kind: input.kind,
-      order_code: input.orderCode,
-      plant: place.plant,
-      line: place.line,
-      station: place.station,
-      at: now.toISOString(),
-      data: JSON.stringify(input.data),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const subscribed = (
+  const placeOf = await placesOf(db, inputs);
+  const rows = inputs.map((input) => ({
+    kind: input.kind,
+    order_code: input.orderCode,
+    ...placeOf(input),
+    at: now.toISOString(),
+    data: JSON.stringify(input.data),
+  }));
+  // Ids are drawn in the rows' order; RETURNING's order is not promised, so sort them.
+  const ids = (await db.insertInto('integration_events').values(rows).returning('id').execute())
+    .map((row) => Number(row.id))
+    .sort((a, b) => a - b);
+  const hooks = (
     await db
       .selectFrom('webhooks')
       .select(['id', 'events'])
       .where('disabled_at', 'is', null)
       .execute()
-  ).filter((hook) => (JSON.parse(hook.events) as string[]).includes(input.kind));
-  if (subscribed.length === 0) return;
-  const body = JSON.stringify(
-    toIntegrationEvent({
-      id: Number(row.id),
-      kind: input.kind,
-      order_code: input.orderCode,
-      ...place,
-      at: now.toISOString(),
-      data: JSON.stringify(input.data),
-    }),
-  );
-  await db
-    .insertInto('webhook_deliveries')
-    .values(
-      subscribed.map((hook) => ({
-        id: randomUUID(),
-        webhook_id: hook.id,
-        event_id: Number(row.id),
-        kind: input.kind,
-        body,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now.toISOString(),
-        give_up_at: new Date(now.getTime() + DELIVERY_WINDOW_MS).toISOString(),
-        last_attempt_at: null,
-        last_status: null,
-        last_error: null,
-        delivered_at: null,
-        created_at: now.toISOString(),
-      })),
-    )
-    .execute();
+  ).map((hook) => ({ id: hook.id, kinds: JSON.parse(hook.events) as string[] }));
+  if (hooks.length === 0) return;
+  const deliveries = rows.flatMap((row, i) => {
+    const subscribed = hooks.filter((hook) => hook.kinds.includes(row.kind));
+    if (subscribed.length === 0) return [];
+    const eventId = ids[i] ?? 0;
+    const body = JSON.stringify(toIntegrationEvent({ id: eventId, ...row }));
+    return subscribed.map((hook) => ({
+      id: randomUUID(),
+      webhook_id: hook.id,
+      event_id: eventId,
+      kind: row.kind,
+      body,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now.toISOString(),
+      give_up_at: new Date(now.getTime() + DELIVERY_WINDOW_MS).toISOString(),
+      last_attempt_at: null,
+      last_status: null,
+      last_error: null,
+      delivered_at: null,
+      created_at: now.toISOString(),
+    }));
+  });
+  if (deliveries.length > 0) await db.insertInto('webhook_deliveries').values(deliveries).execute();
 }
 
 /** Names people and topic trees use: the plant and line by name, the station by name. */
-async function placeOf(db: Db, lineId: string | null, stationId: string | null) {
-  const station = stationId
-    ? await db
+async function placesOf(db: Db, inputs: readonly IntegrationEventInput[]) {
+  const stationIds = [...new Set(inputs.flatMap((input) => input.stationId ?? []))];
+  const stations = new Map(
+    (
+      await db
         .selectFrom('stations')
-        .select(['name', 'line_id'])
-        .where('id', '=', stationId)
-        .executeTakeFirst()
-    : undefined;
-  const line = await db
-    .selectFrom('lines')
-    .select(['name', 'plant'])
-    .where('id', '=', lineId ?? station?.line_id ?? '')
-    .executeTakeFirst();
-  return { plant: line?.plant ?? null, line: line?.name ?? null, station: station?.name ?? null };
+        .select(['id', 'name', 'line_id'])
+        .where('id', 'in', [...stationIds, ''])
+        .execute()
+    ).map((station) => [station.id, station]),
+  );
+  const lineOf = (input: IntegrationEventInput) =>
+    input.lineId ?? stations.get(input.stationId ?? '')?.line_id ?? '';
+  const lines = new Map(
+    (
+      await db
+        .selectFrom('lines')
+        .select(['id', 'name', 'plant'])
+        .where('id', 'in', [...new Set(inputs.map(lineOf)), ''])
+        .execute()
+    ).map((line) => [line.id, line]),
+  );
+  return (input: IntegrationEventInput) => {
+    const line = lines.get(lineOf(input));
+    return {
+      plant: line?.plant ?? null,
+      line: line?.name ?? null,
+      station: stations.get(input.stationId ?? '')?.name ?? null,
+    };
+  };
 }
 
 export function toIntegrationEvent(

@@ -11,6 +11,7 @@ import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Db } from '../context.ts';
 import type {
   BadgesTable,
+  BomItemsTable,
   LinesTable,
   OrdersTable,
   PackagesTable,
@@ -25,12 +26,24 @@ import type {
  * core's schema.
  */
 
-/** The order as stations replicate it: what a scan decision needs, nothing more. */
-export async function orderRow(db: Db, order: OrdersTable): Promise<OrderRow> {
+/** An order line with its product, as orderRow reads it. */
+export interface OrderLineFacts {
+  order_id: string;
+  position: number;
+  quantity: number;
+  id: string;
+  code: string;
+  name_en: string;
+  name_zh: string;
+}
+
+/** The order lines (with products) and the products' BOM items of some orders, two queries. */
+export async function readOrderLines(db: Db, orderIds: readonly string[]) {
   const lines = await db
     .selectFrom('order_lines')
     .innerJoin('products', 'products.id', 'order_lines.product_id')
     .select([
+      'order_lines.order_id',
       'order_lines.position',
       'order_lines.quantity',
       'products.id',
@@ -38,15 +51,21 @@ export async function orderRow(db: Db, order: OrdersTable): Promise<OrderRow> {
       'products.name_en',
       'products.name_zh',
     ])
-    .where('order_lines.order_id', '=', order.id)
+    .where('order_lines.order_id', 'in', [...orderIds, ''])
     .orderBy('order_lines.position')
     .execute();
   const bom = await db
     .selectFrom('bom_items')
     .selectAll()
-    .where('product_id', 'in', lines.map((line) => line.id).concat(['']))
+    .where('product_id', 'in', [...new Set(lines.map((line) => line.id)), ''])
     .orderBy('position')
     .execute();
+  return { lines: lines as OrderLineFacts[], bom };
+}
+
+/** The order as stations replicate it: what a scan decision needs, nothing more. */
+export async function orderRow(db: Db, order: OrdersTable): Promise<OrderRow> {
+  const { lines, bom } = await readOrderLines(db, [order.id]);
   // The count is known once the last package closed (every package then carries it).
   const last = await db
     .selectFrom('packages')
@@ -54,6 +73,16 @@ export async function orderRow(db: Db, order: OrdersTable): Promise<OrderRow> {
     .where('order_id', '=', order.id)
     .where('package_count', '>', 0)
     .executeTakeFirst();
+  return orderRowFrom(order, lines, bom, last ? Number(last.package_count) : null);
+}
+
+/** orderRow from rows already read: the order's lines (in position order) and their BOM items. */
+export function orderRowFrom(
+  order: OrdersTable,
+  lines: readonly OrderLineFacts[],
+  bom: readonly BomItemsTable[],
+  packageCount: number | null,
+): OrderRow {
   return {
     code: order.code ?? '',
     state: order.state as OrderState,
@@ -62,7 +91,7 @@ export async function orderRow(db: Db, order: OrdersTable): Promise<OrderRow> {
     carrier: order.carrier,
     customerReference: order.customer_reference,
     unitsOrdered: lines.reduce((sum, line) => sum + line.quantity, 0),
-    packageCount: last ? Number(last.package_count) : null,
+    packageCount,
     lines: lines.map((line) => ({
       position: line.position,
       product: line.code,

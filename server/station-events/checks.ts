@@ -6,7 +6,14 @@ import type { StationEvent, StationEventBody } from '#core/events/station-events
 import { scanAllowed, type OrderState, type StationRole } from '#core/orders/state-machine.ts';
 import type { LineRules } from '#core/sync/replicated-rows.ts';
 import type { Db, StationCaller } from '../context.ts';
-import type { OrdersTable } from '../storage/schema.ts';
+import type { Completeness } from '#core/orders/completeness.ts';
+import type {
+  BadgesTable,
+  OrdersTable,
+  PackagesTable,
+  ResourcesTable,
+  UnitsTable,
+} from '../storage/schema.ts';
 import { orderByCode, serverCompleteness } from './order-facts.ts';
 
 /*
@@ -19,8 +26,77 @@ import { orderByCode, serverCompleteness } from './order-facts.ts';
 
 export type { StationCaller };
 
+/**
+ * What the checks read of the server's state. `storedFacts` asks the tables at each call;
+ * a batch (batch-facts.ts) answers from rows it read once and keeps current as it applies.
+ */
+export interface CheckFacts {
+  badge(code: string): Promise<Pick<BadgesTable, 'role' | 'revoked_at'> | undefined>;
+  order(code: string | null | undefined): Promise<OrdersTable | undefined>;
+  resource(code: string): Promise<ResourcesTable | undefined>;
+  completeness(order: OrdersTable): Promise<Completeness>;
+  package(code: string): Promise<PackagesTable | undefined>;
+  units(
+    codes: readonly string[],
+  ): Promise<Pick<UnitsTable, 'code' | 'order_id' | 'package_code'>[]>;
+}
+
+export function storedFacts(db: Db): CheckFacts {
+  return {
+    badge: (code) =>
+      db
+        .selectFrom('badges')
+        .select(['role', 'revoked_at'])
+        .where('code', '=', code)
+        .executeTakeFirst(),
+    order: (code) => orderByCode(db, code),
+    resource: (code) =>
+      db.selectFrom('resources').selectAll().where('code', '=', code).executeTakeFirst(),
+    completeness: (order) => serverCompleteness(db, order),
+    package: (code) =>
+      db.selectFrom('packages').selectAll().where('code', '=', code).executeTakeFirst(),
+    units: (codes) =>
+      db
+        .selectFrom('units')
+        .select(['code', 'order_id', 'package_code'])
+        .where('code', 'in', [...codes, ''])
+        .execute(),
+  };
+}
+
+/** The supervisor badge an event names (clearing a line stop, or overriding a check). */
+export const supervisorOf = (body: StationEventBody): string | null =>
+  body.type === 'line.cleared'
+    ? body.supervisor
+    : 'override' in body && body.override
+      ? body.override.supervisor
+      : null;
+
+/** The order code the order checks look up for an event (null: they look none up). */
+export function orderCodeChecked(body: StationEventBody): string | null | undefined {
+  switch (body.type) {
+    case 'scan.decided': {
+      const effect = body.effect;
+      if (!effect) return null;
+      const orderCode =
+        effect.kind === 'consume' || effect.kind === 'verify_label'
+          ? parseCode(effect.kind === 'consume' ? effect.resource : effect.package)
+          : undefined;
+      return orderCode?.valid ? orderCode.order : 'order' in effect ? effect.order : undefined;
+    }
+    case 'label.printed': {
+      const parsed = parseCode(body.code);
+      return parsed.valid ? parsed.order : undefined;
+    }
+    case 'line.cleared':
+      return null;
+    default:
+      return body.order;
+  }
+}
+
 export interface CheckContext {
-  db: Db;
+  facts: CheckFacts;
   now: Date;
   caller: StationCaller;
   /** When the station was created: nothing it decided can be older. */
@@ -114,16 +190,12 @@ function checkRole({ caller }: CheckContext, event: StationEvent): Check | null 
 }
 
 async function badgeProblem(
-  db: Db,
+  facts: CheckFacts,
   code: string,
   at: string,
   role: BadgeRole,
 ): Promise<string | null> {
-  const badge = await db
-    .selectFrom('badges')
-    .select(['role', 'revoked_at'])
-    .where('code', '=', code)
-    .executeTakeFirst();
+  const badge = await facts.badge(code);
   if (!badge) return `Badge ${code} was never issued.`;
   if (badge.revoked_at && badge.revoked_at <= at)
     return `Badge ${code} was revoked at ${badge.revoked_at}.`;
@@ -133,25 +205,19 @@ async function badgeProblem(
 }
 
 async function checkBadges(context: CheckContext, event: StationEvent): Promise<Check | null> {
-  const { db, rules } = context;
+  const { facts, rules } = context;
   const at = event.stationTime;
   if (event.operator === null) {
     if (rules.requireOperator) {
       return reject('unknown_badge', 'No operator was logged in, and this line requires one.');
     }
   } else {
-    const problem = await badgeProblem(db, event.operator, at, 'operator');
+    const problem = await badgeProblem(facts, event.operator, at, 'operator');
     if (problem) return reject('unknown_badge', problem);
   }
-  const body = event.body;
-  const supervisor =
-    body.type === 'line.cleared'
-      ? body.supervisor
-      : 'override' in body && body.override
-        ? body.override.supervisor
-        : null;
+  const supervisor = supervisorOf(event.body);
   if (supervisor) {
-    const problem = await badgeProblem(db, supervisor, at, 'supervisor');
+    const problem = await badgeProblem(facts, supervisor, at, 'supervisor');
     if (problem) return reject('unknown_badge', problem);
   }
   return null;
@@ -162,7 +228,7 @@ async function orderInScope(
   context: CheckContext,
   code: string | null | undefined,
 ): Promise<{ order: OrdersTable } | Check> {
-  const order = await orderByCode(context.db, code);
+  const order = await context.facts.order(code);
   if (!order)
     return reject('event_rejected', `Order ${code ?? '(none)'} is not known to the server.`);
   if (order.line_id !== context.caller.lineId) {
@@ -177,32 +243,19 @@ function stateAllows(role: StationRole, order: OrdersTable): Check | null {
 }
 
 async function checkOrder(context: CheckContext, event: StationEvent): Promise<Check | null> {
-  const { db } = context;
+  const { facts } = context;
   const body = event.body;
   switch (body.type) {
     case 'scan.decided': {
       const effect = body.effect;
       if (!effect) return null;
-      const orderCode =
-        effect.kind === 'consume' || effect.kind === 'verify_label'
-          ? parseCode(effect.kind === 'consume' ? effect.resource : effect.package)
-          : undefined;
-      const code = orderCode?.valid
-        ? orderCode.order
-        : 'order' in effect
-          ? effect.order
-          : undefined;
-      const scoped = await orderInScope(context, code);
+      const scoped = await orderInScope(context, orderCodeChecked(body));
       if (!('order' in scoped)) return scoped;
       if (effect.kind !== 'consume') return null;
       const order = scoped.order;
       const state = stateAllows('production', order);
       if (state) return state;
-      const resource = await db
-        .selectFrom('resources')
-        .selectAll()
-        .where('code', '=', effect.resource)
-        .executeTakeFirst();
+      const resource = await facts.resource(effect.resource);
       if (!resource || resource.order_id !== order.id) {
         return reject(
           'event_rejected',
@@ -215,7 +268,7 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
           `Resource ${resource.code} was consumed already: by ${resource.consumed_by} at ${resource.consumed_at}.`,
         );
       }
-      const model = await serverCompleteness(db, order);
+      const model = await facts.completeness(order);
       const material = model.materials.filter((m) => m.resourceType === resource.resource_type);
       const required = material.reduce((sum, m) => sum + m.required, 0);
       const consumed = material.reduce((sum, m) => sum + m.consumed, 0);
@@ -232,8 +285,7 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
       return 'order' in scoped ? null : scoped;
     }
     case 'label.printed': {
-      const parsed = parseCode(body.code);
-      const scoped = await orderInScope(context, parsed.valid ? parsed.order : undefined);
+      const scoped = await orderInScope(context, orderCodeChecked(body));
       return 'order' in scoped ? null : scoped;
     }
     case 'line.cleared':
@@ -243,7 +295,7 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
       if (!('order' in scoped)) return scoped;
       const state = stateAllows('production', scoped.order);
       if (state) return state;
-      const model = await serverCompleteness(db, scoped.order);
+      const model = await facts.completeness(scoped.order);
       const short = materialsShortFor(model, body.step, body.unitsDone);
       if (short.length > 0 && !body.override) {
         return reject(
@@ -268,20 +320,10 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
           `Package ${body.package} is not package ${body.number} of order ${order.code}.`,
         );
       }
-      if (
-        await db
-          .selectFrom('packages')
-          .select('code')
-          .where('code', '=', body.package)
-          .executeTakeFirst()
-      ) {
+      if (await facts.package(body.package)) {
         return reject('event_rejected', `Package ${body.package} was closed already.`);
       }
-      const units = await db
-        .selectFrom('units')
-        .select(['code', 'order_id', 'package_code'])
-        .where('code', 'in', body.units)
-        .execute();
+      const units = await facts.units(body.units);
       const known = new Map(units.map((u) => [u.code, u]));
       const wrong = body.units.filter((code) => known.get(code)?.order_id !== order.id);
       if (wrong.length > 0) {
@@ -304,7 +346,7 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
           `The last package of an order is numbered as the count (${body.number} of ${body.of}).`,
         );
       }
-      const model = await serverCompleteness(db, order);
+      const model = await facts.completeness(order);
       const remaining = model.units.remaining - new Set(body.units).size;
       if (remaining > 0 && !body.override) {
         return reject(
@@ -327,11 +369,7 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
       const scoped = await orderInScope(context, body.order);
       if (!('order' in scoped)) return scoped;
       const order = scoped.order;
-      const pkg = await db
-        .selectFrom('packages')
-        .selectAll()
-        .where('code', '=', body.package)
-        .executeTakeFirst();
+      const pkg = await facts.package(body.package);
       if (!pkg || pkg.order_id !== order.id) {
         return reject(
           'event_rejected',

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { PushRequest, PushResponse, PushResult } from '#core/api/sync.ts';
+import {
+  MAX_PUSH_EVENTS,
+  type PushRequest,
+  type PushResponse,
+  type PushResult,
+} from '#core/api/sync.ts';
 import type { StationEvent } from '#core/events/station-events.ts';
 import type { ServerContext } from '../context.ts';
 import type { Db } from '../context.ts';
@@ -9,10 +14,17 @@ import { checkProtocol } from '../replication/protocol.ts';
 import { lineRules } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { EventsTable } from '../storage/schema.ts';
-import { raiseException } from '../back-office/exceptions.ts';
+import { raiseException, type ExceptionInput } from '../back-office/exceptions.ts';
 import { touchStation } from '../stations/stations.ts';
 import { applyEvent, type Effects } from './apply.ts';
-import { checkEvent, type CheckContext, type StationCaller } from './checks.ts';
+import { batchable, ingestBatch } from './batch-ingest.ts';
+import {
+  checkEvent,
+  storedFacts,
+  type Check,
+  type CheckContext,
+  type StationCaller,
+} from './checks.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 
 /** The payload hash: the event re-serialised from its parsed form, so key order is the schema's. */
@@ -109,12 +121,9 @@ export async function ingestEvents(
     const events = [...request.events].sort((a, b) => a.seq - b.seq);
     const held = await heldEvents(trx, caller.id, events);
     const checks = await checkContext(trx, now, caller);
-    const out: PushResult[] = [];
-    for (const event of events) {
-      out.push(await ingestOne(trx, kind, now, checks, event, effects, held));
-    }
-    await storeEvents(trx, held.taken);
-    const acked = await advanceAck(trx, caller.id, ack, held);
+    const out = await ingestAll(trx, kind, now, checks, events, effects, held);
+    await storeEvents(trx, out.held.taken);
+    const acked = await advanceAck(trx, caller.id, ack, out.held);
     // "Last seen" and the outbox depth commit with the batch: one commit (one sync to disk)
     // per push rather than two.
     await touchStation(
@@ -122,7 +131,7 @@ export async function ingestEvents(
       caller.id,
       request.outboxDepth,
     );
-    return { results: out, acked };
+    return { results: out.results, acked };
   });
   for (const orderId of effects.orders) context.live.publish(`order:${orderId}`);
   if (effects.orders.size > 0) context.live.publish('changes');
@@ -139,14 +148,15 @@ export async function ingestEvents(
  * kept current as the batch is taken, so each event is judged exactly as if the table were
  * asked at its turn.
  */
-interface Held {
+export interface Held {
   bySeq: Map<number, { id: string; payload_hash: string }>;
   ids: Set<string>;
   /** Events taken in this batch, written together at its end (nothing reads them before). */
   taken: EventsTable[];
 }
 
-const LOOKUP_CHUNK = 500;
+// A push holds at most MAX_PUSH_EVENTS: one query each, whatever its size.
+const LOOKUP_CHUNK = MAX_PUSH_EVENTS;
 
 async function heldEvents(db: Db, stationId: string, events: StationEvent[]): Promise<Held> {
   const held: Held = { bySeq: new Map(), ids: new Set(), taken: [] };
@@ -188,20 +198,51 @@ async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<C
     .select(['stations.created_at', 'lines.rules'])
     .where('stations.id', '=', caller.id)
     .executeTakeFirstOrThrow();
-  return { db, now, caller, stationCreatedAt: station.created_at, rules: lineRules(station.rules) };
+  return {
+    facts: storedFacts(db),
+    now,
+    caller,
+    stationCreatedAt: station.created_at,
+    rules: lineRules(station.rules),
+  };
 }
 
-async function ingestOne(
+/**
+ * A batch of the events set-based ingest takes (batch-ingest.ts) in a fixed number of
+ * statements; any other batch event by event. Should the set-based writes fail (a
+ * constraint, a value one engine refuses), the batch is taken again event by event, so the
+ * failing event is rejected alone.
+ */
+async function ingestAll(
   db: Db,
   kind: StorageKind,
   now: Date,
   checks: CheckContext,
-  event: StationEvent,
+  events: StationEvent[],
   effects: Effects,
   held: Held,
-): Promise<PushResult> {
-  const caller = checks.caller;
-  const hash = payloadHash(event);
+): Promise<{ results: PushResult[]; held: Held }> {
+  if (batchable(events)) {
+    await sql`SAVEPOINT station_batch`.execute(db);
+    try {
+      const results = await ingestBatch(db, kind, now, checks, events, effects, held);
+      await sql`RELEASE SAVEPOINT station_batch`.execute(db);
+      return { results, held };
+    } catch {
+      await sql`ROLLBACK TO SAVEPOINT station_batch`.execute(db);
+      await sql`RELEASE SAVEPOINT station_batch`.execute(db);
+      effects.orders.clear();
+      held = await heldEvents(db, checks.caller.id, events);
+    }
+  }
+  const results: PushResult[] = [];
+  for (const event of events)
+    results.push(await ingestOne(db, kind, now, checks, event, effects, held));
+  return { results, held };
+}
+
+/** Duplicate or conflict: what the events table (and the batch so far) already holds. */
+export function alreadyHeld(event: StationEvent, hash: string, held: Held): PushResult | null {
   const base = { id: event.id, seq: event.seq };
   const bySeq = held.bySeq.get(event.seq);
   if (bySeq) {
@@ -220,19 +261,86 @@ async function ingestOne(
       reason: `Event id ${event.id} is already held under another sequence number.`,
     };
   }
+  return null;
+}
+
+/** The order an event is about, as stored with it. */
+const orderCodeOf = (body: StationEvent['body']): string | null =>
+  'order' in body
+    ? body.order
+    : body.type === 'scan.decided'
+      ? body.effect && 'order' in body.effect
+        ? body.effect.order
+        : (body.scannedOrder ?? body.currentOrder)
+      : null;
+
+/** The exception a refused event raises, with the reason. */
+export function rejectionException(
+  caller: StationCaller,
+  event: StationEvent,
+  verdict: Extract<Check, { ok: false }>,
+): ExceptionInput {
+  const orderCode = orderCodeOf(event.body);
+  return {
+    kind: verdict.kind,
+    orderCode: orderCode && /^RD[0-9A-Z]{9}$/.test(orderCode) ? orderCode : null,
+    stationId: caller.id,
+    eventId: event.id,
+    seq: event.seq,
+    description: `Station ${caller.name}, event ${event.seq} (${event.body.type}) not applied: ${verdict.reason}`,
+  };
+}
+
+/** The event taken with its verdict: its row for the batch's one insert, and its answer. */
+export function takeEvent(
+  held: Held,
+  caller: StationCaller,
+  now: Date,
+  event: StationEvent,
+  hash: string,
+  verdict: Check,
+): PushResult {
   const body = event.body;
-  const orderCode =
-    'order' in body
-      ? body.order
-      : body.type === 'scan.decided'
-        ? body.effect && 'order' in body.effect
-          ? body.effect.order
-          : (body.scannedOrder ?? body.currentOrder)
-        : null;
+  held.taken.push({
+    id: event.id,
+    station_id: caller.id,
+    seq: event.seq,
+    payload_hash: hash,
+    type: body.type,
+    order_code: orderCodeOf(body),
+    verdict: body.type === 'scan.decided' ? body.verdict : null,
+    body: JSON.stringify(event),
+    operator: event.operator,
+    station_time: event.stationTime,
+    server_time: now.toISOString(),
+    outcome: verdict.ok ? 'applied' : 'rejected',
+    rejection: verdict.ok ? null : `${verdict.kind}: ${verdict.reason}`,
+  });
+  held.bySeq.set(event.seq, { id: event.id, payload_hash: hash });
+  held.ids.add(event.id);
+  const base = { id: event.id, seq: event.seq };
+  return verdict.ok
+    ? { ...base, status: 'accepted' }
+    : { ...base, status: 'rejected', kind: verdict.kind, reason: verdict.reason };
+}
+
+async function ingestOne(
+  db: Db,
+  kind: StorageKind,
+  now: Date,
+  checks: CheckContext,
+  event: StationEvent,
+  effects: Effects,
+  held: Held,
+): Promise<PushResult> {
+  const caller = checks.caller;
+  const hash = payloadHash(event);
+  const answered = alreadyHeld(event, hash, held);
+  if (answered) return answered;
   // Checked first; then applied inside a savepoint, so an event that fails half-way (a
   // constraint, a value one engine refuses) leaves nothing behind and is rejected alone.
   const facts = { db, kind, now, caller, event };
-  let verdict = await checkEvent({ ...checks, db }, event);
+  let verdict = await checkEvent(checks, event);
   if (verdict.ok) {
     await sql`SAVEPOINT station_event`.execute(db);
     try {
@@ -248,34 +356,6 @@ async function ingestOne(
       };
     }
   }
-  if (!verdict.ok) {
-    await raiseException(db, now, {
-      kind: verdict.kind,
-      orderCode: orderCode && /^RD[0-9A-Z]{9}$/.test(orderCode) ? orderCode : null,
-      stationId: caller.id,
-      eventId: event.id,
-      seq: event.seq,
-      description: `Station ${caller.name}, event ${event.seq} (${body.type}) not applied: ${verdict.reason}`,
-    });
-  }
-  held.taken.push({
-    id: event.id,
-    station_id: caller.id,
-    seq: event.seq,
-    payload_hash: hash,
-    type: body.type,
-    order_code: orderCode,
-    verdict: body.type === 'scan.decided' ? body.verdict : null,
-    body: JSON.stringify(event),
-    operator: event.operator,
-    station_time: event.stationTime,
-    server_time: now.toISOString(),
-    outcome: verdict.ok ? 'applied' : 'rejected',
-    rejection: verdict.ok ? null : `${verdict.kind}: ${verdict.reason}`,
-  });
-  held.bySeq.set(event.seq, { id: event.id, payload_hash: hash });
-  held.ids.add(event.id);
-  return verdict.ok
-    ? { ...base, status: 'accepted' }
-    : { ...base, status: 'rejected', kind: verdict.kind, reason: verdict.reason };
+  if (!verdict.ok) await raiseException(db, now, rejectionException(caller, event, verdict));
+  return takeEvent(held, caller, now, event, hash, verdict);
 }

@@ -131,6 +131,8 @@ export const orderSchema = z.object({
   code: z.string().nullable(),
   state: z.enum(ORDER_STATES),
   heldFrom: z.enum(ORDER_STATES).nullable(),
+  /** Why the order is on hold, as staff wrote it (null when it is not held). */
+  holdReason: z.string().nullable(),
   customer: z.object({ id: z.string(), name: z.string() }),
   customerReference: z.string(),
   shipTo: z.string(),

@@ -69,6 +69,10 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         .orderBy('order_messages.id')
         .execute(),
     ]);
+  const holdReasons = await holdReasonsOf(
+    db,
+    rows.filter((row) => row.state === 'on_hold').map((row) => row.id),
+  );
   const answered = new Set(messages.map((m) => m.proposal_id).filter((id) => id !== null));
   const codeOf = new Map(products.map((p) => [p.id, p.code]));
   const lineName = new Map(productLines.map((l) => [l.id, l.name]));
@@ -77,6 +81,7 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
     code: row.code,
     state: row.state as OrderState,
     heldFrom: (row.held_from as OrderState | null) ?? null,
+    holdReason: holdReasons.get(row.id) ?? null,
     customer: {
       id: row.customer_id,
       name: customers.find((c) => c.id === row.customer_id)?.name ?? '',
@@ -148,4 +153,23 @@ export async function orderView(db: Db, row: OrdersTable): Promise<OrderView> {
     ...(view as OrderView),
     completeness: { materials, materialsComplete, units, packages },
   };
+}
+
+/** Why each held order was put on hold: the reason given with its latest hold (audit trail). */
+async function holdReasonsOf(db: Db, heldIds: string[]): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  if (heldIds.length === 0) return reasons;
+  const holds = await db
+    .selectFrom('audit_log')
+    .select(['entity_id', 'detail'])
+    .where('entity', '=', 'order')
+    .where('action', '=', 'order.hold')
+    .where('entity_id', 'in', heldIds)
+    .orderBy('id')
+    .execute();
+  for (const hold of holds) {
+    const reason = (JSON.parse(hold.detail) as { reason?: unknown }).reason;
+    if (typeof reason === 'string') reasons.set(hold.entity_id, reason);
+  }
+  return reasons;
 }

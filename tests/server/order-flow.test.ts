@@ -209,14 +209,22 @@ describe.each(STORAGES)('the seed steps over HTTPS on %s', (storage) => {
     const held = await planner.post(`/api/v1/orders/${order.body.id}/hold`, {
       reason: 'Fabric batch on quality hold',
     });
-    expect(held.body).toMatchObject({ state: 'on_hold', heldFrom: 'confirmed' });
+    expect(held.body).toMatchObject({
+      state: 'on_hold',
+      heldFrom: 'confirmed',
+      holdReason: 'Fabric batch on quality hold',
+    });
+    // The customer reads why, on their order.
+    expect((await customer.get(`/api/v1/orders/${order.body.id}`)).body.holdReason).toBe(
+      'Fabric batch on quality hold',
+    );
     const release = await planner.post(`/api/v1/orders/${order.body.id}/release`, { line: 'L1' });
     expect(release.status).toBe(409);
     expect(release.body.error.message).toMatch(/on hold; resume it/);
-    expect(
-      (await planner.post(`/api/v1/orders/${order.body.id}/resume`, { reason: 'Fabric released' }))
-        .body.state,
-    ).toBe('confirmed');
+    const resumed = await planner.post(`/api/v1/orders/${order.body.id}/resume`, {
+      reason: 'Fabric released',
+    });
+    expect(resumed.body).toMatchObject({ state: 'confirmed', holdReason: null });
     expect(
       (await customer.post(`/api/v1/orders/${order.body.id}/cancel`, { reason: 'Changed my mind' }))
         .body.state,

@@ -108,6 +108,7 @@ export const en = {
   'order.cancel': 'Cancel order',
   'order.cancelReason': 'Why do you cancel?',
   'order.onHold': 'On hold (was {state}).',
+  'order.holdReason': 'Why: {reason}',
   'problem.title': 'A problem with this order?',
   'problem.intro':
     'Something wrong with what arrived? Tell us by {date} and customer service will contact you.',

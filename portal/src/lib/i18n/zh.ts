@@ -109,6 +109,7 @@ export const zh: Messages = {
   'order.cancel': '取消订单',
   'order.cancelReason': '取消原因？',
   'order.onHold': '已暂停（原状态：{state}）。',
+  'order.holdReason': '原因：{reason}',
   'problem.title': '订单有问题？',
   'problem.intro': '收到的货品有问题？请在 {date} 前告诉我们，客服会与您联系。',
   'problem.kind': '问题类型',

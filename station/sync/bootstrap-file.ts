@@ -13,7 +13,7 @@ import { reapplyUnconfirmedEffects } from '#db/local-effects.ts';
 import { REPLICA_SCHEMA_VERSION } from '#db/replica-schema.ts';
 import { REPLICA_FILE_SCOPE_KEY, REPLICATED_TABLES, type ReplicaStore } from '#db/replica-store.ts';
 import type { SnapshotProgress } from './bootstrap.ts';
-import { SyncError } from './sync-http.ts';
+import { jsonBody, SyncError } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
 import { hashingStream } from '#web/hashing-stream.ts';
 
@@ -69,15 +69,7 @@ async function manifestOf(
         );
       throw error;
     }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch (error) {
-      throw new SyncError(
-        `the server's answer was cut off: ${(error as Error).message}`,
-        'offline',
-      );
-    }
+    const body = await jsonBody<unknown>(response);
     if (response.status !== 202) return replicaFileManifestSchema.parse(body);
     const building = replicaFileBuildingSchema.parse(body);
     progress({ loaded: building.rows, total: 0, building: true });

@@ -26,6 +26,15 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** An answer's JSON body; one cut off on the way is `offline` (ask again). */
+export async function jsonBody<T>(response: Response): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new SyncError(`the server's answer was cut off: ${(error as Error).message}`, 'offline');
+  }
+}
+
 /**
  * HTTPS to the server this station enrolled with, its certificate pinned, its token sent.
  * With several instances (Enrollment.serverUrls) a request the current one does not
@@ -147,14 +156,7 @@ export class SyncHttp {
       body,
       timeoutMs === undefined ? {} : { timeoutMs },
     );
-    try {
-      return (await response.json()) as T;
-    } catch (error) {
-      throw new SyncError(
-        `the server's answer was cut off: ${(error as Error).message}`,
-        'offline',
-      );
-    }
+    return jsonBody<T>(response);
   }
 
   /** Stop: in-flight requests (a live channel, a snapshot) are cut, not waited for. */

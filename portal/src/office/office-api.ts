@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { searchResultSchema, productSchema, type Product } from '#core/api/catalog.ts';
 import { orderListSchema, type OrderView } from '#core/api/orders.ts';
-import {
-  badgeListSchema,
-  exceptionListSchema,
-  type BadgeView,
-  type ExceptionView,
-} from '#core/api/plant.ts';
-import { userListSchema, type UserAccount } from '#core/api/auth.ts';
-import { lineSchema, stationListSchema, type StationView } from '#core/api/stations.ts';
+import { badgeListSchema, exceptionListSchema } from '#core/api/plant.ts';
+import { userListSchema } from '#core/api/auth.ts';
+import { lineSchema, stationListSchema } from '#core/api/stations.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import { call, query } from '../lib/api.ts';
 import type { Page } from '../lib/paged.svelte.ts';
@@ -58,50 +53,25 @@ export const getProduct = (code: string) =>
 export const listLines = async () =>
   (await call(z.object({ lines: z.array(lineSchema) }), 'GET', '/api/v1/lines')).lines;
 
-export const listStations = async (
-  filters: { line?: string; role?: string; status?: string; q?: string; sort?: string },
-  cursor?: string,
-): Promise<Page<StationView>> => {
-  const { stations, nextCursor } = await call(
-    stationListSchema,
-    'GET',
-    `/api/v1/stations${query({ ...filters, cursor })}`,
-  );
-  return { items: stations, nextCursor };
-};
+/**
+ * The fetcher of a paged list route: its filters and the cursor in, one page out (the
+ * answer's `key` holds the rows).
+ */
+function pagedRoute<Key extends string, Item>(
+  schema: z.ZodType<{ [key in Key]: Item[] } & { nextCursor: string | null }>,
+  key: Key,
+  path: string,
+) {
+  return async (
+    filters: Record<string, string | undefined>,
+    cursor?: string,
+  ): Promise<Page<Item>> => {
+    const answer = await call(schema, 'GET', `${path}${query({ ...filters, cursor })}`);
+    return { items: answer[key], nextCursor: answer.nextCursor };
+  };
+}
 
-export const listExceptions = async (
-  filters: { status?: string; kind?: string; q?: string; sort?: string },
-  cursor?: string,
-): Promise<Page<ExceptionView>> => {
-  const { exceptions, nextCursor } = await call(
-    exceptionListSchema,
-    'GET',
-    `/api/v1/exceptions${query({ ...filters, cursor })}`,
-  );
-  return { items: exceptions, nextCursor };
-};
-
-export const listBadges = async (
-  filters: { q?: string; sort?: string; role?: string; status?: string },
-  cursor?: string,
-): Promise<Page<BadgeView>> => {
-  const { badges, nextCursor } = await call(
-    badgeListSchema,
-    'GET',
-    `/api/v1/badges${query({ ...filters, cursor })}`,
-  );
-  return { items: badges, nextCursor };
-};
-
-export const listUsers = async (
-  filters: { q?: string; sort?: string; role?: string; status?: string },
-  cursor?: string,
-): Promise<Page<UserAccount>> => {
-  const { users, nextCursor } = await call(
-    userListSchema,
-    'GET',
-    `/api/v1/users${query({ ...filters, cursor })}`,
-  );
-  return { items: users, nextCursor };
-};
+export const listStations = pagedRoute(stationListSchema, 'stations', '/api/v1/stations');
+export const listExceptions = pagedRoute(exceptionListSchema, 'exceptions', '/api/v1/exceptions');
+export const listBadges = pagedRoute(badgeListSchema, 'badges', '/api/v1/badges');
+export const listUsers = pagedRoute(userListSchema, 'users', '/api/v1/users');

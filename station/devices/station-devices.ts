@@ -11,6 +11,10 @@ const status = (kind: string, ok: boolean, message: string): DeviceStatus => ({
   message,
 });
 
+/** A device that could not be opened: the station shows which, and why. */
+const unavailable = (kind: string, device: string, error: unknown): DeviceStatus =>
+  status(kind, false, `${kind} ${device} unavailable: ${messageOf(error)}`);
+
 /**
  * The station's hardware, opened from its settings: one scanner, one label printer, one
  * line-stop output. Native modules are imported on demand, so a driver that cannot load
@@ -80,11 +84,7 @@ export class StationDevices extends EventEmitter<{
       );
       show();
     } catch (error) {
-      this.statuses.scanner = status(
-        config.kind,
-        false,
-        `${config.kind} scanner unavailable: ${messageOf(error)}`,
-      );
+      this.statuses.scanner = unavailable(config.kind, 'scanner', error);
     }
   }
 
@@ -96,11 +96,7 @@ export class StationDevices extends EventEmitter<{
       this.statuses.printer = status(config.kind, ready.ready, ready.message);
     } catch (error) {
       this.printer = undefined;
-      this.statuses.printer = status(
-        config.kind,
-        false,
-        `${config.kind} printer unavailable: ${messageOf(error)}`,
-      );
+      this.statuses.printer = unavailable(config.kind, 'printer', error);
     }
   }
 
@@ -117,11 +113,7 @@ export class StationDevices extends EventEmitter<{
       });
     } catch (error) {
       this.lineStop = undefined;
-      this.statuses.lineStop = status(
-        config.kind,
-        false,
-        `${config.kind} line-stop output unavailable: ${messageOf(error)}`,
-      );
+      this.statuses.lineStop = unavailable(config.kind, 'line-stop output', error);
     }
   }
 

@@ -15,29 +15,30 @@ export const restoreUsage = `ordertrace restore --from FILE [--data-dir DIR]
   ordertrace.sqlite.before-restore-<time>. With DATABASE_URL: pg_restore --clean.
   Stations re-send whatever the restored server lost. Prints {"storage", "from", "previous"}.`;
 
-const configFrom = (dataDir: string | undefined) =>
-  loadServerConfig({ flags: { 'data-dir': dataDir }, env: process.env, cwd: process.cwd() });
+type ServerConfig = ReturnType<typeof loadServerConfig>;
 
-export async function backupCommand(args: string[]): Promise<number> {
+/** Both commands: the data dir's (or DATABASE_URL's) server config and one required FILE. */
+async function onFile(
+  args: string[],
+  flag: 'out' | 'from',
+  action: (config: ServerConfig, file: string) => Promise<unknown>,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     strict: true,
-    options: { 'data-dir': { type: 'string' }, out: { type: 'string' } },
+    options: { 'data-dir': { type: 'string' }, [flag]: { type: 'string' } },
   });
-  if (!values.out) throw new UsageError('--out FILE is required');
-  const config = configFrom(values['data-dir']);
-  printJson(await backupDatabase(config, values.out));
+  const file = values[flag];
+  if (typeof file !== 'string' || !file) throw new UsageError(`--${flag} FILE is required`);
+  const dataDir = values['data-dir'];
+  const config = loadServerConfig({
+    flags: { 'data-dir': typeof dataDir === 'string' ? dataDir : undefined },
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  printJson(await action(config, file));
   return 0;
 }
 
-export async function restoreCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: { 'data-dir': { type: 'string' }, from: { type: 'string' } },
-  });
-  if (!values.from) throw new UsageError('--from FILE is required');
-  const config = configFrom(values['data-dir']);
-  printJson(await restoreDatabase(config, values.from));
-  return 0;
-}
+export const backupCommand = (args: string[]) => onFile(args, 'out', backupDatabase);
+export const restoreCommand = (args: string[]) => onFile(args, 'from', restoreDatabase);

@@ -68,6 +68,8 @@ export const packageViewSchema = z.object({
   dispatchedAt: z.string().nullable(),
   receipt: z.enum(['confirmed', 'rejected']).nullable(),
   receiptReason: z.string().nullable(),
+  /** How many of the order's units were packed into it (what the customer should find inside). */
+  units: z.number(),
 });
 
 /** The order's completeness (core/orders/completeness.ts), as the portal shows it. */

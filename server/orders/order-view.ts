@@ -69,6 +69,10 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         .orderBy('order_messages.id')
         .execute(),
     ]);
+  const unitsPerPackage = await unitsPerPackageOf(
+    db,
+    packages.map((pkg) => pkg.code),
+  );
   const holdReasons = await holdReasonsOf(
     db,
     rows.filter((row) => row.state === 'on_hold').map((row) => row.id),
@@ -121,6 +125,7 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         dispatchedAt: pkg.dispatched_at,
         receipt: pkg.receipt as 'confirmed' | 'rejected' | null,
         receiptReason: pkg.receipt_reason,
+        units: unitsPerPackage.get(pkg.code) ?? 0,
       })),
     messages: messages
       .filter((message) => message.order_id === row.id)
@@ -172,4 +177,16 @@ async function holdReasonsOf(db: Db, heldIds: string[]): Promise<Map<string, str
     if (typeof reason === 'string') reasons.set(hold.entity_id, reason);
   }
   return reasons;
+}
+
+/** How many units each package holds. */
+async function unitsPerPackageOf(db: Db, codes: string[]): Promise<Map<string, number>> {
+  if (codes.length === 0) return new Map();
+  const counts = await db
+    .selectFrom('units')
+    .select(['package_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('package_code', 'in', codes)
+    .groupBy('package_code')
+    .execute();
+  return new Map(counts.map((row) => [row.package_code ?? '', Number(row.n)]));
 }

@@ -235,7 +235,14 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     });
     expect(rejected.body).toMatchObject({
       state: 'receipt_rejected',
-      packages: [{ receipt: 'rejected', receiptReason: 'Table top cracked in transit' }],
+      packages: [
+        {
+          receipt: 'rejected',
+          receiptReason: 'Table top cracked in transit',
+          // What was packed into it: the receipt screen shows it.
+          units: order.units.length,
+        },
+      ],
     });
     const raised = (await supervisor.get('/api/v1/exceptions?status=open')).body.exceptions.filter(
       (e: any) => e.kind === 'receipt_rejected' && e.order === order.code,

@@ -224,6 +224,9 @@ describe('the customer portal in Chromium', () => {
 
     await page.getByTestId('package-input').fill(mine.pkg);
     await page.getByTestId('check-package').click();
+    // What should be inside, before the customer confirms it.
+    expect(await page.getByTestId('receipt-contents').textContent()).toContain('Units inside: 1');
+    expect(await page.getByTestId('receipt-found').textContent()).toContain('Oak dining table');
     await page.getByTestId('confirm-receipt').click();
     await page.getByTestId('receipt-done').waitFor();
     expect(await page.getByTestId('receipt-done').textContent()).toContain('Receipt confirmed');

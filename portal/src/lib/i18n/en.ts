@@ -144,6 +144,7 @@ export const en = {
   'receipt.stopScan': 'Stop camera',
   'receipt.code': 'Package code',
   'receipt.check': 'Check',
+  'receipt.contents': 'Units inside: {units}. The order holds:',
   'receipt.found': 'Package {n} of {of} of order {order}',
   'receipt.confirm': 'Confirm receipt',
   'receipt.reject': 'Reject',

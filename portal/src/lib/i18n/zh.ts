@@ -143,6 +143,7 @@ export const zh: Messages = {
   'receipt.stopScan': '关闭摄像头',
   'receipt.code': '包裹编码',
   'receipt.check': '核对',
+  'receipt.contents': '包裹内件数：{units}。本订单包含：',
   'receipt.found': '订单 {order} 的第 {n} 件，共 {of} 件',
   'receipt.confirm': '确认签收',
   'receipt.reject': '拒收',

@@ -177,6 +177,8 @@ async function fleetBootstrap(plant: BenchPlant, dir: string, rows: number, stat
       fleet_bootstrap_seconds: round(seconds, 3),
       fleet_from_file: results.reduce((sum, result) => sum + (result.from_file ?? 0), 0),
       server_builds: (files?.builds ?? NaN) - buildsBefore,
+      // Requests the server did not answer in time (connect timeouts), asked again.
+      fleet_retries: results.reduce((sum, result) => sum + (result.retries ?? 0), 0),
       fleet_station_peak_rss_mb: round(Math.max(...results.map((r) => r.peak_rss_mb ?? NaN)), 1),
     };
   } finally {

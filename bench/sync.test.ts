@@ -33,6 +33,7 @@ describe('the initial_sync benchmark', () => {
     expect(m.server_builds).toBe(1);
     expect(m.fleet_bootstrap_seconds).toBeGreaterThan(0);
     expect(m.fleet_station_peak_rss_mb).toBeGreaterThan(20);
+    expect(m.fleet_retries).toBeGreaterThanOrEqual(0);
     expect(result.floors).toEqual({ ratio_vs_pouchdb: 10 });
     expect(formatResult(result)).toMatch(/ratio_vs_pouchdb\s+[\d.]+\s+≥ 10/);
   }, 180_000);

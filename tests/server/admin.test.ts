@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON bodies field by field */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINEN_SOFA, OAK_TABLE, WALNUT_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
@@ -406,4 +407,132 @@ describe.each(STORAGES)('admin: users, products and badges, on %s', (storage) =>
       expect((await admin.post('/api/v1/badges', { name: '', role: 'operator' })).status).toBe(400);
     });
   });
+});
+
+const RUNS = Number(process.env.ORDERTRACE_PROPERTY_RUNS ?? 6);
+
+type Change = { target: number; change: 'demote' | 'promote' | 'disable' | 'enable' };
+const bodyOf = (change: Change['change']) =>
+  ({
+    demote: { role: 'planner' },
+    promote: { role: 'admin' },
+    disable: { disabled: true },
+    enable: { disabled: false },
+  })[change];
+
+describe.each(STORAGES)('the plant always keeps an active admin, on %s', (storage) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(storage);
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('invariant: any sequence of role changes, disables and enables by admins leaves one active admin; a change is refused (409) exactly when it would leave none', async () => {
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ admin: fc.boolean(), disabled: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.array(
+          fc.record({
+            target: fc.nat({ max: 2 }),
+            change: fc.constantFrom('demote', 'promote', 'disable', 'enable'),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (people, changes: Change[]) => {
+          round += 1;
+          // Only this round's people are admins: everyone before steps down.
+          await server.context.storage.db.updateTable('users').set({ role: 'planner' }).execute();
+          const model = await Promise.all(
+            people.map(async (start, index) => {
+              const client = await server.userClient('admin', `Round ${round} person ${index}`);
+              const id = (await client.get('/api/v1/auth/me')).body.id as string;
+              return { client, id, admin: true, disabled: false, loggedIn: true, start };
+            }),
+          );
+          // Set each start state, keeping the first an active admin (the plant's starting point).
+          for (const [index, person] of model.entries()) {
+            if (index === 0) continue;
+            await server.context.storage.db
+              .updateTable('users')
+              .set({
+                role: person.start.admin ? 'admin' : 'planner',
+                disabled_at: person.start.disabled ? new Date().toISOString() : null,
+              })
+              .where('id', '=', person.id)
+              .execute();
+            person.admin = person.start.admin;
+            person.disabled = person.start.disabled;
+            if (person.disabled) person.loggedIn = false;
+          }
+          const active = () => model.filter((p) => p.admin && !p.disabled);
+          for (const { target, change } of changes) {
+            const person = model[target % model.length]!;
+            const actor = active()[0]!;
+            if (!actor.loggedIn) {
+              const login = await actor.client.post('/api/v1/auth/login', {
+                email: actor.client.email,
+                password: actor.client.password,
+              });
+              expect(login.status).toBe(200);
+              actor.loggedIn = true;
+            }
+            const after = {
+              admin: change === 'demote' ? false : change === 'promote' ? true : person.admin,
+              disabled: change === 'disable' ? true : change === 'enable' ? false : person.disabled,
+            };
+            const leavesNone =
+              active().length === 1 && active()[0] === person && !(after.admin && !after.disabled);
+            const answer = await patch(actor.client, `/api/v1/users/${person.id}`, bodyOf(change));
+            expect(answer.status, JSON.stringify(answer.body)).toBe(leavesNone ? 409 : 200);
+            if (!leavesNone) {
+              if (after.disabled && !person.disabled) person.loggedIn = false;
+              Object.assign(person, after);
+            }
+            const stored = await server.context.storage.db
+              .selectFrom('users')
+              .select(['id', 'role', 'disabled_at'])
+              .where('role', '=', 'admin')
+              .where('disabled_at', 'is', null)
+              .execute();
+            expect(stored.map((row) => row.id).sort()).toEqual(
+              active()
+                .map((p) => p.id)
+                .sort(),
+            );
+            expect(stored.length).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 240_000);
+
+  it('two admins disabling each other at the same moment: one succeeds, one gets 409', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await server.context.storage.db.updateTable('users').set({ role: 'planner' }).execute();
+      const [a, b] = await server.userClients('admin', 'admin');
+      const [idA, idB] = await Promise.all(
+        [a, b].map(async (client) => (await client.get('/api/v1/auth/me')).body.id as string),
+      );
+      const answers = await Promise.all([
+        patch(a, `/api/v1/users/${idB}`, { disabled: true }),
+        patch(b, `/api/v1/users/${idA}`, { disabled: true }),
+      ]);
+      // The loser is refused as the last admin, or (its session ended first) as logged out.
+      expect(answers.map((answer) => answer.status).sort()).toEqual(
+        answers.some((answer) => answer.status === 401) ? [200, 401] : [200, 409],
+      );
+      const admins = await server.context.storage.db
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .execute();
+      expect(admins).toHaveLength(1);
+    }
+  }, 120_000);
 });

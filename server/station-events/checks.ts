@@ -347,6 +347,14 @@ async function checkOrder(context: CheckContext, event: StationEvent): Promise<C
         );
       }
       const model = await facts.completeness(order);
+      // "n of n" says packages 1 to n-1 exist: a count the dock would wait for forever
+      // (or ship short of) otherwise.
+      if (model.packages.closed !== body.number - 1) {
+        return reject(
+          'event_rejected',
+          `Package ${body.number} closed as the last of ${body.of}, but ${model.packages.closed} of the ${body.number - 1} before it are closed.`,
+        );
+      }
       const remaining = model.units.remaining - new Set(body.units).size;
       if (remaining > 0 && !body.override) {
         return reject(

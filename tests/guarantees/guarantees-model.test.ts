@@ -156,7 +156,17 @@ describe.each(STORAGES)('the guarantees hold for any sequence of work on %s', (s
           await run.settle();
           await checkInvariants(server, run.orderIds);
         }),
-        { numRuns: RUNS, endOnFailure: true },
+        {
+          numRuns: RUNS,
+          endOnFailure: true,
+          // Replaying a failure: the seed and path fast-check printed.
+          ...(process.env.ORDERTRACE_PROPERTY_SEED
+            ? {
+                seed: Number(process.env.ORDERTRACE_PROPERTY_SEED),
+                path: process.env.ORDERTRACE_PROPERTY_PATH,
+              }
+            : {}),
+        },
       );
     },
   );

@@ -210,6 +210,37 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
     );
   });
 
+  it('refuses a last package "n of n" while packages before it were never closed', async () => {
+    const order = await releasedOrder(customer, planner, product, 2);
+    await produceWhole(production, order);
+    const close = (n: number, units: string[], of: number | null) =>
+      packing.event({
+        type: 'package.closed',
+        order: order.code,
+        package: packageCode(order.code, n),
+        sscc: null,
+        units,
+        number: n,
+        of,
+      });
+    expect(
+      (await packing.push([close(1, order.units.slice(1), null)])).body.results[0].status,
+    ).toBe('accepted');
+    // Its units are the order's last unpacked one, but packages 2 to 6 do not exist: the
+    // dock would wait for seven packages that can never all come (or ship short of them).
+    await refused(
+      packing,
+      close(7, order.units.slice(0, 1), 7),
+      'event_rejected',
+      /last of 7, but 1 of the 6 before it are closed/,
+    );
+    expect(await state(order.id)).toBe('produced');
+    expect(
+      (await packing.push([close(2, order.units.slice(0, 1), 2)])).body.results[0].status,
+    ).toBe('accepted');
+    expect(await state(order.id)).toBe('packed');
+  });
+
   it('refuses the last package with units missing, and packs partial packages until the last', async () => {
     const order = await releasedOrder(customer, planner, product, 3);
     await produceWhole(production, order);

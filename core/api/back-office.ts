@@ -160,6 +160,55 @@ export const dashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
+/** What the dashboard's time series counts per bucket (see server/back-office/line-series.ts). */
+export const SERIES_MEASURES = ['scans', 'stops', 'produced', 'packed', 'shipped'] as const;
+export type SeriesMeasure = (typeof SERIES_MEASURES)[number];
+
+const HOUR_MS = 3_600_000;
+/** The longest range one series answers: 31 days of hourly buckets. */
+export const SERIES_MAX_HOURS = 31 * 24;
+
+export const seriesQuerySchema = z
+  .strictObject({
+    line: z.string().trim().min(1, 'a line name').max(64),
+    from: isoTime,
+    to: isoTime,
+    bucket: z.enum(['hour'], { error: 'the only bucket is hour' }).default('hour'),
+  })
+  .superRefine((query, context) => {
+    const hours = (Date.parse(query.to) - Date.parse(query.from)) / HOUR_MS;
+    if (!(hours > 0)) {
+      context.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    } else if (hours > SERIES_MAX_HOURS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `at most ${SERIES_MAX_HOURS} hours (31 days) from from`,
+      });
+    }
+  });
+export type SeriesQuery = z.infer<typeof seriesQuerySchema>;
+
+export const seriesSchema = z.object({
+  line: z.string(),
+  /** The first bucket's start and the end of the last (UTC hours, from rounded down, to up). */
+  from: z.string(),
+  to: z.string(),
+  bucket: z.literal('hour'),
+  /** Every hour of the range in order, with zeros where nothing happened. */
+  buckets: z.array(
+    z.object({
+      start: z.string(),
+      scans: z.number().int(),
+      stops: z.number().int(),
+      produced: z.number().int(),
+      packed: z.number().int(),
+      shipped: z.number().int(),
+    }),
+  ),
+});
+export type Series = z.infer<typeof seriesSchema>;
+
 // ---------------------------------------------------------------- labels
 
 export const labelKindParamsSchema = z.strictObject({ kind: z.enum(LABEL_KINDS) });

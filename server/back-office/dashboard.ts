@@ -7,7 +7,7 @@ import { loadEvents, type EventRow } from './order-events.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_WINDOW_MS = 7 * DAY_MS;
 
-const hourOf = (iso: string) => `${new Date(iso).toISOString().slice(0, 13)}:00:00.000Z`;
+export const hourOf = (iso: string) => `${new Date(iso).toISOString().slice(0, 13)}:00:00.000Z`;
 const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
 function count<K extends string>(keys: K[]): Map<K, number> {
@@ -21,7 +21,7 @@ function count<K extends string>(keys: K[]): Map<K, number> {
  * most its order had reported before (reports are cumulative and may repeat). The earlier
  * reports count towards "before" even when they are outside the window.
  */
-function unitsPerHour(rows: EventRow[], inWindow: (row: EventRow) => boolean) {
+export function unitsPerHour(rows: EventRow[], inWindow: (row: EventRow) => boolean) {
   const reported = new Map<string, number>();
   const units = new Map<string, { line: string; hour: string; units: number }>();
   for (const row of rows) {

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { dashboardQuerySchema, dashboardSchema } from '#core/api/back-office.ts';
+import {
+  dashboardQuerySchema,
+  dashboardSchema,
+  seriesQuerySchema,
+  seriesSchema,
+} from '#core/api/back-office.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import { dashboard } from '../back-office/dashboard.ts';
+import { lineSeries } from '../back-office/line-series.ts';
 import { errors } from './responses.ts';
 
 export const dashboardRoutes =
@@ -25,6 +31,23 @@ export const dashboardRoutes =
       async (request) => {
         requireUser(request, 'planner', 'supervisor', 'customer_service');
         return dashboard(context, request.query.since);
+      },
+    );
+
+    app.get(
+      '/api/v1/dashboard/series',
+      {
+        schema: {
+          tags: ['dashboard'],
+          summary:
+            "A line's hourly time series: scans, line stops, units produced, packages packed and shipped",
+          querystring: seriesQuerySchema,
+          response: { 200: seriesSchema, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireUser(request, 'planner', 'supervisor', 'customer_service');
+        return lineSeries(context, request.query);
       },
     );
   };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql } from 'kysely';
 import {
   MAX_PUSH_EVENTS,
@@ -116,9 +117,67 @@ export async function ingestEvents(
   const { db, kind } = context.storage;
   const now = context.now();
   const effects: Effects = { orders: new Set() };
-  const { results, acked } = await db.transaction().execute(async (trx) => {
+  const results: PushResult[] = [];
+  let acked = 0;
+  const sorted = [...request.events].sort((a, b) => a.seq - b.seq);
+  for (const [index, events] of slicesByWeight(sorted).entries()) {
+    // Between the slices of a heavy push, the other requests waiting get their turn.
+    if (index > 0) await yieldToEventLoop();
+    const slice = await ingestSlice(context, caller, request.outboxDepth, events, now, effects);
+    results.push(...slice.results);
+    acked = slice.acked;
+  }
+  for (const orderId of effects.orders) context.live.publish(`order:${orderId}`);
+  if (effects.orders.size > 0) context.live.publish('changes');
+  return {
+    results,
+    ackedThrough: acked,
+    serverTime: now.toISOString(),
+  };
+}
+
+/**
+ * How many codes one transaction of a push takes at most. A push of up to 1 MiB may name
+ * tens of thousands of units (packages closed offline); taken in one transaction, on SQLite
+ * that holds the event loop for as long. Sliced, each slice commits on its own: the events
+ * are stored at most once by (station, seq), so a push cut short by a crash is finished by
+ * the station's retry, and the acknowledgement only ever covers what committed.
+ */
+export const INGEST_SLICE_CODES = 1000;
+
+const weightOf = (event: StationEvent) =>
+  event.body.type === 'package.closed' ? event.body.units.length : 1;
+
+/** Consecutive runs of events of at most INGEST_SLICE_CODES codes each (one event at least). */
+export function slicesByWeight(events: StationEvent[]): StationEvent[][] {
+  const slices: StationEvent[][] = [];
+  let current: StationEvent[] = [];
+  let weight = 0;
+  for (const event of events) {
+    const own = weightOf(event);
+    if (current.length > 0 && weight + own > INGEST_SLICE_CODES) {
+      slices.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(event);
+    weight += own;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
+
+async function ingestSlice(
+  context: ServerContext,
+  caller: StationCaller,
+  outboxDepth: number,
+  events: StationEvent[],
+  now: Date,
+  effects: Effects,
+): Promise<{ results: PushResult[]; acked: number }> {
+  const { db, kind } = context.storage;
+  return db.transaction().execute(async (trx) => {
     const ack = await holdAck(trx, caller.id);
-    const events = [...request.events].sort((a, b) => a.seq - b.seq);
     const held = await heldEvents(trx, caller.id, events);
     const checks = await checkContext(trx, now, caller);
     const out = await ingestAll(trx, kind, now, checks, events, effects, held);
@@ -129,17 +188,10 @@ export async function ingestEvents(
     await touchStation(
       { ...context, storage: { ...context.storage, db: trx } },
       caller.id,
-      request.outboxDepth,
+      outboxDepth,
     );
     return { results: out.results, acked };
   });
-  for (const orderId of effects.orders) context.live.publish(`order:${orderId}`);
-  if (effects.orders.size > 0) context.live.publish('changes');
-  return {
-    results,
-    ackedThrough: acked,
-    serverTime: now.toISOString(),
-  };
 }
 
 /**

@@ -1,4 +1,10 @@
-import { dashboardSchema, type Dashboard } from '#core/api/back-office.ts';
+import {
+  dashboardSchema,
+  seriesSchema,
+  type Dashboard,
+  type Series,
+  type SeriesMeasure,
+} from '#core/api/back-office.ts';
 import { call, query } from '../lib/api.ts';
 
 export interface Bar {
@@ -63,4 +69,64 @@ export class FloorDashboard {
     for (const row of rows) totals.set(key(row), (totals.get(key(row)) ?? 0) + value(row));
     return [...totals].map(([label, total]) => ({ label, value: total }));
   }
+}
+
+export type SeriesRange = 'day' | 'week';
+
+/** One column of a line's series: when it starts, what it counts, and how many. */
+export interface SeriesColumn {
+  start: string;
+  value: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A line's time series (GET /api/v1/dashboard/series): the last 24 hours hour by hour, or
+ * the last 7 days summed per day so a week stays seven readable columns.
+ */
+export class LineSeriesView {
+  line = $state('');
+  range = $state<SeriesRange>('day');
+  data = $state<Series | null>(null);
+  error = $state<unknown>(null);
+
+  columns = (measure: SeriesMeasure): SeriesColumn[] => {
+    const buckets = this.data?.buckets ?? [];
+    if (this.range === 'day') return buckets.map((b) => ({ start: b.start, value: b[measure] }));
+    // Days as the reader's clock has them: the week's range ends at a local midnight.
+    const days = new Map<string, SeriesColumn>();
+    for (const b of buckets) {
+      const day = new Date(b.start).toDateString();
+      const column = days.get(day) ?? { start: b.start, value: 0 };
+      column.value += b[measure];
+      days.set(day, column);
+    }
+    return [...days.values()];
+  };
+
+  load = async () => {
+    if (!this.line) return;
+    // A day ends with the hour under way; a week with today (the next local midnight).
+    const midnight = new Date();
+    midnight.setHours(24, 0, 0, 0);
+    const to =
+      this.range === 'day' ? Math.ceil(Date.now() / HOUR_MS) * HOUR_MS : midnight.getTime();
+    const from = to - (this.range === 'day' ? 24 : 7 * 24) * HOUR_MS;
+    try {
+      this.data = await call(
+        seriesSchema,
+        'GET',
+        `/api/v1/dashboard/series${query({
+          line: this.line,
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          bucket: 'hour',
+        })}`,
+      );
+      this.error = null;
+    } catch (error) {
+      this.error = error;
+    }
+  };
 }

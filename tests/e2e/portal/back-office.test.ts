@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,18 +12,24 @@ import { enrollLine, consumeAll, reportProgress, type Line } from './flows.ts';
 import { buildPortalOnce } from './portal-build.ts';
 import { startPortalWorld, type PortalWorld } from './portal-server.ts';
 
+/** Where the dashboard's screenshot goes (docs/screens/ holds a copy). */
+const SHOTS = process.env.SHOTS_DIR ?? join(tmpdir(), 'ordertrace-admin-shots');
+mkdirSync(SHOTS, { recursive: true });
+
 describe('the back office in Chromium', () => {
   let world: PortalWorld;
   let line: Line;
   let customer: ApiClient;
   let page: Page;
   let problems: string[];
+  let adminLogin: { email: string; password: string };
 
   beforeAll(async () => {
     world = await startPortalWorld();
     line = await enrollLine(world);
     customer = await world.server.userClient('customer', 'Wang Fang');
     const admin = await world.server.userClient('admin', 'Admin 管理员');
+    adminLogin = admin;
     ({ page, problems } = await newTab(world.browser, world.baseURL));
     await logIn(page, admin.email, admin.password);
   }, 120_000);
@@ -202,6 +208,68 @@ describe('the back office in Chromium', () => {
     await page.getByTestId('chart-stops').waitFor();
     expect(await page.getByTestId('chart-stops').locator('rect').count()).toBe(1);
     await page.getByTestId('chart-first-pass').waitFor();
+  });
+
+  it('draws a line’s series by the hour or the day, in English and Chinese, and drills down from a column', async () => {
+    await page.goto('/office/dashboard');
+    const scans = page.getByTestId('series-scans');
+    await scans.waitFor();
+    expect(await page.getByTestId('series-line').inputValue()).toBe('L1');
+    // The last 24 hours: a column per hour in each of the five charts, every fourth labelled.
+    for (const measure of ['scans', 'stops', 'produced', 'packed', 'shipped']) {
+      expect(await page.getByTestId(`series-${measure}`).getByTestId('series-column').count()).toBe(
+        24,
+      );
+    }
+    expect(await scans.getByTestId('series-label').count()).toBe(6);
+    // The scans the tests above pushed on L1 happened within the hour or so.
+    const values = await scans
+      .getByTestId('series-column')
+      .evaluateAll((columns) => columns.map((c) => Number(c.getAttribute('data-value'))));
+    const total = values.reduce((sum, n) => sum + n, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(await page.getByTestId('series-total-scans').textContent()).toBe(String(total));
+
+    await page.getByTestId('series-range').selectOption('week');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="series-scans"] [data-testid="series-column"]')
+          .length === 7,
+    );
+    expect(await scans.getByTestId('series-label').count()).toBe(7);
+    expect(await page.getByTestId('series-total-scans').textContent()).toBe(String(total));
+
+    // A column of stops opens the line stops; a column of scans, the line's orders.
+    await page.getByTestId('series-stops').getByTestId('series-column').last().click();
+    await page.waitForURL(/\/office\/exceptions\?kind=line_stop/);
+    expect(await page.getByTestId('kind-filter').inputValue()).toBe('line_stop');
+    await page.goBack();
+    await scans.getByTestId('series-column').last().click();
+    await page.waitForURL(/\/office\/orders\?line=L1/);
+    expect(await page.getByTestId('line-filter').inputValue()).toBe('L1');
+
+    const zh = await newTab(world.browser, world.baseURL, {
+      viewport: { width: 1366, height: 768 },
+      locale: 'zh-CN',
+    });
+    try {
+      await logIn(zh.page, adminLogin.email, adminLogin.password);
+      await zh.page.goto('/office/dashboard');
+      const chart = zh.page.getByTestId('series-scans');
+      await chart.waitFor();
+      expect(await chart.getByTestId('series-column').count()).toBe(24);
+      const labels = await chart.getByTestId('series-label').allTextContents();
+      expect(labels).toHaveLength(6);
+      expect(await zh.page.getByTestId('line-series').textContent()).toContain('扫描次数');
+      expect(await zh.page.getByTestId('line-series').textContent()).not.toContain('Scans');
+      await zh.page.screenshot({
+        path: join(SHOTS, 'dashboard-laptop-zh-CN.png'),
+        fullPage: true,
+      });
+      expect(zh.problems).toEqual([]);
+    } finally {
+      await zh.context.close();
+    }
   });
 
   it('previews and saves a label template', async () => {

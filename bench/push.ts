@@ -29,7 +29,9 @@ const QUICK = [
 ];
 
 export async function measurePush(events: number): Promise<Record<string, number>> {
-  const plant = await startPlant('sqlite');
+  // One station's whole offline backlog as fast as the server takes it: the per-station byte
+  // quota (a policy, 1 MiB a second by default) would measure itself, not the ingest.
+  const plant = await startPlant('sqlite', { env: { STATION_PUSH_BYTES_PER_S: String(2 ** 30) } });
   const dir = mkdtempSync(join(tmpdir(), 'ordertrace-bench-push-'));
   try {
     const resourcesPerOrder = 10;

@@ -5,8 +5,9 @@ import { AppError } from '../errors.ts';
  * of bytes per station, refilled continuously. A push over either is answered 429 with
  * Retry-After before its body is read, so a station flooding the server costs it a header
  * parse, not a JSON parse, a validation and a transaction. A station's normal traffic (a
- * push per decision) and a catch-up after a day offline (tens of MiB at once) fit in the
- * bursts. In memory, per server instance: behind a load balancer spreading one station over
+ * push per decision, a few KiB a second) and a catch-up after a shift offline (tens of
+ * thousands of events, some 16 MiB) fit in the bursts; a flood of full 1 MiB pushes is held
+ * to one a second, which bounds both its share of the server and the database's growth. In memory, per server instance: behind a load balancer spreading one station over
  * N instances the station may get N times the quota (docs/operations.md).
  */
 export interface PushQuotaSettings {
@@ -18,7 +19,7 @@ export interface PushQuotaSettings {
 
 export const DEFAULT_PUSH_QUOTA: PushQuotaSettings = {
   pushesPerSecond: 100,
-  bytesPerSecond: 4 * 1024 * 1024,
+  bytesPerSecond: 1024 * 1024,
 };
 
 /** A station may spend this many seconds of its rate at once (a burst after being idle). */

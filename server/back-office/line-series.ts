@@ -75,7 +75,8 @@ export async function lineSeries(context: ServerContext, query: SeriesQuery): Pr
       .where(sql`substr(events.station_time, 1, 13)`, '<', hourText(to + OFFSET_SLACK_MS))
       .groupBy(['events.type', 'events.verdict', bucketKey])
       .execute(),
-    loadEvents(db, { types: ['progress.reported'], appliedOnly: true }),
+    // An order is made on one line: its earlier reports are this line's too.
+    loadEvents(db, { types: ['progress.reported'], appliedOnly: true, line: query.line }),
   ]);
 
   for (const row of grouped) {

@@ -32,7 +32,7 @@ export interface EventRow {
  */
 export async function loadEvents(
   db: Db,
-  filter: { orderCode?: string; types?: string[]; appliedOnly?: boolean } = {},
+  filter: { orderCode?: string; types?: string[]; appliedOnly?: boolean; line?: string } = {},
 ): Promise<EventRow[]> {
   let query = db
     .selectFrom('events')
@@ -59,6 +59,7 @@ export async function loadEvents(
     ]);
   if (filter.types) query = query.where('events.type', 'in', filter.types);
   if (filter.appliedOnly) query = query.where('events.outcome', '=', 'applied');
+  if (filter.line) query = query.where('lines.name', '=', filter.line);
   const code = filter.orderCode;
   if (code) {
     query = query.where((eb) =>

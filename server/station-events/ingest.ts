@@ -114,7 +114,6 @@ export async function ingestEvents(
       `Event ${foreign.id} belongs to station ${foreign.stationId}, not to this station.`,
     );
 
-  const { db, kind } = context.storage;
   const now = context.now();
   const effects: Effects = { orders: new Set() };
   const results: PushResult[] = [];

@@ -38,6 +38,9 @@ export async function recordIntegrationEvents(
   inputs: readonly IntegrationEventInput[],
 ): Promise<void> {
   if (inputs.length === 0) return;
+  // Outside a transaction (a one-off call), one of its own: the claim lives as long as it.
+  if (!db.isTransaction)
+    return db.transaction().execute((trx) => recordIntegrationEvents(trx, now, inputs));
   await claimLogIds(db, 'integration_events');
   const placeOf = await placesOf(db, inputs);
   const rows = inputs.map((input) => ({

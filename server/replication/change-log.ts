@@ -29,6 +29,10 @@ export async function appendChanges(
   changes: readonly Change[],
 ): Promise<void> {
   if (changes.length === 0) return;
+  // A writer outside a transaction (a one-off service call) gets one of its own: the claim
+  // that keeps readers below its ids lives as long as the transaction.
+  if (!db.isTransaction)
+    return db.transaction().execute((trx) => appendChanges(trx, kind, at, changes));
   if (kind === 'postgres') await claimLogIds(db, 'change_log');
   const rows = await db
     .insertInto('change_log')

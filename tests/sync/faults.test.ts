@@ -19,7 +19,7 @@ function runWorker(
   enrollment: string,
   record: number,
   killAfterMs?: number,
-): Promise<'killed' | 'finished'> {
+): Promise<{ outcome: 'killed' | 'finished'; pushMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [WORKER, replica, enrollment, String(record)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,14 +28,18 @@ function runWorker(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // The kill lands while it pushes: timed from when it has recorded, not from spawn.
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let recordedAt: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (killAfterMs !== undefined && !timer && chunk.toString().includes('recorded'))
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (recordedAt === undefined && chunk.toString().includes('recorded')) {
+        recordedAt = performance.now();
+        if (killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0) resolve('finished');
+      const pushMs = performance.now() - (recordedAt ?? performance.now());
+      if (signal === 'SIGKILL') resolve({ outcome: 'killed', pushMs });
+      else if (code === 0) resolve({ outcome: 'finished', pushMs });
       else reject(new Error(`worker exited ${code}: ${stderr}`));
     });
   });
@@ -61,12 +65,14 @@ describe('faults that must lose nothing', () => {
       const enrollmentFile = join(dir, 'enrollment.json');
       writeFileSync(enrollmentFile, JSON.stringify(enrollment));
       const replica = join(dir, 'replica.sqlite');
+      // How long pushing 150 decisions takes on this machine now, so that the kills land
+      // within it however fast or busy the machine is.
+      const { pushMs } = await runWorker(replica, enrollmentFile, 150);
       const outcomes: string[] = [];
       for (let i = 0; i < 20; i++) {
         // Each run records 150 decisions, then pushes in batches; the kill lands anywhere.
-        outcomes.push(
-          await runWorker(replica, enrollmentFile, 150, 20 + Math.floor(Math.random() * 400)),
-        );
+        const killAfterMs = Math.floor(Math.random() * 0.8 * pushMs);
+        outcomes.push((await runWorker(replica, enrollmentFile, 150, killAfterMs)).outcome);
       }
       expect(outcomes.filter((o) => o === 'killed').length).toBeGreaterThan(10);
       await runWorker(replica, enrollmentFile, 0);

@@ -278,11 +278,14 @@ describe('the back office in Chromium', () => {
     await page.getByTestId('label-preview').waitFor();
     const src = await page.getByTestId('label-preview').getAttribute('src');
     expect(src).toMatch(/^blob:/);
-    expect(
-      await page
-        .getByTestId('label-preview')
-        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
-    ).toBe(true);
+    // The blob is set before the picture has decoded: wait for it to show.
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('label-preview')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      )
+      .toBe(true);
     await page.getByTestId('label-save').click();
     await page.getByTestId('label-saved').waitFor();
     const templates = (await world.admin.get('/api/v1/labels/templates')).body.templates;

@@ -100,7 +100,10 @@ describe('"similar to X, but…" from request to confirmed order in Chromium', (
 
       // A new product starting from X: its data and bill of materials, changed.
       await item.getByTestId('new-from-1').click();
-      expect(await item.getByTestId('name-en').inputValue()).toBe('Oak dining table 160');
+      // The form is filled from X as loaded from the server: wait for it.
+      await expect
+        .poll(() => item.getByTestId('name-en').inputValue())
+        .toBe('Oak dining table 160');
       await item.getByTestId('name-en').fill(language.nameEn);
       await item.getByTestId('name-zh').fill('胡桃木餐桌 140');
       await item

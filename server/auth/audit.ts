@@ -64,6 +64,14 @@ export interface AuditFilters {
   action?: string | undefined;
 }
 
+/** Each filter is an exact match on one column. */
+const AUDIT_FILTER_COLUMNS = {
+  entity: 'audit_log.entity',
+  entityId: 'audit_log.entity_id',
+  actor: 'audit_log.actor',
+  action: 'audit_log.action',
+} as const satisfies Record<keyof AuditFilters, string>;
+
 /** The audit log, filtered, one page at a time. */
 export async function listAudit(
   context: ServerContext,
@@ -71,10 +79,10 @@ export async function listAudit(
   page: PageQuery<AuditSort>,
 ) {
   let query = context.storage.db.selectFrom('audit_log').selectAll('audit_log');
-  if (filters.entity) query = query.where('audit_log.entity', '=', filters.entity);
-  if (filters.entityId) query = query.where('audit_log.entity_id', '=', filters.entityId);
-  if (filters.actor) query = query.where('audit_log.actor', '=', filters.actor);
-  if (filters.action) query = query.where('audit_log.action', '=', filters.action);
+  for (const filter of Object.keys(AUDIT_FILTER_COLUMNS) as (keyof AuditFilters)[]) {
+    const value = filters[filter];
+    if (value) query = query.where(AUDIT_FILTER_COLUMNS[filter], '=', value);
+  }
   const { rows, nextCursor } = await keysetPage(query, auditSorts, page);
   return {
     nextCursor,

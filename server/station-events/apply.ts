@@ -6,7 +6,7 @@ import { packageRow, resourceRow, unitRow } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 import { appendChanges } from '../replication/change-log.ts';
-import { raiseException } from '../back-office/exceptions.ts';
+import { raiseException, type ExceptionInput } from '../back-office/exceptions.ts';
 import { applyOrderAction } from '../orders/order-state.ts';
 import type { StationCaller } from './checks.ts';
 import { orderByCode, serverCompleteness } from './order-facts.ts';
@@ -73,17 +73,26 @@ type Handler<T extends StationEventBody['type']> = (
   effects: Effects,
 ) => Promise<void>;
 
+/** The exception a scan that stopped the line raises, one-by-one or in a batch alike. */
+export function lineStopException(
+  caller: StationCaller,
+  event: StationEvent,
+  body: Extract<StationEventBody, { type: 'scan.decided' }>,
+): ExceptionInput {
+  return {
+    kind: 'line_stop',
+    orderCode: body.currentOrder,
+    stationId: caller.id,
+    eventId: event.id,
+    seq: event.seq,
+    description: `Line stopped at ${caller.name}: scanned ${body.scanned} (${body.reason})`,
+  };
+}
+
 const scanDecided: Handler<'scan.decided'> = async (facts, body, effects) => {
   const { db, kind, now, caller, event } = facts;
   if (body.verdict === 'line_stop') {
-    await raiseException(db, now, {
-      kind: 'line_stop',
-      orderCode: body.currentOrder,
-      stationId: caller.id,
-      eventId: event.id,
-      seq: event.seq,
-      description: `Line stopped at ${caller.name}: scanned ${body.scanned} (${body.reason})`,
-    });
+    await raiseException(db, now, lineStopException(caller, event, body));
     return;
   }
   if (body.effect?.kind !== 'consume') return;

@@ -14,7 +14,7 @@ import { appendChanges, type Change } from '../replication/change-log.ts';
 import { resourceRow } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { OrdersTable, ResourcesTable } from '../storage/schema.ts';
-import type { Effects } from './apply.ts';
+import { lineStopException, type Effects } from './apply.ts';
 import { BatchFacts } from './batch-facts.ts';
 import { checkEvent, type CheckContext } from './checks.ts';
 import { alreadyHeld, payloadHash, rejectionException, takeEvent, type Held } from './ingest.ts';
@@ -75,14 +75,7 @@ export async function ingestBatch(
     const body = event.body;
     if (verdict.ok && body.type === 'scan.decided') {
       if (body.verdict === 'line_stop') {
-        exceptions.push({
-          kind: 'line_stop',
-          orderCode: body.currentOrder,
-          stationId: caller.id,
-          eventId: event.id,
-          seq: event.seq,
-          description: `Line stopped at ${caller.name}: scanned ${body.scanned} (${body.reason})`,
-        });
+        exceptions.push(lineStopException(caller, event, body));
       } else if (body.effect?.kind === 'consume') {
         // The check found both: the resource, of this order.
         const resource = facts.resources.get(body.effect.resource);

@@ -50,6 +50,17 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
   afterAll(() => server?.stop());
 
   const state = async (id: string) => (await customer.get(`/api/v1/orders/${id}`)).body.state;
+  /** Package n of the order closed at the packing station, holding `units`, last when `of`. */
+  const closerOf = (order: string) => (n: number, units: string[], of: number | null) =>
+    packing.event({
+      type: 'package.closed',
+      order,
+      package: packageCode(order, n),
+      sscc: null,
+      units,
+      number: n,
+      of,
+    });
 
   /** Push one event; it must be stored, not applied, raised with `kind`, and acknowledged. */
   async function refused(station: TestStation, event: any, kind: string, reason: RegExp) {
@@ -213,16 +224,7 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
   it('refuses a last package "n of n" while packages before it were never closed', async () => {
     const order = await releasedOrder(customer, planner, product, 2);
     await produceWhole(production, order);
-    const close = (n: number, units: string[], of: number | null) =>
-      packing.event({
-        type: 'package.closed',
-        order: order.code,
-        package: packageCode(order.code, n),
-        sscc: null,
-        units,
-        number: n,
-        of,
-      });
+    const close = closerOf(order.code);
     expect(
       (await packing.push([close(1, order.units.slice(1), null)])).body.results[0].status,
     ).toBe('accepted');
@@ -244,16 +246,7 @@ describe.each(STORAGES)("the server checks every station's claim on %s", (storag
   it('refuses the last package with units missing, and packs partial packages until the last', async () => {
     const order = await releasedOrder(customer, planner, product, 3);
     await produceWhole(production, order);
-    const close = (n: number, units: string[], of: number | null) =>
-      packing.event({
-        type: 'package.closed',
-        order: order.code,
-        package: packageCode(order.code, n),
-        sscc: null,
-        units,
-        number: n,
-        of,
-      });
+    const close = closerOf(order.code);
     await refused(
       packing,
       close(1, order.units.slice(0, 1), 1),

@@ -99,3 +99,26 @@ export const nextCursorField = {
 
 /** Free-text search fields: trimmed, and an empty `q` means no search. */
 export const searchTextSchema = z.string().trim().max(200).optional();
+
+const listTime = z.iso.datetime({
+  offset: true,
+  error: 'an ISO 8601 time with an offset, e.g. 2026-03-02T08:00:00Z',
+});
+
+/**
+ * A list's time filter: rows whose time is at or after `from` and before `to` (either may be
+ * left out). Times carry an offset; the server compares them as UTC. Spread next to the
+ * page fields and add `.superRefine(toAfterFrom)` to the query schema.
+ */
+export const timeRangeFields = { from: listTime.optional(), to: listTime.optional() };
+
+export interface TimeRange {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** A range that ends before it starts is a mistake, said at `to`. */
+export function toAfterFrom(range: TimeRange, context: z.RefinementCtx): void {
+  if (range.from && range.to && !(Date.parse(range.to) > Date.parse(range.from)))
+    context.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+}

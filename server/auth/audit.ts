@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { PageQuery } from '#core/api/paging.ts';
 import { actorName, type Caller, type Db, type ServerContext } from '../context.ts';
 import type { AuditLogTable } from '../storage/schema.ts';
-import { keysetPage, type Sorts } from '../storage/paging.ts';
+import { keysetPage, withinTime, type Sorts } from '../storage/paging.ts';
 
 /** One line in the audit log: who did what to which thing, and the details. */
 export async function audit(
@@ -62,6 +62,9 @@ export interface AuditFilters {
   entityId?: string | undefined;
   actor?: string | undefined;
   action?: string | undefined;
+  /** Written at or after `from` and before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 /** Each filter is an exact match on one column. */
@@ -70,7 +73,7 @@ const AUDIT_FILTER_COLUMNS = {
   entityId: 'audit_log.entity_id',
   actor: 'audit_log.actor',
   action: 'audit_log.action',
-} as const satisfies Record<keyof AuditFilters, string>;
+} as const satisfies Record<Exclude<keyof AuditFilters, 'from' | 'to'>, string>;
 
 /** The audit log, filtered, one page at a time. */
 export async function listAudit(
@@ -79,10 +82,11 @@ export async function listAudit(
   page: PageQuery<AuditSort>,
 ) {
   let query = context.storage.db.selectFrom('audit_log').selectAll('audit_log');
-  for (const filter of Object.keys(AUDIT_FILTER_COLUMNS) as (keyof AuditFilters)[]) {
+  for (const filter of Object.keys(AUDIT_FILTER_COLUMNS) as (keyof typeof AUDIT_FILTER_COLUMNS)[]) {
     const value = filters[filter];
     if (value) query = query.where(AUDIT_FILTER_COLUMNS[filter], '=', value);
   }
+  query = withinTime(query, 'audit_log.at', filters);
   const { rows, nextCursor } = await keysetPage(query, auditSorts, page);
   return {
     nextCursor,

@@ -3,7 +3,14 @@ import type { ExceptionKind } from '#core/api/plant.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
-import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
+import {
+  containsText,
+  keysetPage,
+  namedIn,
+  thenId,
+  withinTime,
+  type Sorts,
+} from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 import type { ExceptionsTable } from '../storage/schema.ts';
 import { recordIntegrationEvents } from '../integration/integration-events.ts';
@@ -77,6 +84,9 @@ export interface ExceptionFilters {
   station?: string | undefined;
   /** Words in the description or the order code. */
   q?: string | undefined;
+  /** Recorded by the server at or after `from` and before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 export async function listExceptions(
@@ -90,6 +100,7 @@ export async function listExceptions(
   if (filters.order) query = query.where('exceptions.order_code', '=', filters.order);
   if (filters.station)
     query = query.where(namedIn('exceptions.station_id', 'stations', filters.station));
+  query = withinTime(query, 'exceptions.created_at', filters);
 
   if (filters.q) {
     const text = filters.q;

@@ -14,7 +14,14 @@ import { productForSale } from '../catalog/catalog.ts';
 import { applyOrderAction } from './order-state.ts';
 import { findOrder, orderView, orderViews } from './order-view.ts';
 import { findCandidates } from '../catalog/similar.ts';
-import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
+import {
+  containsText,
+  keysetPage,
+  namedIn,
+  thenId,
+  withinTime,
+  type Sorts,
+} from '../storage/paging.ts';
 
 async function uniqueOrderCode(db: Db): Promise<string> {
   for (;;) {
@@ -184,6 +191,9 @@ export interface OrderFilters {
   line?: string | undefined;
   /** Words in the order code, the customer's reference, the address or the customer's name or email. */
   q?: string | undefined;
+  /** Placed (or, sorted by `updated`, last changed) at or after `from` and before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 /** A customer sees their own orders, staff see all; filtered, sorted and one page at a time. */
@@ -199,6 +209,11 @@ export async function listOrders(
     query = query.where('orders.customer_id', '=', caller.id);
   if (filters.state) query = query.where('orders.state', '=', filters.state);
   if (filters.line) query = query.where(namedIn('orders.line_id', 'lines', filters.line));
+  query = withinTime(
+    query,
+    page.sort === 'updated' ? 'orders.updated_at' : 'orders.created_at',
+    filters,
+  );
 
   if (filters.q) {
     const text = filters.q;

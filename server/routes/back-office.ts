@@ -17,7 +17,12 @@ import { requireUser } from '../plugins/authentication.ts';
 import { BADGE_STATUSES, createBadge, revokeBadge, listBadges } from '../stations/badges.ts';
 import { EXCEPTION_SORTS, listExceptions, resolveException } from '../back-office/exceptions.ts';
 import { AUDIT_SORTS, listAudit } from '../auth/audit.ts';
-import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
+import {
+  pageQueryFields,
+  searchTextSchema,
+  timeRangeFields,
+  toAfterFrom,
+} from '#core/api/paging.ts';
 import { recordReceipt } from '../orders/receipts.ts';
 import { okSchema } from '#core/api/ok.ts';
 import { errors, idParams } from './responses.ts';
@@ -98,15 +103,18 @@ export const backOfficeRoutes =
         schema: {
           tags: ['exceptions'],
           summary:
-            'Exceptions, one page at a time; filter by status, kind, order, station or words (q)',
-          querystring: z.strictObject({
-            status: z.enum(['open', 'cleared', 'resolved']).optional(),
-            kind: z.enum(EXCEPTION_KINDS).optional(),
-            order: z.string().trim().min(1).max(64).optional(),
-            station: z.string().trim().min(1).max(64).optional(),
-            q: searchTextSchema,
-            ...pageQueryFields(EXCEPTION_SORTS),
-          }),
+            'Exceptions, one page at a time; filter by status, kind, order, station, words (q) or when recorded (from, to)',
+          querystring: z
+            .strictObject({
+              status: z.enum(['open', 'cleared', 'resolved']).optional(),
+              kind: z.enum(EXCEPTION_KINDS).optional(),
+              order: z.string().trim().min(1).max(64).optional(),
+              station: z.string().trim().min(1).max(64).optional(),
+              q: searchTextSchema,
+              ...timeRangeFields,
+              ...pageQueryFields(EXCEPTION_SORTS),
+            })
+            .superRefine(toAfterFrom),
           response: {
             200: exceptionListSchema,
             ...errors(400, 401, 403),
@@ -146,15 +154,18 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['audit'],
-          summary: 'The audit log: every state change with who and when',
-          querystring: z.strictObject({
-            entity: z.string().max(32).optional(),
-            entityId: z.string().max(64).optional(),
-            /** Who: the email of a person or the name of a station. */
-            actor: z.string().trim().min(1).max(200).optional(),
-            action: z.string().trim().min(1).max(64).optional(),
-            ...pageQueryFields(AUDIT_SORTS, { defaultLimit: 200, maxLimit: 1000 }),
-          }),
+          summary: 'The audit log: every state change with who and when; filter by time (from, to)',
+          querystring: z
+            .strictObject({
+              entity: z.string().max(32).optional(),
+              entityId: z.string().max(64).optional(),
+              /** Who: the email of a person or the name of a station. */
+              actor: z.string().trim().min(1).max(200).optional(),
+              action: z.string().trim().min(1).max(64).optional(),
+              ...timeRangeFields,
+              ...pageQueryFields(AUDIT_SORTS, { defaultLimit: 200, maxLimit: 1000 }),
+            })
+            .superRefine(toAfterFrom),
           response: {
             200: auditListSchema,
             ...errors(400, 401, 403),

@@ -12,7 +12,12 @@ import {
 } from '#core/api/orders.ts';
 import { idempotencyHeadersSchema } from '#core/api/idempotency.ts';
 import { ORDER_STATES } from '#core/orders/state-machine.ts';
-import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
+import {
+  pageQueryFields,
+  searchTextSchema,
+  timeRangeFields,
+  toAfterFrom,
+} from '#core/api/paging.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import {
@@ -63,13 +68,16 @@ export const orderRoutes =
         schema: {
           tags: ['orders'],
           summary:
-            'Orders, one page at a time: a customer sees their own, staff see all; filter by state, line or words (q)',
-          querystring: z.strictObject({
-            state: z.enum(ORDER_STATES).optional(),
-            line: z.string().trim().min(1).max(64).optional(),
-            q: searchTextSchema,
-            ...pageQueryFields(ORDER_SORTS),
-          }),
+            'Orders, one page at a time: a customer sees their own, staff see all; filter by state, line, words (q) or time (from, to: placed, or last changed with sort=updated)',
+          querystring: z
+            .strictObject({
+              state: z.enum(ORDER_STATES).optional(),
+              line: z.string().trim().min(1).max(64).optional(),
+              q: searchTextSchema,
+              ...timeRangeFields,
+              ...pageQueryFields(ORDER_SORTS),
+            })
+            .superRefine(toAfterFrom),
           response: { 200: orderListSchema, ...errors(400, 401) },
         },
       },

@@ -1,5 +1,10 @@
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { encodeCursor, type CursorValue, type PageQuery } from '#core/api/paging.ts';
+import {
+  encodeCursor,
+  type CursorValue,
+  type PageQuery,
+  type TimeRange,
+} from '#core/api/paging.ts';
 import { invalid } from '../errors.ts';
 
 /** One key of a list's sort: a column, its direction and how to read it from a row. */
@@ -130,4 +135,26 @@ export function thenId<Row extends { id: string }, Column extends keyof Row & st
     { column: `${table}.${column}`, direction, value: (row) => row[column] as CursorValue },
     { column: `${table}.id`, direction, value: (row) => row.id },
   ];
+}
+
+/**
+ * `from <= column < to` for a column holding UTC ISO text (`toISOString()`, as the server
+ * writes its own times): a bound sent with an offset is turned into UTC first, so the text
+ * comparison is exact on both engines.
+ */
+export function withinTime<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  column: string,
+  range: TimeRange,
+): SelectQueryBuilder<DB, TB, Row> {
+  let narrowed = query;
+  if (range.from)
+    narrowed = narrowed.where(
+      sql<SqlBool>`${sql.ref(column)} >= ${new Date(range.from).toISOString()}`,
+    );
+  if (range.to)
+    narrowed = narrowed.where(
+      sql<SqlBool>`${sql.ref(column)} < ${new Date(range.to).toISOString()}`,
+    );
+  return narrowed;
 }

@@ -166,6 +166,14 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
       ['/api/v1/stations?limit=-1', /querystring\.limit/],
       ['/api/v1/audit?limit=1001', /querystring\.limit/],
       ['/api/v1/products?limit=51', /querystring\.limit/],
+      ['/api/v1/orders?from=yesterday', /querystring\.from.*ISO 8601/],
+      ['/api/v1/orders?from=2026-03-02T08:00:00', /querystring\.from.*offset/],
+      [
+        '/api/v1/orders?from=2026-03-02T09:00:00Z&to=2026-03-02T08:00:00Z',
+        /querystring\.to.*after from/,
+      ],
+      ['/api/v1/exceptions?to=2026-03-02T09:00:00Z&from=2026-03-02T09:00:00Z', /querystring\.to/],
+      ['/api/v1/audit?to=13:00', /querystring\.to/],
       [
         `/api/v1/products?sort=code&cursor=${encodeCursor({ sort: 'relevance', after: [1, 'x'] })}`,
         /sorted by relevance/,
@@ -204,6 +212,68 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
     expect(stops).toHaveLength(3);
     const words = (await supervisor.get('/api/v1/exceptions?q=LEG 3')).body.exceptions;
     expect(words.map((e: any) => e.description)).toEqual(['Oak leg 3 scanned at the wrong step']);
+    // from is inclusive, to exclusive; a bound with an offset is the same instant in UTC.
+    const between = await walk(
+      supervisor,
+      `/api/v1/exceptions?limit=1&sort=oldest&from=${encodeURIComponent('2026-01-01T08:00:01+08:00')}&to=2026-01-01T00:00:04Z`,
+      'exceptions',
+    );
+    expect(between.items.map((e) => e.description)).toEqual(
+      [1, 2, 3].map((i) => `Oak leg ${i} scanned at the wrong step`),
+    );
+    const lateStops = await supervisor.get(
+      '/api/v1/exceptions?kind=line_stop&from=2026-01-01T00:00:01.5Z',
+    );
+    expect(lateStops.body.exceptions.map((e: any) => e.description)).toEqual([
+      'Oak leg 4 scanned at the wrong step',
+      'Oak leg 2 scanned at the wrong step',
+    ]);
+  });
+
+  it('narrows orders and the audit log to a time range (placed, or last changed with sort=updated)', async () => {
+    const all = (await planner.get('/api/v1/orders?limit=200&sort=oldest')).body.orders;
+    const pivot = all[4];
+    const fromPivot = await walk(
+      planner,
+      `/api/v1/orders?limit=3&sort=oldest&from=${encodeURIComponent(pivot.createdAt)}`,
+      'orders',
+    );
+    expect(fromPivot.items.map((o) => o.id)).toEqual(
+      all.filter((o: any) => o.createdAt >= pivot.createdAt).map((o: any) => o.id),
+    );
+    const beforePivot = (
+      await planner.get(`/api/v1/orders?limit=200&to=${encodeURIComponent(pivot.createdAt)}`)
+    ).body.orders;
+    expect(beforePivot.map((o: any) => o.id).sort()).toEqual(
+      all
+        .filter((o: any) => o.createdAt < pivot.createdAt)
+        .map((o: any) => o.id)
+        .sort(),
+    );
+    // A customer's range stays within their own orders.
+    const own = (await customer.get(`/api/v1/orders?limit=200&from=2000-01-01T00:00:00Z`)).body
+      .orders;
+    expect(own.every((o: any) => o.customerReference.startsWith('PO-'))).toBe(true);
+    // sort=updated ranges over the last change: held now, so changed after every placing.
+    const held = all[0];
+    const hold = await planner.post(`/api/v1/orders/${held.id}/hold`, { reason: 'Wood check' });
+    expect(hold.status).toBe(200);
+    const changed = (
+      await planner.get(
+        `/api/v1/orders?sort=updated&from=${encodeURIComponent(hold.body.updatedAt)}`,
+      )
+    ).body.orders;
+    expect(changed.map((o: any) => o.id)).toEqual([held.id]);
+    const entries = (
+      await planner.get(
+        `/api/v1/audit?entity=order&from=${encodeURIComponent(hold.body.updatedAt)}`,
+      )
+    ).body.entries;
+    expect(entries.map((e: any) => e.action)).toEqual(['order.hold']);
+    expect((await planner.get(`/api/v1/audit?to=2000-01-01T00:00:00Z`)).body.entries).toEqual([]);
+    expect(
+      (await planner.post(`/api/v1/orders/${held.id}/resume`, { reason: 'Wood ok' })).status,
+    ).toBe(200);
   });
 
   it('pages stations with line, role, status and name filters', async () => {

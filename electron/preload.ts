@@ -29,6 +29,8 @@ const stationApi = {
   printUnitLabel: invoke('printUnitLabel'),
   labelPreview: invoke('labelPreview'),
   reprint: invoke('reprint'),
+  addUnits: invoke('addUnits'),
+  undoUnits: invoke('undoUnits'),
   dispatch: invoke('dispatch'),
   dismissBlock: invoke('dismissBlock'),
   clearLineStop: invoke('clearLineStop'),

@@ -141,6 +141,7 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
     openUrl: http?.openUrl ?? null,
     localApiToken: http?.token ?? null,
     async close() {
+      station.stop();
       await metrics?.close();
       await http?.close();
       await sync.stop();

@@ -59,6 +59,15 @@ export const stationCommandSchemas = {
   /** The image of the last label this station sent to its printer (state.lastLabel says which). */
   labelPreview: none,
   reprint: z.strictObject({ package: codeText, reason: reasonText }),
+  /**
+   * Production: units done through a step, held for a grace period (`pendingUnits` in the
+   * state) before they are recorded as one `progress.reported`; `undoUnits` drops them.
+   */
+  addUnits: z.strictObject({
+    step: z.string().trim().min(1).max(100),
+    units: z.number().int().positive().max(10_000),
+  }),
+  undoUnits: z.strictObject({ step: z.string().trim().min(1).max(100) }),
   dispatch: none,
   dismissBlock: none,
   // Without a badge: the supervisor badge scanned at the station (never shown to the page).
@@ -127,6 +136,14 @@ export const MESSAGE_KEYS = [
   'override_recorded',
   'local_api_locked',
   'supervisor_required',
+  // Feedback on what just happened (docs/station.md "Feedback").
+  'logged_in',
+  'dispatched',
+  'line_cleared',
+  'units_held',
+  'units_undone',
+  'units_too_many',
+  'nothing_to_undo',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 export interface Message {
@@ -142,6 +159,8 @@ export interface Decision {
   scanned: string;
   scannedOrder: string | null;
   message: Message;
+  /** Not a scan: the line stop was cleared (by whom); shown among the last scans. */
+  cleared?: { supervisor: string };
 }
 
 export interface OrderSummary {
@@ -192,11 +211,17 @@ export interface StationState {
     since: string;
     scanned: string;
     scannedOrder: string | null;
+    /** The material the scanned label is for, when the replica knows it. */
+    material: { name: string; step: string } | null;
+    /** The order loaded at the station when the line stopped. */
+    order: string | null;
     /** Who scanned a supervisor badge for the clearance; the badge code stays in the station. */
     supervisor: { name: string } | null;
   } | null;
-  /** Units done per step of the current order. */
+  /** Units done per step of the current order (recorded). */
   progress: Record<string, number>;
+  /** Units done but not recorded yet: undoable until `commitAt`, then recorded once. */
+  pendingUnits: { step: string; units: number; commitAt: string }[];
   packing: {
     units: string[];
     awaitingVerify: { package: string; number: number; of: number | null } | null;
@@ -254,7 +279,7 @@ export type StationStreamEvent =
   | { type: 'verdict'; decision: Decision }
   | { type: 'state'; state: StationState }
   /** A scan refused before any decision (nobody logged in): shown, not recorded. */
-  | { type: 'notice'; message: Message };
+  | { type: 'notice'; message: Message; ok?: boolean };
 
 /** The typed call surface both transports implement (and the Electron preload exposes). */
 export type StationBridge = {

@@ -28,6 +28,8 @@ export function stationCommands(station: Station): StationCommandMap {
       input: s.reportProgress,
       handle: ({ step, unitsDone, override }) => station.reportProgress(step, unitsDone, override),
     },
+    addUnits: { input: s.addUnits, handle: ({ step, units }) => station.addUnits(step, units) },
+    undoUnits: { input: s.undoUnits, handle: ({ step }) => station.undoUnits(step) },
     closePackage: { input: s.closePackage, handle: (options) => station.closePackage(options) },
     print: { input: s.print, handle: (args) => station.print(args.package) },
     printUnitLabel: { input: s.printUnitLabel, handle: ({ unit }) => station.printUnitLabel(unit) },

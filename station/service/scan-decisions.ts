@@ -161,6 +161,6 @@ export class ScanDecisions {
     }
     journal.update({ ...work, operator: { code: badge.code, name: badge.name, role: badge.role } });
     feed.publish();
-    return feed.reply();
+    return feed.told({ key: 'logged_in', params: { name: badge.name } });
   }
 }

@@ -29,7 +29,7 @@ export class ShippingCommands {
     }
     feed.publish();
     const count = allowed.packages.length;
-    return feed.reply({ note: { key: 'package_scanned', params: { count, expected: count } } });
+    return feed.reply({ note: { key: 'dispatched', params: { count, order: allowed.order } } });
   }
 
   /** The clerk took the wrong package off the pallet: dispatch may go on. */

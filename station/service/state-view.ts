@@ -8,12 +8,14 @@ import type {
 import type { OutboxStatus } from '#db/outbox.ts';
 import type { SyncStatus } from '../sync/sync-client.ts';
 import { orderCompleteness, type ReplicaLookup } from '../rules/replica-lookup.ts';
+import { parseScan } from '#core/scan/parse-scan.ts';
 import type { WorkState } from './work-state.ts';
 
 /** What the UI is shown: the work state read against the replica, devices and sync. */
 export interface StateSources {
   work: WorkState;
   lastScans: Decision[];
+  pendingUnits: StationState['pendingUnits'];
   lastLabel: StationState['lastLabel'];
   settings: StationSettings;
   identity: StationState['station'];
@@ -21,6 +23,16 @@ export interface StateSources {
   outbox: OutboxStatus;
   sync: SyncStatus | undefined;
   devices: StationState['devices'];
+}
+
+/** The material a line-stopping label is for, when the replica has its row. */
+function materialOf(
+  scanned: string,
+  replica: ReplicaLookup,
+): { name: string; step: string } | null {
+  const parsed = parseScan(scanned);
+  const resource = parsed.valid ? replica.resource(parsed.code) : undefined;
+  return resource ? { name: resource.materialName, step: resource.step } : null;
 }
 
 function syncSummary(outbox: OutboxStatus, sync: SyncStatus | undefined): SyncSummary {
@@ -69,11 +81,15 @@ export function stationState(sources: StateSources): StationState {
       since: work.lineStop.since,
       scanned: work.lineStop.scanned,
       scannedOrder: work.lineStop.scannedOrder,
+      material: materialOf(work.lineStop.scanned, replica),
+      // A stop saved before the order was kept with it: the order loaded now is the same.
+      order: work.lineStop.order ?? order,
       supervisor: work.lineStop.supervisorBadge
         ? { name: replica.badge(work.lineStop.supervisorBadge)?.name ?? '' }
         : null,
     },
     progress: (order && work.progress[order]) || {},
+    pendingUnits: sources.pendingUnits,
     packing: {
       units: work.packing.units,
       awaitingVerify: work.packing.awaitingVerify,

@@ -51,6 +51,8 @@ export interface StationOptions {
   devices: StationDevices;
   sync?: SyncLink;
   now?: () => Date;
+  /** How long "+1 unit done" stays undoable (held-units.ts; 5 s by default). */
+  unitGraceMs?: number;
 }
 
 export interface StationContext {

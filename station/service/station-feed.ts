@@ -10,6 +10,7 @@ import type {
 import type { LabelDesk } from './label-desk.ts';
 import type { SettingsKeeper } from './settings-keeper.ts';
 import type { StationOptions } from './station-context.ts';
+import { heldUnitsView } from './held-units.ts';
 import { stationState } from './state-view.ts';
 import type { WorkJournal } from './work-journal.ts';
 
@@ -35,6 +36,7 @@ export class StationFeed {
     return stationState({
       work: this.journal.work,
       lastScans: this.#lastScans,
+      pendingUnits: heldUnitsView(this.journal.work),
       lastLabel: this.labels.lastPrinted(),
       settings: this.settings.current,
       identity,
@@ -76,5 +78,16 @@ export class StationFeed {
   notice(message: Message): CommandReply {
     this.events.emit('event', { type: 'notice', message });
     return { ok: false, error: message };
+  }
+
+  /** Good news said on the stream too (a badge scanned at the scanner has no reply to read). */
+  told(message: Message): CommandReply {
+    this.events.emit('event', { type: 'notice', message, ok: true });
+    return this.reply({ note: message });
+  }
+
+  /** A line stop cleared: a row among the last scans, so the floor sees when and by whom. */
+  cleared(entry: Decision): void {
+    this.#lastScans = [entry, ...this.#lastScans].slice(0, LAST_SCANS);
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from '#core/api/station-api.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import type { ReplicaLookup } from '../rules/replica-lookup.ts';
+import { HeldUnits } from './held-units.ts';
 import { LabelDesk } from './label-desk.ts';
 import { OperatorGate } from './operator-gate.ts';
 import { PackingCommands } from './packing-commands.ts';
@@ -43,6 +44,7 @@ export class Station {
   readonly #packing: PackingCommands;
   readonly #shipping: ShippingCommands;
   readonly #supervisor: SupervisorCommands;
+  readonly #held: HeldUnits;
 
   constructor(options: StationOptions) {
     const now = options.now ?? (() => new Date());
@@ -57,6 +59,7 @@ export class Station {
     this.#packing = new PackingCommands(this.#parts);
     this.#shipping = new ShippingCommands(this.#parts);
     this.#supervisor = new SupervisorCommands(this.#parts);
+    this.#held = new HeldUnits(this.#parts, options.unitGraceMs);
     this.replica = options.replica;
     this.role = options.identity.role;
   }
@@ -72,7 +75,14 @@ export class Station {
     await devices.apply(settings.current);
     // A line stop survives a restart: the stack light goes red again before anything else.
     if (journal.work.lineStop) await devices.signal('stop');
+    // Units held when the station went down are recorded now (or when their time comes).
+    this.#held.commitDue();
     feed.publish();
+  }
+
+  /** Stop the held units' timer (the replica is about to close); they stay held on file. */
+  stop(): void {
+    this.#held.stop();
   }
 
   on(event: 'event', listener: Listener): this {
@@ -129,6 +139,19 @@ export class Station {
 
   reportProgress(step: string, unitsDone: number, override?: OverrideInput): CommandReply {
     return this.#production.reportProgress(step, unitsDone, override);
+  }
+
+  addUnits(step: string, units: number): CommandReply {
+    return this.#held.add(step, units);
+  }
+
+  undoUnits(step: string): CommandReply {
+    return this.#held.undo(step);
+  }
+
+  /** Record held units whose grace period is over (all of them with `all`). */
+  commitHeldUnits(all = false): void {
+    this.#held.commitDue(all);
   }
 
   closePackage(

@@ -31,15 +31,25 @@ export class SupervisorCommands {
     if (!code) return refuse('not_supervisor');
     const badge = options.replica.badge(code.trim().toUpperCase());
     if (!badge || badge.revoked || badge.role !== 'supervisor') return refuse('not_supervisor');
-    journal.record(
+    const event = journal.record(
       { type: 'line.cleared', supervisor: badge.code, reason },
       { ...work, lineStop: null },
       // Cleared with nobody logged in, the supervisor is the one on record.
       work.operator?.code ?? badge.code,
     );
+    const message = { key: 'line_cleared' as const, params: { name: badge.name, reason } };
+    feed.cleared({
+      seq: event.seq,
+      at: event.stationTime,
+      verdict: 'accepted',
+      scanned: '',
+      scannedOrder: work.lineStop.scannedOrder,
+      message,
+      cleared: { supervisor: badge.name },
+    });
     await options.devices.signal('clear');
     feed.publish();
-    return feed.reply();
+    return feed.reply({ note: message });
   }
 
   /** Anyone may switch the language; the devices (where labels and stop signals go) need a supervisor. */

@@ -13,17 +13,31 @@ export interface WorkState {
   operator: (NonNullable<StationState['operator']> & { code: string }) | null;
   order: string | null;
   lineStop:
-    | (Omit<NonNullable<StationState['lineStop']>, 'supervisor'> & {
+    | (Omit<NonNullable<StationState['lineStop']>, 'supervisor' | 'material'> & {
         supervisorBadge: string | null;
       })
     | null;
   /** Units done per step, per order. */
   progress: Record<string, Record<string, number>>;
+  /**
+   * Units done but held back for a grace period (held-units.ts): each entry is recorded once,
+   * in the same transaction that removes it from here, or dropped by an undo.
+   */
+  heldUnits: HeldUnitsEntry[];
   packing: {
     units: string[];
     awaitingVerify: { package: string; number: number; of: number | null } | null;
   };
   shipping: { scanned: string[]; blocked: Message | null };
+}
+
+export interface HeldUnitsEntry {
+  order: string;
+  step: string;
+  units: number;
+  /** Who tapped: the event goes on record under this badge, whoever is logged in then. */
+  operator: string | null;
+  commitAt: string;
 }
 
 const WORK_KEY = 'station.work';
@@ -33,6 +47,7 @@ export const emptyWork = (): WorkState => ({
   order: null,
   lineStop: null,
   progress: {},
+  heldUnits: [],
   packing: { units: [], awaitingVerify: null },
   shipping: { scanned: [], blocked: null },
 });
@@ -62,7 +77,13 @@ export function workAfter(
   if (result.verdict === 'line_stop') {
     return {
       ...work,
-      lineStop: { since: at, scanned, scannedOrder: result.scannedOrder, supervisorBadge: null },
+      lineStop: {
+        since: at,
+        scanned,
+        scannedOrder: result.scannedOrder,
+        order: work.order,
+        supervisorBadge: null,
+      },
     };
   }
   if (result.blocksDispatch)

@@ -28,6 +28,9 @@ export function stationFixture(
     /** The order's own packages exist (closed, not dispatched), `packageCount` of them. */
     packages?: boolean;
     packageCount?: number;
+    /** The station's clock and how long "+1 unit done" stays undoable (held-units.ts). */
+    now?: () => Date;
+    unitGraceMs?: number;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'ordertrace-station-test-'));
@@ -142,6 +145,8 @@ export function stationFixture(
       outbox: new Outbox(db, 'station-1'),
       identity: { id: 'station-1', name: 'test', role, line: 'L1', serverUrl: 'https://localhost' },
       devices,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.unitGraceMs !== undefined ? { unitGraceMs: options.unitGraceMs } : {}),
     });
   };
   const first = open();
@@ -167,6 +172,7 @@ export function stationFixture(
       ),
     /** Close everything and open the same file again, as a restart after a power cut. */
     async restart() {
+      fixture.station.stop();
       await devices.close();
       db.close();
       db = openReplica(file).db;
@@ -174,6 +180,7 @@ export function stationFixture(
       await fixture.station.start();
     },
     async close() {
+      fixture.station.stop();
       await devices.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });

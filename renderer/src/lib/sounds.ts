@@ -4,6 +4,12 @@ import type { Verdict } from '#core/events/station-events.ts';
 /*
  * One sound per tone, distinct enough to tell apart without looking: green a short high
  * beep, amber two middle beeps, red a low falling alarm repeated.
+ *
+ * A browser starts an AudioContext suspended until the page gets a user gesture (a click,
+ * a touch, a key). A scan from a serial or USB scanner is no gesture, so the first alarms
+ * of a shift would play on a suspended context, silently. `unlockAudio` is called on the
+ * first gesture anywhere on the page; until the context runs, the screen shows a "tap to
+ * enable sound" hint (Header.svelte).
  */
 const PATTERNS: Readonly<
   Record<'green' | 'amber' | 'red', { hz: number; ms: number; wave: OscillatorType }[]>
@@ -20,26 +26,63 @@ const PATTERNS: Readonly<
   ]),
 };
 
+/** How often the red alarm sounds again while the line stays stopped. */
+export const ALARM_REPEAT_MS = 6_000;
+
 let context: AudioContext | undefined;
+
+function audio(): AudioContext | undefined {
+  try {
+    context ??= new AudioContext();
+  } catch {
+    // No audio in this browser: the screen still shows every verdict.
+  }
+  return context;
+}
+
+/** Whether sound can play now: the context exists and runs (unlocked by a gesture). */
+export const audioRunning = (): boolean => context?.state === 'running';
+
+/**
+ * Resume the context (call it from a user gesture). `onChange` hears every change of the
+ * context's state, so the hint goes as soon as sound works and comes back if it stops.
+ */
+export function watchAudio(onChange: (running: boolean) => void): () => void {
+  const ctx = audio();
+  if (!ctx) return () => undefined;
+  const changed = () => onChange(ctx.state === 'running');
+  ctx.addEventListener('statechange', changed);
+  const unlock = () => {
+    if (ctx.state !== 'running') void ctx.resume().then(changed, changed);
+  };
+  const gestures = ['pointerdown', 'touchstart', 'keydown'] as const;
+  for (const gesture of gestures) window.addEventListener(gesture, unlock, { capture: true });
+  changed();
+  return () => {
+    ctx.removeEventListener('statechange', changed);
+    for (const gesture of gestures) window.removeEventListener(gesture, unlock, { capture: true });
+  };
+}
 
 export function playVerdict(verdict: Verdict): void {
   try {
-    context ??= new AudioContext();
-    let at = context.currentTime;
+    const ctx = audio();
+    if (!ctx) return;
+    let at = ctx.currentTime;
     for (const { hz, ms, wave } of PATTERNS[verdictTone(verdict)]) {
       if (hz > 0) {
-        const oscillator = context.createOscillator();
-        const gain = context.createGain();
+        const oscillator = ctx.createOscillator();
+        const gain = ctx.createGain();
         oscillator.type = wave;
         oscillator.frequency.value = hz;
         gain.gain.value = 0.2;
-        oscillator.connect(gain).connect(context.destination);
+        oscillator.connect(gain).connect(ctx.destination);
         oscillator.start(at);
         oscillator.stop(at + ms / 1000);
       }
       at += ms / 1000;
     }
   } catch {
-    // No audio device (or autoplay refused): the screen still shows the verdict.
+    // No audio device: the screen still shows the verdict.
   }
 }

@@ -1,15 +1,16 @@
-import type {
-  CommandReply,
-  Decision,
-  LabelPreview,
-  Message,
-  StationCommandInput,
-  StationCommandName,
-  StationState,
+import {
+  verdictTone,
+  type CommandReply,
+  type Decision,
+  type LabelPreview,
+  type Message,
+  type StationCommandInput,
+  type StationCommandName,
+  type StationState,
 } from '#core/api/station-api.ts';
 import type { StationTransport } from '../transport/transport.ts';
 import { I18n } from './i18n.svelte.ts';
-import { playVerdict } from './sounds.ts';
+import { ALARM_REPEAT_MS, playVerdict, watchAudio } from './sounds.ts';
 
 /** The UI's view of the station: its last state, the verdict on screen, the last refusal. */
 export class StationView {
@@ -17,23 +18,60 @@ export class StationView {
   flash = $state<Decision | null>(null);
   notice = $state<{ ok: boolean; message: Message; detail?: string } | null>(null);
   screen = $state<'main' | 'settings'>('main');
+  /** Whether sound plays (the browser's audio unlocked by a tap); the hint shows until then. */
+  soundOn = $state(false);
+  /** Red alarms sounded during the current line stop (it repeats until the line is cleared). */
+  alarms = $state(0);
   readonly i18n = new I18n();
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
+  private alarmTimer: ReturnType<typeof setInterval> | undefined;
   private languageChosen = false;
 
   constructor(private readonly transport: StationTransport) {}
 
   connect(): () => void {
-    return this.transport.subscribe((event) => {
+    const unwatch = watchAudio((running) => (this.soundOn = running));
+    const unsubscribe = this.transport.subscribe((event) => {
       if (event.type === 'state') {
-        this.state = event.state;
+        this.setState(event.state);
         if (!this.languageChosen) this.i18n.language = event.state.settings.language;
       } else if (event.type === 'notice') {
-        // A scan refused before any decision (nobody logged in): said, not recorded.
-        this.notice = { ok: false, message: event.message };
-        playVerdict('wrong_state');
+        // Good news (a badge logged in) or a refusal before any decision: said, not recorded.
+        const ok = event.ok ?? false;
+        this.notice = { ok, message: event.message };
+        if (!ok) playVerdict('wrong_state');
       } else this.show(event.decision);
     });
+    return () => {
+      unwatch();
+      unsubscribe();
+      this.alarm(false);
+    };
+  }
+
+  /**
+   * A new state. Leaving a line stop ends the alarm and any red verdict still on screen (it
+   * would come back over the cleared line); entering one starts the alarm repeating.
+   */
+  private setState(next: StationState): void {
+    const wasStopped = !!this.state?.lineStop;
+    this.state = next;
+    if (next.lineStop && !wasStopped) this.alarm(true);
+    if (!next.lineStop && wasStopped) {
+      this.alarm(false);
+      if (this.flash && verdictTone(this.flash.verdict) === 'red') this.dismissFlash();
+    }
+  }
+
+  private alarm(on: boolean): void {
+    clearInterval(this.alarmTimer);
+    this.alarmTimer = undefined;
+    this.alarms = 0;
+    if (!on) return;
+    this.alarmTimer = setInterval(() => {
+      playVerdict('line_stop');
+      this.alarms += 1;
+    }, ALARM_REPEAT_MS);
   }
 
   private show(decision: Decision): void {
@@ -62,7 +100,7 @@ export class StationView {
   ): Promise<CommandReply> {
     const reply = await this.transport.call(name, input);
     if (reply.ok) {
-      this.state = reply.state;
+      this.setState(reply.state);
       this.notice = reply.note ? { ok: true, message: reply.note } : null;
     } else {
       this.notice = {

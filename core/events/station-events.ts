@@ -11,7 +11,7 @@ import { plainText } from '../text/plain-text.ts';
  * (server/station-events/ingest.ts), read by the trace, the dashboard and the EPCIS export.
  * Beyond that, by the effect the station's rule chose:
  *
- * | effect         | on the station (same transaction as the outbox row)        | on the server (server/station-events/apply.ts)                           |
+ * | effect         | on the station (same transaction as the outbox row)        | on the server (server/station-events/batch-ingest.ts)                    |
  * | -------------- | ---------------------------------------------------------- | ------------------------------------------------------------------------ |
  * | `load_order`   | work state: the order is loaded (packing and shipping lists emptied); an `order.loaded` event follows | nothing more                                                             |
  * | `consume`      | replica: the resource consumed locally (db/local-effects.ts) | the resource consumed (by whom, by which event), its row to the line's stations; a released order goes in_production (audit, order row, `order.state_changed`); the order's live feeds told |

@@ -13,7 +13,10 @@ import {
 } from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 import type { ExceptionsTable } from '../storage/schema.ts';
-import { recordIntegrationEvents } from '../integration/integration-events.ts';
+import {
+  recordIntegrationEvents,
+  type IntegrationEventInput,
+} from '../integration/integration-events.ts';
 
 export type { ExceptionKind };
 
@@ -32,6 +35,30 @@ export async function raiseException(db: Db, now: Date, input: ExceptionInput): 
   return id;
 }
 
+/** The stored row of an exception raised now, open. */
+export const exceptionRow = (now: Date, input: ExceptionInput): ExceptionsTable => ({
+  id: randomUUID(),
+  kind: input.kind,
+  order_code: input.orderCode,
+  station_id: input.stationId,
+  event_id: input.eventId,
+  station_seq: input.seq ?? null,
+  description: input.description,
+  status: 'open',
+  resolution_note: null,
+  resolved_by: null,
+  resolved_at: null,
+  created_at: now.toISOString(),
+});
+
+/** What integrators hear of an exception raised. */
+export const exceptionRaisedEvent = (row: ExceptionsTable): IntegrationEventInput => ({
+  kind: row.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
+  orderCode: row.order_code,
+  stationId: row.station_id,
+  data: { exception: row.id, exceptionKind: row.kind, description: row.description },
+});
+
 /** Several at once, in order: a constant number of statements however many. */
 export async function raiseExceptions(
   db: Db,
@@ -39,31 +66,9 @@ export async function raiseExceptions(
   inputs: readonly ExceptionInput[],
 ): Promise<string[]> {
   if (inputs.length === 0) return [];
-  const rows = inputs.map((input) => ({
-    id: randomUUID(),
-    kind: input.kind,
-    order_code: input.orderCode,
-    station_id: input.stationId,
-    event_id: input.eventId,
-    station_seq: input.seq ?? null,
-    description: input.description,
-    status: 'open',
-    resolution_note: null,
-    resolved_by: null,
-    resolved_at: null,
-    created_at: now.toISOString(),
-  }));
+  const rows = inputs.map((input) => exceptionRow(now, input));
   await db.insertInto('exceptions').values(rows).execute();
-  await recordIntegrationEvents(
-    db,
-    now,
-    rows.map((row) => ({
-      kind: row.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
-      orderCode: row.order_code,
-      stationId: row.station_id,
-      data: { exception: row.id, exceptionKind: row.kind, description: row.description },
-    })),
-  );
+  await recordIntegrationEvents(db, now, rows.map(exceptionRaisedEvent));
   return rows.map((row) => row.id);
 }
 

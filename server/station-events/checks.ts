@@ -5,7 +5,7 @@ import { materialsShortFor } from '#core/orders/completeness.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
 import { scanAllowed, type OrderState, type StationRole } from '#core/orders/state-machine.ts';
 import type { LineRules } from '#core/sync/replicated-rows.ts';
-import type { Db, StationCaller } from '../context.ts';
+import type { StationCaller } from '../context.ts';
 import type { Completeness } from '#core/orders/completeness.ts';
 import type {
   BadgesTable,
@@ -14,7 +14,6 @@ import type {
   ResourcesTable,
   UnitsTable,
 } from '../storage/schema.ts';
-import { orderByCode, serverCompleteness } from './order-facts.ts';
 
 /*
  * The server is the authority (docs/sync.md "The server's checks"). A station's event is a
@@ -27,8 +26,8 @@ import { orderByCode, serverCompleteness } from './order-facts.ts';
 export type { StationCaller };
 
 /**
- * What the checks read of the server's state. `storedFacts` asks the tables at each call;
- * a batch (batch-facts.ts) answers from rows it read once and keeps current as it applies.
+ * What the checks read of the server's state: a batch (batch-facts.ts) answers from rows it
+ * read once and keeps current as it applies.
  */
 export interface CheckFacts {
   badge(code: string): Promise<Pick<BadgesTable, 'role' | 'revoked_at'> | undefined>;
@@ -39,29 +38,6 @@ export interface CheckFacts {
   units(
     codes: readonly string[],
   ): Promise<Pick<UnitsTable, 'code' | 'order_id' | 'package_code'>[]>;
-}
-
-export function storedFacts(db: Db): CheckFacts {
-  return {
-    badge: (code) =>
-      db
-        .selectFrom('badges')
-        .select(['role', 'revoked_at'])
-        .where('code', '=', code)
-        .executeTakeFirst(),
-    order: (code) => orderByCode(db, code),
-    resource: (code) =>
-      db.selectFrom('resources').selectAll().where('code', '=', code).executeTakeFirst(),
-    completeness: (order) => serverCompleteness(db, order),
-    package: (code) =>
-      db.selectFrom('packages').selectAll().where('code', '=', code).executeTakeFirst(),
-    units: (codes) =>
-      db
-        .selectFrom('units')
-        .select(['code', 'order_id', 'package_code'])
-        .where('code', 'in', [...codes, ''])
-        .execute(),
-  };
 }
 
 /** The supervisor badge an event names (clearing a line stop, or overriding a check). */

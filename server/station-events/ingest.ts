@@ -17,15 +17,8 @@ import type { StorageKind } from '../storage/open-storage.ts';
 import type { EventsTable } from '../storage/schema.ts';
 import { raiseException, type ExceptionInput } from '../back-office/exceptions.ts';
 import { touchStation } from '../stations/stations.ts';
-import { applyEvent, type Effects } from './apply.ts';
-import { batchable, ingestBatch } from './batch-ingest.ts';
-import {
-  checkEvent,
-  storedFacts,
-  type Check,
-  type CheckContext,
-  type StationCaller,
-} from './checks.ts';
+import { ingestBatch, type Effects } from './batch-ingest.ts';
+import type { Check, CheckContext, StationCaller } from './checks.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 
 /** The payload hash: the event re-serialised from its parsed form, so key order is the schema's. */
@@ -242,7 +235,11 @@ async function storeEvents(db: Db, rows: EventsTable[]): Promise<void> {
 }
 
 /** What the checks need of the station and its line, read once per batch. */
-async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<CheckContext> {
+async function checkContext(
+  db: Db,
+  now: Date,
+  caller: StationCaller,
+): Promise<Omit<CheckContext, 'facts'>> {
   const station = await db
     .selectFrom('stations')
     .innerJoin('lines', 'lines.id', 'stations.line_id')
@@ -250,7 +247,6 @@ async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<C
     .where('stations.id', '=', caller.id)
     .executeTakeFirstOrThrow();
   return {
-    facts: storedFacts(db),
     now,
     caller,
     stationCreatedAt: station.created_at,
@@ -259,32 +255,30 @@ async function checkContext(db: Db, now: Date, caller: StationCaller): Promise<C
 }
 
 /**
- * A batch of the events set-based ingest takes (batch-ingest.ts) in a fixed number of
- * statements; any other batch event by event. Should the set-based writes fail (a
- * constraint, a value one engine refuses), the batch is taken again event by event, so the
- * failing event is rejected alone.
+ * The slice taken set-based (batch-ingest.ts) in a fixed number of statements. Should its
+ * writes fail (a constraint, a value one engine refuses), it is taken again event by event,
+ * each in its own savepoint, so the failing event is rejected alone and the rest applied.
  */
 async function ingestAll(
   db: Db,
   kind: StorageKind,
   now: Date,
-  checks: CheckContext,
+  checks: Omit<CheckContext, 'facts'>,
   events: StationEvent[],
   effects: Effects,
   held: Held,
 ): Promise<{ results: PushResult[]; held: Held }> {
-  if (batchable(events)) {
-    await sql`SAVEPOINT station_batch`.execute(db);
-    try {
-      const results = await ingestBatch(db, kind, now, checks, events, effects, held);
-      await sql`RELEASE SAVEPOINT station_batch`.execute(db);
-      return { results, held };
-    } catch {
-      await sql`ROLLBACK TO SAVEPOINT station_batch`.execute(db);
-      await sql`RELEASE SAVEPOINT station_batch`.execute(db);
-      effects.orders.clear();
-      held = await heldEvents(db, checks.caller.id, events);
-    }
+  const notices = new Set(effects.orders);
+  await sql`SAVEPOINT station_batch`.execute(db);
+  try {
+    const results = await ingestBatch(db, kind, now, checks, events, effects, held);
+    await sql`RELEASE SAVEPOINT station_batch`.execute(db);
+    return { results, held };
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT station_batch`.execute(db);
+    await sql`RELEASE SAVEPOINT station_batch`.execute(db);
+    restore(effects, notices);
+    held = await heldEvents(db, checks.caller.id, events);
   }
   const results: PushResult[] = [];
   for (const event of events)
@@ -375,38 +369,47 @@ export function takeEvent(
     : { ...base, status: 'rejected', kind: verdict.kind, reason: verdict.reason };
 }
 
+/** The live notices as they were before an attempt rolled back (earlier slices' stay). */
+function restore(effects: Effects, notices: ReadonlySet<string>): void {
+  effects.orders.clear();
+  for (const order of notices) effects.orders.add(order);
+}
+
+/** One event of a slice whose set-based writes failed: alone, in its own savepoint. */
 async function ingestOne(
   db: Db,
   kind: StorageKind,
   now: Date,
-  checks: CheckContext,
+  checks: Omit<CheckContext, 'facts'>,
   event: StationEvent,
   effects: Effects,
   held: Held,
 ): Promise<PushResult> {
-  const caller = checks.caller;
   const hash = payloadHash(event);
   const answered = alreadyHeld(event, hash, held);
   if (answered) return answered;
-  // Checked first; then applied inside a savepoint, so an event that fails half-way (a
-  // constraint, a value one engine refuses) leaves nothing behind and is rejected alone.
-  const facts = { db, kind, now, caller, event };
-  let verdict = await checkEvent(checks, event);
-  if (verdict.ok) {
-    await sql`SAVEPOINT station_event`.execute(db);
-    try {
-      await applyEvent(facts, effects);
-      await sql`RELEASE SAVEPOINT station_event`.execute(db);
-    } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT station_event`.execute(db);
-      await sql`RELEASE SAVEPOINT station_event`.execute(db);
-      verdict = {
-        ok: false,
-        kind: 'event_rejected',
-        reason: `The server could not apply it: ${messageOf(error).slice(0, 300)}`,
-      };
-    }
+  const taken = held.taken.length;
+  const notices = new Set(effects.orders);
+  await sql`SAVEPOINT station_event`.execute(db);
+  try {
+    const [result] = await ingestBatch(db, kind, now, checks, [event], effects, held);
+    await sql`RELEASE SAVEPOINT station_event`.execute(db);
+    if (result) return result;
+    throw new Error(`event ${event.seq} got no answer`);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT station_event`.execute(db);
+    await sql`RELEASE SAVEPOINT station_event`.execute(db);
+    // Nothing of the attempt stays: not its row, not its live notice.
+    held.taken.length = taken;
+    held.bySeq.delete(event.seq);
+    held.ids.delete(event.id);
+    restore(effects, notices);
+    const verdict: Check = {
+      ok: false,
+      kind: 'event_rejected',
+      reason: `The server could not apply it: ${messageOf(error).slice(0, 300)}`,
+    };
+    await raiseException(db, now, rejectionException(checks.caller, event, verdict));
+    return takeEvent(held, checks.caller, now, event, hash, verdict);
   }
-  if (!verdict.ok) await raiseException(db, now, rejectionException(caller, event, verdict));
-  return takeEvent(held, caller, now, event, hash, verdict);
 }

@@ -7,11 +7,6 @@ import type { OrdersTable } from '../storage/schema.ts';
  * The order as the server's checks see it: the stored row and its completeness, read from the
  * server's own tables with the same core model the stations decide on.
  */
-export async function orderByCode(db: Db, code: string | null | undefined) {
-  if (!code) return undefined;
-  return db.selectFrom('orders').selectAll().where('code', '=', code).executeTakeFirst();
-}
-
 export async function serverCompleteness(db: Db, order: OrdersTable): Promise<Completeness> {
   const [row, consumed, packed, packages] = await Promise.all([
     orderRow(db, order),

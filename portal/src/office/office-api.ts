@@ -21,6 +21,9 @@ export interface OrderQuery {
   line?: string;
   q?: string;
   sort?: string;
+  /** ISO instants; empty: no bound. */
+  from?: string;
+  to?: string;
 }
 
 export const listOrders = async (
@@ -30,7 +33,13 @@ export const listOrders = async (
   const { orders, nextCursor } = await call(
     orderListSchema,
     'GET',
-    `/api/v1/orders${query({ ...filters, state: filters.state || undefined, cursor })}`,
+    `/api/v1/orders${query({
+      ...filters,
+      state: filters.state || undefined,
+      from: filters.from || undefined,
+      to: filters.to || undefined,
+      cursor,
+    })}`,
   );
   return { items: orders, nextCursor };
 };

@@ -239,14 +239,48 @@ describe('the back office in Chromium', () => {
     expect(await scans.getByTestId('series-label').count()).toBe(7);
     expect(await page.getByTestId('series-total-scans').textContent()).toBe(String(total));
 
-    // A column of stops opens the line stops; a column of scans, the line's orders.
+    // A column of stops opens the line stops of its day; a column of scans, the line's
+    // orders changed that day, each list narrowed to the column's time.
+    const lastDay = await scans.getByTestId('series-column').last().getAttribute('data-start');
+    const dayEnd = new Date(lastDay!);
+    dayEnd.setDate(dayEnd.getDate() + 1);
     await page.getByTestId('series-stops').getByTestId('series-column').last().click();
     await page.waitForURL(/\/office\/exceptions\?kind=line_stop/);
     expect(await page.getByTestId('kind-filter').inputValue()).toBe('line_stop');
+    const stopsURL = new URL(page.url());
+    expect(stopsURL.searchParams.get('from')).toBe(new Date(lastDay!).toISOString());
+    expect(stopsURL.searchParams.get('to')).toBe(dayEnd.toISOString());
+    expect(await page.getByTestId('list-from').inputValue()).not.toBe('');
     await page.goBack();
+    // The dashboard opens on the last 24 hours again.
+    await page.getByTestId('series-range').selectOption('week');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="series-scans"] [data-testid="series-column"]')
+          .length === 7,
+    );
     await scans.getByTestId('series-column').last().click();
     await page.waitForURL(/\/office\/orders\?line=L1/);
     expect(await page.getByTestId('line-filter').inputValue()).toBe('L1');
+    expect(new URL(page.url()).searchParams.get('from')).toBe(new Date(lastDay!).toISOString());
+    // The orders pushed today are there, and only those changed that day.
+    await page.getByTestId('office-order').first().waitFor();
+    // By the hour: the last column's hour, to the next hour.
+    await page.goBack();
+    await page.getByTestId('series-range').selectOption('day');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="series-scans"] [data-testid="series-column"]')
+          .length === 24,
+    );
+    const lastHour = await scans.getByTestId('series-column').last().getAttribute('data-start');
+    await page.getByTestId('series-stops').getByTestId('series-column').last().click();
+    await page.waitForURL(/\/office\/exceptions\?kind=line_stop/);
+    const hourURL = new URL(page.url());
+    expect(hourURL.searchParams.get('from')).toBe(lastHour);
+    expect(Date.parse(hourURL.searchParams.get('to')!) - Date.parse(lastHour!)).toBe(3_600_000);
+    await page.getByTestId('list-any-time').click();
+    await expect.poll(() => page.getByTestId('list-from').inputValue()).toBe('');
 
     const zh = await newTab(world.browser, world.baseURL, {
       viewport: { width: 1366, height: 768 },

@@ -135,6 +135,18 @@ export const orderSchema = z.object({
   heldFrom: z.enum(ORDER_STATES).nullable(),
   /** Why the order is on hold, as staff wrote it (null when it is not held). */
   holdReason: z.string().nullable(),
+  /**
+   * A cancelled order's cancel: when, why, whether its customer made it, and until when it
+   * can be undone (`POST /orders/:id/undo-cancel`); null for an order that is not cancelled.
+   */
+  cancellation: z
+    .object({
+      at: z.string(),
+      reason: z.string(),
+      byCustomer: z.boolean(),
+      undoUntil: z.string(),
+    })
+    .nullable(),
   customer: z.object({ id: z.string(), name: z.string() }),
   customerReference: z.string(),
   shipTo: z.string(),

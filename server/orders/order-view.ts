@@ -3,6 +3,7 @@ import type { OrderView } from '#core/api/orders.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Caller, Db } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { undoUntil } from '#core/orders/cancel-undo.ts';
 import type { OrdersTable } from '../storage/schema.ts';
 
 /** Find an order by id or by code, as the caller may see it (customers: only their own). */
@@ -73,10 +74,18 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
     db,
     packages.map((pkg) => pkg.code),
   );
-  const holdReasons = await holdReasonsOf(
-    db,
-    rows.filter((row) => row.state === 'on_hold').map((row) => row.id),
-  );
+  const [holds, cancels] = await Promise.all([
+    latestOrderAudit(
+      db,
+      'order.hold',
+      rows.filter((row) => row.state === 'on_hold').map((row) => row.id),
+    ),
+    latestOrderAudit(
+      db,
+      'order.cancel',
+      rows.filter((row) => row.state === 'cancelled').map((row) => row.id),
+    ),
+  ]);
   const answered = new Set(messages.map((m) => m.proposal_id).filter((id) => id !== null));
   const codeOf = new Map(products.map((p) => [p.id, p.code]));
   const lineName = new Map(productLines.map((l) => [l.id, l.name]));
@@ -85,7 +94,8 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
     code: row.code,
     state: row.state as OrderState,
     heldFrom: (row.held_from as OrderState | null) ?? null,
-    holdReason: holdReasons.get(row.id) ?? null,
+    holdReason: text(holds.get(row.id)?.detail.reason),
+    cancellation: cancellationOf(cancels.get(row.id)),
     customer: {
       id: row.customer_id,
       name: customers.find((c) => c.id === row.customer_id)?.name ?? '',
@@ -149,6 +159,19 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
   }));
 }
 
+/** When and why the order was cancelled, by whom, and until when that can be undone. */
+function cancellationOf(
+  cancel: { at: string; detail: Record<string, unknown> } | undefined,
+): OrderView['cancellation'] {
+  if (!cancel) return null;
+  return {
+    at: cancel.at,
+    reason: text(cancel.detail.reason) ?? '',
+    byCustomer: cancel.detail.byCustomer === true,
+    undoUntil: undoUntil(cancel.at),
+  };
+}
+
 /** One order, with its completeness once it is released to a line. */
 export async function orderView(db: Db, row: OrdersTable): Promise<OrderView> {
   const [view] = await orderViews(db, [row]);
@@ -160,24 +183,31 @@ export async function orderView(db: Db, row: OrdersTable): Promise<OrderView> {
   };
 }
 
-/** Why each held order was put on hold: the reason given with its latest hold (audit trail). */
-async function holdReasonsOf(db: Db, heldIds: string[]): Promise<Map<string, string>> {
-  const reasons = new Map<string, string>();
-  if (heldIds.length === 0) return reasons;
-  const holds = await db
+/** The latest audit line of `action` on each of the orders (who, when, its detail). */
+export async function latestOrderAudit(
+  db: Db,
+  action: 'order.hold' | 'order.cancel',
+  ids: string[],
+): Promise<Map<string, { at: string; detail: Record<string, unknown> }>> {
+  const latest = new Map<string, { at: string; detail: Record<string, unknown> }>();
+  if (ids.length === 0) return latest;
+  const entries = await db
     .selectFrom('audit_log')
-    .select(['entity_id', 'detail'])
+    .select(['entity_id', 'at', 'detail'])
     .where('entity', '=', 'order')
-    .where('action', '=', 'order.hold')
-    .where('entity_id', 'in', heldIds)
+    .where('action', '=', action)
+    .where('entity_id', 'in', ids)
     .orderBy('id')
     .execute();
-  for (const hold of holds) {
-    const reason = (JSON.parse(hold.detail) as { reason?: unknown }).reason;
-    if (typeof reason === 'string') reasons.set(hold.entity_id, reason);
-  }
-  return reasons;
+  for (const entry of entries)
+    latest.set(entry.entity_id, {
+      at: entry.at,
+      detail: JSON.parse(entry.detail) as Record<string, unknown>,
+    });
+  return latest;
 }
+
+const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /** How many units each package holds. */
 async function unitsPerPackageOf(db: Db, codes: string[]): Promise<Map<string, number>> {

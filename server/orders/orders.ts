@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { OrderView, SubmitOrderBody } from '#core/api/orders.ts';
 import { submitOrderBodySchema } from '#core/api/orders.ts';
 import { mintOrderCode } from '#core/codes/formats.ts';
-import type { OrderAction } from '#core/orders/state-machine.ts';
+import type { OrderAction, OrderState } from '#core/orders/state-machine.ts';
+import { CUSTOMER_CANCELLABLE } from '#core/orders/cancel-undo.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { AppError, forbidden, invalid } from '../errors.ts';
@@ -345,16 +346,22 @@ export async function changeOrderState(
     if (
       caller.kind === 'user' &&
       caller.role === 'customer' &&
-      (action !== 'cancel' ||
-        !['submitted', 'matching', 'awaiting_choice', 'customer_service', 'confirmed'].includes(
-          order.state,
-        ))
+      (action !== 'cancel' || !CUSTOMER_CANCELLABLE.has(order.state as OrderState))
     ) {
       throw forbidden(
         'Customers can cancel an order only before it is released to production; ask customer service.',
       );
     }
-    return applyOrderAction(trx, kind, now, caller, order, action, { reason });
+    // A cancel keeps what undoing it needs: where a held order was held from, and who.
+    const detail =
+      action === 'cancel'
+        ? {
+            reason,
+            byCustomer: caller.kind === 'user' && caller.id === order.customer_id,
+            ...(order.held_from ? { heldFrom: order.held_from } : {}),
+          }
+        : { reason };
+    return applyOrderAction(trx, kind, now, caller, order, action, detail);
   });
   notify(context, row.id);
   return orderView(db, row);

@@ -30,6 +30,7 @@ import {
   submitOrder,
 } from '../orders/orders.ts';
 import { releaseOrder } from '../orders/release.ts';
+import { undoOrderCancel } from '../orders/cancel-undo.ts';
 import { answerOnce } from './idempotent.ts';
 import { errors, idParams } from './responses.ts';
 import { streamOrder } from './order-stream.ts';
@@ -206,4 +207,18 @@ export const orderRoutes =
         },
       );
     }
+
+    app.post(
+      '/api/v1/orders/:id/undo-cancel',
+      {
+        schema: {
+          tags: ['orders'],
+          summary:
+            'Undo a cancel within 10 minutes: the order goes back to where it was (a customer: only their own cancel)',
+          params: idParams,
+          response: { 200: orderSchema, ...errors(401, 404, 409) },
+        },
+      },
+      async (request) => undoOrderCancel(context, requireUser(request), request.params.id),
+    );
   };

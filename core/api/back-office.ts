@@ -69,7 +69,10 @@ export const traceResourceSchema = z.object({
   serial: z.number(),
   resourceType: z.string(),
   materialName: z.string(),
+  /** Chinese names; '' when the bill of materials gave none. */
+  materialNameZh: z.string().default(''),
   step: z.string(),
+  stepZh: z.string().default(''),
   consumedAt: z.string().nullable(),
   consumedBy: z.string().nullable(),
   consumedEvent: z.string().nullable(),

@@ -6,11 +6,18 @@ export const attributesSchema = z
   .record(z.string().min(1).max(40), z.union([z.string().max(200), z.number().finite()]))
   .refine((attributes) => Object.keys(attributes).length <= 40, 'at most 40 attributes');
 
+/**
+ * One line of a bill of materials. `materialName` and `step` are the English names (the step's
+ * is also its key in progress reports); `materialNameZh` and `stepZh` the Chinese ones, '' when
+ * none was given (screens then show the English name).
+ */
 export const bomItemSchema = z.strictObject({
   resourceType: z.string().trim().min(1).max(60),
   materialName: z.string().trim().min(1).max(200),
+  materialNameZh: z.string().trim().max(200).default(''),
   quantityPerUnit: z.number().int().min(1).max(10_000),
   step: z.string().trim().min(1).max(60),
+  stepZh: z.string().trim().max(60).default(''),
 });
 export type BomItem = z.infer<typeof bomItemSchema>;
 

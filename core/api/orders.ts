@@ -54,6 +54,8 @@ export const orderLineSchema = z.object({
 
 export const progressStepSchema = z.object({
   step: z.string(),
+  /** The step's Chinese name from the bill of materials; '' when none is given. */
+  stepZh: z.string().default(''),
   unitsDone: z.number(),
   unitsOrdered: z.number(),
   updatedAt: z.string(),
@@ -79,6 +81,8 @@ export const completenessViewSchema = z.object({
       step: z.string(),
       resourceType: z.string(),
       materialName: z.string(),
+      materialNameZh: z.string().optional(),
+      stepZh: z.string().optional(),
       required: z.number(),
       consumed: z.number(),
     }),
@@ -190,7 +194,10 @@ export const resourceViewSchema = z.object({
   code: z.string(),
   resourceType: z.string(),
   materialName: z.string(),
+  /** Chinese names; '' when the bill of materials gave none. */
+  materialNameZh: z.string().default(''),
   step: z.string(),
+  stepZh: z.string().default(''),
   consumedAt: z.string().nullable(),
 });
 export const releaseResultSchema = z.object({

@@ -176,11 +176,16 @@ export interface OrderSummary {
   materials: {
     resourceType: string;
     materialName: string;
+    /** Chinese names when the bill of materials gives them (else the screen shows English). */
+    materialNameZh?: string;
     step: string;
+    stepZh?: string;
     required: number;
     consumed: number;
   }[];
   steps: string[];
+  /** The Chinese name of each step that has one. */
+  stepNamesZh: Record<string, string>;
   /** The units that go through each step (those of the order lines whose bill names it). */
   stepUnits: Record<string, number>;
   materialsComplete: boolean;

@@ -24,6 +24,9 @@ export interface MaterialProgress {
   step: string;
   resourceType: string;
   materialName: string;
+  /** Chinese names, when the bill of materials gives them. */
+  materialNameZh?: string;
+  stepZh?: string;
   required: number;
   consumed: number;
 }
@@ -41,7 +44,7 @@ export interface Completeness {
   /** Per order line: its own share of each material, consumption counted to lines in order. */
   lines: LineProgress[];
   /** Each step with the units that go through it (those of the lines whose bill names it). */
-  steps: { step: string; units: number }[];
+  steps: { step: string; units: number; stepZh?: string }[];
   materialsComplete: boolean;
   units: { expected: number; packed: number; remaining: number };
   packages: {
@@ -74,6 +77,8 @@ export function completeness(order: CompletenessOrder, facts: CompletenessFacts)
         step: item.step,
         resourceType: item.resourceType,
         materialName: item.materialName,
+        ...(item.materialNameZh ? { materialNameZh: item.materialNameZh } : {}),
+        ...(item.stepZh ? { stepZh: item.stepZh } : {}),
         required,
         consumed: take(item.resourceType, required),
       };
@@ -91,10 +96,17 @@ export function completeness(order: CompletenessOrder, facts: CompletenessFacts)
     }
   const materials = [...byKey.values()];
   const stepUnits = new Map<string, number>();
-  for (const line of order.lines)
+  const stepZh = new Map<string, string>();
+  for (const line of order.lines) {
     for (const step of new Set(line.bom.map((item) => item.step)))
       stepUnits.set(step, (stepUnits.get(step) ?? 0) + line.quantity);
-  const steps = [...stepUnits].map(([step, units]) => ({ step, units }));
+    for (const item of line.bom)
+      if (item.stepZh && !stepZh.has(item.step)) stepZh.set(item.step, item.stepZh);
+  }
+  const steps = [...stepUnits].map(([step, units]) => {
+    const zh = stepZh.get(step);
+    return zh ? { step, units, stepZh: zh } : { step, units };
+  });
   steps.push({ step: FINISHED_STEP, units: order.unitsOrdered });
 
   const closed = facts.packages.length;

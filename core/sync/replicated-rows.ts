@@ -26,11 +26,14 @@ const text = (max: number) => z.string().max(max);
 const time = z.string().max(40);
 const count = z.number().int().nonnegative();
 
+/** Material and step names: English, and Chinese when given (absent on older rows). */
 export const bomItemRowSchema = z.object({
   resourceType: text(100),
   materialName: text(200),
+  materialNameZh: text(200).optional(),
   quantityPerUnit: z.number().int().positive(),
   step: text(100),
+  stepZh: text(100).optional(),
 });
 
 export const orderLineRowSchema = z.object({
@@ -64,6 +67,8 @@ export const resourceRowSchema = z.object({
   resourceType: text(100),
   materialName: text(200),
   step: text(100),
+  materialNameZh: text(200).optional(),
+  stepZh: text(100).optional(),
   consumedAt: time.nullable(),
 });
 

@@ -80,8 +80,10 @@ async function insertBom(db: Db, productId: string, bom: readonly BomItem[]): Pr
         position: index + 1,
         resource_type: item.resourceType,
         material_name: item.materialName,
+        material_name_zh: item.materialNameZh,
         quantity_per_unit: item.quantityPerUnit,
         step: item.step,
+        step_zh: item.stepZh,
       })),
     )
     .execute();
@@ -138,8 +140,10 @@ async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
       .map((item) => ({
         resourceType: item.resource_type,
         materialName: item.material_name,
+        materialNameZh: item.material_name_zh,
         quantityPerUnit: item.quantity_per_unit,
         step: item.step,
+        stepZh: item.step_zh,
       })),
     retiredAt: row.retired_at,
   }));
@@ -290,6 +294,17 @@ export async function updateProduct(
     if (bomChanged) {
       await trx.deleteFrom('bom_items').where('product_id', '=', productId).execute();
       await insertBom(trx, productId, after.bom);
+    } else if (fields.bom !== undefined) {
+      // The same materials and steps, maybe translated: names change freely, even once
+      // released (resources already made keep the names they were made with).
+      for (const [index, item] of fields.bom.entries()) {
+        await trx
+          .updateTable('bom_items')
+          .set({ material_name_zh: item.materialNameZh, step_zh: item.stepZh })
+          .where('product_id', '=', productId)
+          .where('position', '=', index + 1)
+          .execute();
+      }
     }
     const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter(
       (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),

@@ -26,7 +26,7 @@ export async function findOrder(db: Db, caller: Caller, ref: string): Promise<Or
 export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const [lines, progress, packages, customers, productLines, products, messages] =
+  const [lines, progress, packages, customers, productLines, products, messages, stepNames] =
     await Promise.all([
       db
         .selectFrom('order_lines')
@@ -69,7 +69,17 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
         .orderBy('order_messages.created_at')
         .orderBy('order_messages.id')
         .execute(),
+      // The steps' Chinese names, from the bills of materials of the orders' products.
+      db
+        .selectFrom('bom_items')
+        .innerJoin('order_lines', 'order_lines.product_id', 'bom_items.product_id')
+        .select(['order_lines.order_id', 'bom_items.step', 'bom_items.step_zh'])
+        .where('order_lines.order_id', 'in', ids)
+        .where('bom_items.step_zh', '!=', '')
+        .execute(),
     ]);
+  const stepZh = (orderId: string, step: string) =>
+    stepNames.find((s) => s.order_id === orderId && s.step === step)?.step_zh ?? '';
   const unitsPerPackage = await unitsPerPackageOf(
     db,
     packages.map((pkg) => pkg.code),
@@ -120,6 +130,7 @@ export async function orderViews(db: Db, rows: OrdersTable[]): Promise<OrderView
       .filter((step) => step.order_id === row.id)
       .map((step) => ({
         step: step.step,
+        stepZh: stepZh(row.id, step.step),
         unitsDone: step.units_done,
         unitsOrdered: step.units_ordered,
         updatedAt: step.updated_at,

@@ -103,6 +103,7 @@ export function orderRowFrom(
         .map((item) => ({
           resourceType: item.resource_type,
           materialName: item.material_name,
+          ...zhNames(item),
           quantityPerUnit: item.quantity_per_unit,
           step: item.step,
         })),
@@ -118,7 +119,19 @@ export function resourceRow(row: ResourcesTable, orderCode: string): ResourceRow
     resourceType: row.resource_type,
     materialName: row.material_name,
     step: row.step,
+    ...zhNames(row),
     consumedAt: row.consumed_at,
+  };
+}
+
+/**
+ * The Chinese names of a material and its step, only those given: a row without them has
+ * the same data text (and checksum) it had before materials had Chinese names.
+ */
+function zhNames(row: { material_name_zh: string; step_zh: string }) {
+  return {
+    ...(row.material_name_zh ? { materialNameZh: row.material_name_zh } : {}),
+    ...(row.step_zh ? { stepZh: row.step_zh } : {}),
   };
 }
 

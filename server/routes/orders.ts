@@ -181,7 +181,9 @@ export const orderRoutes =
             code: r.code,
             resourceType: r.resource_type,
             materialName: r.material_name,
+            materialNameZh: r.material_name_zh,
             step: r.step,
+            stepZh: r.step_zh,
             consumedAt: r.consumed_at,
           })),
         };

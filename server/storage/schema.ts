@@ -49,8 +49,12 @@ export interface BomItemsTable {
   position: number;
   resource_type: string;
   material_name: string;
+  /** The material's Chinese name; '' when none was given (screens show the English one). */
+  material_name_zh: string;
   quantity_per_unit: number;
   step: string;
+  /** The step's Chinese name; '' when none was given. */
+  step_zh: string;
 }
 
 export interface LinesTable {
@@ -129,7 +133,9 @@ export interface ResourcesTable {
   serial: number;
   resource_type: string;
   material_name: string;
+  material_name_zh: string;
   step: string;
+  step_zh: string;
   consumed_at: string | null;
   consumed_by: string | null;
   consumed_event_id: string | null;

@@ -44,7 +44,9 @@ export function sqliteLookup(db: Database): ReplicaLookup {
   const q = (sql: string): Statement => db.prepare(sql);
   const order = q('SELECT state, line_id, data FROM orders WHERE code = ?');
   const resource = q(
-    'SELECT code, order_code, resource_type, material_name, step, consumed_at, consumed_locally_at FROM resources WHERE code = ?',
+    `SELECT code, order_code, resource_type, material_name, step, consumed_at, consumed_locally_at,
+     json_extract(data, '$.materialNameZh') AS material_name_zh, json_extract(data, '$.stepZh') AS step_zh
+     FROM resources WHERE code = ?`,
   );
   const consumed = q(
     `SELECT COUNT(*) FROM resources WHERE order_code = ? AND resource_type = ?
@@ -96,7 +98,9 @@ export function sqliteLookup(db: Database): ReplicaLookup {
         order: row.order_code ?? '',
         resourceType: row.resource_type ?? '',
         materialName: row.material_name ?? '',
+        materialNameZh: row.material_name_zh ?? '',
         step: row.step ?? '',
+        stepZh: row.step_zh ?? '',
         consumed: row.consumed_at !== null || row.consumed_locally_at !== null,
       };
     },

@@ -1,5 +1,10 @@
 import type { Message } from '#core/api/station-api.ts';
-import { materialsShortFor, unitsThrough } from '#core/orders/completeness.ts';
+import {
+  materialsShortFor,
+  unitsThrough,
+  type MaterialProgress,
+} from '#core/orders/completeness.ts';
+import { nameIn } from '#core/text/bilingual.ts';
 import type { Override } from '#core/events/station-events.ts';
 import { nextPackageNumber } from './packing.ts';
 import { orderCompleteness, type OrderRecord, type ReplicaLookup } from './replica-lookup.ts';
@@ -42,9 +47,10 @@ export function checkProgress(
   const done = Math.min(unitsDone, unitsOrdered);
   const short = materialsShortFor(model, step, done);
   if (short.length > 0 && !override) {
-    return refusal('materials_missing', {
-      missing: short.map((m) => `${m.materialName} ${m.consumed}/${m.needed}`).join(', '),
-    });
+    return refusal(
+      'materials_missing',
+      missingParams(short, (m) => m.needed),
+    );
   }
   return { ok: true, unitsOrdered, unitsDone: done };
 }
@@ -67,12 +73,23 @@ export function checkClose(
     // The last package means production is over: not while its materials are missing.
     const short = model.materials.filter((m) => m.consumed < m.required);
     if (order.state === 'in_production' && short.length > 0 && !options.override) {
-      return refusal('materials_missing', {
-        missing: short.map((m) => `${m.materialName} ${m.consumed}/${m.required}`).join(', '),
-      });
+      return refusal(
+        'materials_missing',
+        missingParams(short, (m) => m.required),
+      );
     }
     return { ok: true, number, of: number, remaining };
   }
   if (!options.partial) return refusal('units_missing', { remaining });
   return { ok: true, number, of: null, remaining };
+}
+
+/** The materials still short, "name consumed/needed", in English and in Chinese. */
+function missingParams<M extends MaterialProgress>(short: readonly M[], needed: (m: M) => number) {
+  const list = (name: (m: M) => string) =>
+    short.map((m) => `${name(m)} ${m.consumed}/${needed(m)}`).join(', ');
+  return {
+    missing: list((m) => m.materialName),
+    missing_zh: list((m) => nameIn('zh', m.materialName, m.materialNameZh)).replaceAll(', ', '、'),
+  };
 }

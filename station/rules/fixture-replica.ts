@@ -49,7 +49,9 @@ export function fixtureReplica(state: OrderState = 'released') {
       order: orderCode,
       resourceType,
       materialName: resourceType,
+      materialNameZh: resourceType === 'leg' ? '橡木腿' : '',
       step: 'assembly',
+      stepZh: '组装',
       consumed: false,
     });
     return resource;

@@ -1,7 +1,7 @@
 import { scanAllowed, type StationRole } from '#core/orders/state-machine.ts';
 import type { ScanParse } from '#core/scan/parse-scan.ts';
 import { outcome, type Outcome } from './outcome.ts';
-import { requiredOf, type ReplicaLookup } from './replica-lookup.ts';
+import { requiredOf, type ReplicaLookup, type ResourceRecord } from './replica-lookup.ts';
 
 export interface ProductionWork {
   order: string | null;
@@ -75,11 +75,11 @@ export function decideProduction(
   if (resource.consumed) return outcome('already_consumed', scan.order, 'already_consumed');
   const required = requiredOf(order, resource.resourceType);
   if (required === 0) {
-    return outcome('wrong_material', scan.order, 'not_in_bom', { material: resource.materialName });
+    return outcome('wrong_material', scan.order, 'not_in_bom', materialParams(resource));
   }
   if (replica.consumedOf(order.code, resource.resourceType) >= required) {
     return outcome('wrong_material', scan.order, 'bom_complete', {
-      material: resource.materialName,
+      ...materialParams(resource),
       required,
     });
   }
@@ -87,7 +87,13 @@ export function decideProduction(
     'accepted',
     scan.order,
     'resource_consumed',
-    { material: resource.materialName, step: resource.step },
+    { ...materialParams(resource), step: resource.step, step_zh: resource.stepZh },
     { kind: 'consume', resource: scan.code },
   );
 }
+
+/** A material's name for a message, in both languages (the screen picks: core/text/bilingual.ts). */
+const materialParams = (resource: ResourceRecord) => ({
+  material: resource.materialName,
+  material_zh: resource.materialNameZh,
+});

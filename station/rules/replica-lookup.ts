@@ -15,6 +15,9 @@ export interface ResourceRecord {
   resourceType: string;
   materialName: string;
   step: string;
+  /** Chinese names; '' when the row has none (the screen then shows the English one). */
+  materialNameZh: string;
+  stepZh: string;
   /** Consumed as the server knows it, or by this station's own unconfirmed decision. */
   consumed: boolean;
 }

@@ -37,6 +37,20 @@ describe('production rules', () => {
     });
   });
 
+  it('names the material and step in both languages, for the screen to pick (issue 16)', () => {
+    const f = fixtureReplica();
+    expect(decide(f, f.legs[0]!).message).toEqual({
+      key: 'resource_consumed',
+      params: { material: 'leg', material_zh: '橡木腿', step: 'assembly', step_zh: '组装' },
+    });
+    // The English record keeps the English names.
+    expect(englishReason(decide(f, f.legs[1]!).message)).toBe(
+      'Resource of this order, required, not yet consumed (leg, step assembly).',
+    );
+    // A material without a Chinese name carries '' (the screen shows the English one).
+    expect(decide(f, f.glue).message.params).toMatchObject({ material: 'glue', material_zh: '' });
+  });
+
   it('stops the line on a resource of another order, decided from the code alone', () => {
     const f = fixtureReplica();
     const stranger = mintOrderScopedCode('resource', mintOrderCode(), 7); // not even in the replica

@@ -62,6 +62,9 @@ export function orderSummary(code: string | null, replica: ReplicaLookup): Order
     products: order.lines.map(({ nameEn, nameZh, quantity }) => ({ nameEn, nameZh, quantity })),
     materials: model.materials,
     steps: model.steps.map((s) => s.step),
+    stepNamesZh: Object.fromEntries(
+      model.steps.flatMap((s) => (s.stepZh ? [[s.step, s.stepZh]] : [])),
+    ),
     stepUnits: Object.fromEntries(model.steps.map((s) => [s.step, s.units])),
     materialsComplete: model.materialsComplete,
   };

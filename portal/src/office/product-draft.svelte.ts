@@ -1,6 +1,16 @@
 import { productSchema, type BomItem, type Product } from '#core/api/catalog.ts';
 import { call } from '../lib/api.ts';
 
+/** A new bill-of-materials row: English and Chinese names to fill (the Chinese may stay empty). */
+const emptyItem = (): BomItem => ({
+  resourceType: '',
+  materialName: '',
+  materialNameZh: '',
+  quantityPerUnit: 1,
+  step: '',
+  stepZh: '',
+});
+
 /** A product being written: names in both languages, attributes and its bill of materials. */
 export class ProductDraft {
   nameEn = $state('');
@@ -8,7 +18,7 @@ export class ProductDraft {
   descriptionEn = $state('');
   descriptionZh = $state('');
   attributes = $state('');
-  bom = $state<BomItem[]>([{ resourceType: '', materialName: '', quantityPerUnit: 1, step: '' }]);
+  bom = $state<BomItem[]>([emptyItem()]);
   complete = $derived(
     this.nameEn.trim() !== '' &&
       this.nameZh.trim() !== '' &&
@@ -28,12 +38,17 @@ export class ProductDraft {
     draft.attributes = Object.entries(product.attributes)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n');
-    draft.bom = product.bom.map((item) => ({ ...item }));
+    // Rows from before Chinese names may lack them: the inputs start empty, never undefined.
+    draft.bom = product.bom.map((item) => ({
+      ...item,
+      materialNameZh: item.materialNameZh ?? '',
+      stepZh: item.stepZh ?? '',
+    }));
     return draft;
   }
 
   addItem = () => {
-    this.bom.push({ resourceType: '', materialName: '', quantityPerUnit: 1, step: '' });
+    this.bom.push(emptyItem());
   };
 
   removeItem = (index: number) => {

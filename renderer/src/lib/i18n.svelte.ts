@@ -1,4 +1,5 @@
 import type { Language, Message } from '#core/api/station-api.ts';
+import { nameIn, paramsIn } from '#core/text/bilingual.ts';
 import { UI_EN, type UiKey } from './i18n-en.ts';
 import { UI_ZH } from './i18n-zh.ts';
 
@@ -19,12 +20,17 @@ export class I18n {
 
   /** A station message (a verdict's reason, a refusal) in the current language. */
   message = (message: Message): string => {
-    const params = { ...message.params };
+    // Material and step names come in both languages (`material`, `material_zh`).
+    const params = paramsIn(this.language, message.params);
     if (typeof params.state === 'string') params.state = this.state(params.state);
     if (typeof params.kind === 'string')
       params.kind = this.term(`kind_${params.kind}`, params.kind);
     return this.t(`msg_${message.key}`, params);
   };
+
+  /** A name the data carries in both languages, in the current one (else the other). */
+  name = (en: string | null | undefined, zh: string | null | undefined): string =>
+    nameIn(this.language, en, zh);
 
   /** An order state in words (a state this UI does not know yet shows as sent). */
   state = (state: string): string => this.term(`state_${state}`, state);

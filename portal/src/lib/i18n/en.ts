@@ -211,6 +211,8 @@ export const en = {
   'products.material': 'Material',
   'products.perUnit': 'Per unit',
   'products.step': 'Step',
+  'products.inEnglish': 'English',
+  'products.inChinese': 'Chinese',
   'products.addItem': 'Add item',
   'products.removeItem': 'Remove item',
   'products.create': 'Create product',

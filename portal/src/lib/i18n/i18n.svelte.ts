@@ -1,4 +1,5 @@
 import { getContext, setContext } from 'svelte';
+import { nameIn } from '#core/text/bilingual.ts';
 import { ApiError } from '../api.ts';
 import { en, type MessageKey, type Messages } from './en.ts';
 import { zh } from './zh.ts';
@@ -48,6 +49,10 @@ export class I18n {
     }
     return this.t('err.OT_ERR_INTERNAL');
   };
+
+  /** A name the data carries in both languages, in this one (else the other: never blank). */
+  name = (en: string | null | undefined, zh: string | null | undefined): string =>
+    nameIn(this.locale, en, zh);
 
   time = (iso: string | null | undefined): string => {
     if (!iso) return this.t('common.never');

@@ -209,6 +209,8 @@ export const zh: Messages = {
   'products.material': '物料',
   'products.perUnit': '每件用量',
   'products.step': '工序',
+  'products.inEnglish': '英文',
+  'products.inChinese': '中文',
   'products.addItem': '添加物料',
   'products.removeItem': '移除物料',
   'products.create': '创建产品',

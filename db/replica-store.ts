@@ -24,6 +24,9 @@ export const APPLY_SLICE_MS = 1;
 
 export { REPLICA_FILE_SCOPE_KEY } from '#core/sync/replica-layout.ts';
 
+/** SQLite's `synchronous = NORMAL`. */
+const NORMAL = 1;
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const TABLE = REPLICA_TABLE;
@@ -41,6 +44,9 @@ export class ReplicaStore {
   private readonly deletes: Record<ReplicatedEntity, Statement>;
   private readonly getMeta: Statement;
   private readonly setMetaStatement: Statement;
+  private readonly readSynchronous: Statement;
+  /** `PRAGMA synchronous = n` by level, prepared once (a pragma() call prepares each time). */
+  private readonly setSynchronous = new Map<number, Statement>();
 
   constructor(private readonly db: Database) {
     this.upserts = Object.fromEntries(
@@ -56,6 +62,16 @@ export class ReplicaStore {
     this.setMetaStatement = db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+    this.readSynchronous = db.prepare('PRAGMA synchronous').pluck();
+  }
+
+  private synchronous(level: number): void {
+    let statement = this.setSynchronous.get(level);
+    if (!statement) {
+      statement = this.db.prepare(`PRAGMA synchronous = ${level}`);
+      this.setSynchronous.set(level, statement);
+    }
+    statement.run();
   }
 
   meta(key: string): string | undefined {
@@ -142,12 +158,12 @@ export class ReplicaStore {
    * commit makes these frames durable too. Synchronous code: nothing runs in between.
    */
   private withoutWaitingForDisk<T>(work: () => T): T {
-    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
-    this.db.pragma('synchronous = NORMAL');
+    const synchronous = this.readSynchronous.get() as number;
+    if (synchronous !== NORMAL) this.synchronous(NORMAL);
     try {
       return this.db.transaction(work)();
     } finally {
-      this.db.pragma(`synchronous = ${synchronous}`);
+      if (synchronous !== NORMAL) this.synchronous(synchronous);
     }
   }
 

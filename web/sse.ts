@@ -8,15 +8,35 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const SSE_HEARTBEAT_MS = 15_000;
 
+/**
+ * One event encoded once for many feeds (a live message shared by every station of a
+ * scope): its text as bytes, and the same bytes framed as one HTTP/1.1 chunk, so each feed
+ * writes one buffer to its socket (one TLS record, one system call) instead of encoding the
+ * text again and writing the chunk's size, text and end as four pieces.
+ */
+export interface SseMessage {
+  readonly bytes: Buffer;
+  readonly chunk: Buffer;
+}
+
+export function sseMessage(event: string, data: string): SseMessage {
+  const bytes = Buffer.from(`event: ${event}\ndata: ${data}\n\n`, 'utf8');
+  const chunk = Buffer.concat([
+    Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'),
+    bytes,
+    Buffer.from('\r\n', 'latin1'),
+  ]);
+  return { bytes, chunk };
+}
+
 export interface SseFeed {
   /** One event; named when `event` is given. Nothing happens once closed. */
   send(data: unknown, event?: string): void;
   /**
-   * One event whose data is JSON text serialised already (shared by many feeds). Returns
-   * false, sending nothing, when closed or when more than `maxBacklogBytes` wait unsent for
-   * a slow reader.
+   * One event encoded already (`sseMessage`, shared by many feeds). Returns false, sending
+   * nothing, when closed or when more than `maxBacklogBytes` wait unsent for a slow reader.
    */
-  sendJson(json: string, event: string, maxBacklogBytes: number): boolean;
+  sendShared(message: SseMessage, maxBacklogBytes: number): boolean;
   /** End the feed from our side (revoked, logged out, server closing). */
   close(): void;
   /** Runs once when the feed ends, from either side. */
@@ -64,9 +84,21 @@ export function openSse(
       if (closed) return;
       response.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
     },
-    sendJson(json, event, maxBacklogBytes) {
-      if (closed || response.writableLength > maxBacklogBytes) return false;
-      response.write(`event: ${event}\ndata: ${json}\n\n`);
+    sendShared(message, maxBacklogBytes) {
+      if (closed) return false;
+      const socket = response.socket;
+      // Once the headers are on the socket and this response owns it, a chunked body's
+      // next chunk can go to the socket as it is: the same bytes `write` would produce.
+      const direct =
+        response.chunkedEncoding &&
+        response.headersSent &&
+        socket !== null &&
+        socket.writable &&
+        (socket as { _httpMessage?: unknown })._httpMessage === response;
+      const backlog = (direct ? socket.writableLength : 0) + response.writableLength;
+      if (backlog > maxBacklogBytes) return false;
+      if (direct) socket.write(message.chunk);
+      else response.write(message.bytes);
       return true;
     },
     close() {

@@ -1,4 +1,5 @@
 import { CoalescedRun } from '#core/sync/coalesced-run.ts';
+import { sseMessage, type SseMessage } from '#web/sse.ts';
 import type { ServerContext } from '../context.ts';
 import {
   inReadSnapshot,
@@ -12,8 +13,9 @@ import {
 /*
  * The live channel's changes (docs/sync.md, live): when a change commits, this server reads
  * the new change-log rows once, up to the same safe cursor a pull stops at, splits them by
- * the scopes of the stations connected to it, serialises each scope's share once and writes
- * that one text to every station of the scope. A station applies it when it follows its
+ * the scopes of the stations connected to it, serialises and encodes each scope's share once
+ * (an SSE `changes` event, framed as an HTTP chunk) and writes those same bytes to every
+ * station of the scope. A station applies it when it follows its
  * own cursor and pulls when it does not, so a message dropped or skipped costs a pull,
  * never a row.
  *
@@ -25,7 +27,7 @@ import {
 /** Rows per read (and so at most per message), as a pull's batch. */
 const LIVE_BATCH = 1000;
 
-export type LiveSend = (json: string) => void;
+export type LiveSend = (message: SseMessage) => void;
 
 interface ScopeFeeds {
   scope: ChangeScope;
@@ -36,20 +38,24 @@ interface ScopeFeeds {
 
 export interface LiveChanges {
   /**
-   * Deliver the changes of `scope` to `send` as liveChangesSchema JSON, starting with an
+   * Deliver the changes of `scope` to `send` as SSE `changes` events (liveChangesSchema
+   * JSON), starting with an
    * empty range at the scope's announced cursor (a station below it pulls at once). Returns
    * the function that stops delivering.
    */
   subscribe(scope: ChangeScope, send: LiveSend): Promise<() => void>;
 }
 
-/** The JSON of one live message; each row's data is the stored JSON text, not parsed again. */
-function liveJson(after: number, cursor: number, rows: readonly ChangeLogRow[]): string {
+/** One live message; each row's data is the stored JSON text, not parsed again. */
+function liveMessage(after: number, cursor: number, rows: readonly ChangeLogRow[]): SseMessage {
   const changes = rows.map(
     (row) =>
       `{"id":${row.id},"entity":${JSON.stringify(row.entity)},"key":${JSON.stringify(row.key)},"data":${row.data ?? 'null'}}`,
   );
-  return `{"after":${after},"cursor":${cursor},"changes":[${changes.join(',')}]}`;
+  return sseMessage(
+    'changes',
+    `{"after":${after},"cursor":${cursor},"changes":[${changes.join(',')}]}`,
+  );
 }
 
 const scopeKey = (scope: ChangeScope) => `${scope.lineId}\u0000${scope.role}`;
@@ -78,9 +84,9 @@ function createLiveChanges(context: ServerContext): LiveChanges {
       for (const feeds of scopes.values()) {
         const rows = range.rows.filter((row) => rowInScope(row, feeds.scope));
         if (rows.length === 0) continue;
-        const json = liveJson(feeds.announced, range.cursor, rows);
+        const message = liveMessage(feeds.announced, range.cursor, rows);
         feeds.announced = range.cursor;
-        for (const send of feeds.sends) send(json);
+        for (const send of feeds.sends) send(message);
       }
       if (!range.more) return;
     }
@@ -90,8 +96,8 @@ function createLiveChanges(context: ServerContext): LiveChanges {
   const tellEveryoneToCatchUp = () => {
     for (const feeds of scopes.values()) {
       feeds.announced = position;
-      const json = liveJson(position, position, []);
-      for (const send of feeds.sends) send(json);
+      const message = liveMessage(position, position, []);
+      for (const send of feeds.sends) send(message);
     }
   };
 
@@ -119,7 +125,7 @@ function createLiveChanges(context: ServerContext): LiveChanges {
       let feeds = scopes.get(key);
       if (!feeds) scopes.set(key, (feeds = { scope, announced: position, sends: new Set() }));
       feeds.sends.add(send);
-      send(liveJson(feeds.announced, feeds.announced, []));
+      send(liveMessage(feeds.announced, feeds.announced, []));
       const joined = feeds;
       return () => {
         joined.sends.delete(send);

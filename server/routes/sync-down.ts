@@ -181,9 +181,9 @@ export const syncDownRoutes =
         const feed = openLiveFeed(context, station, request, reply, 1000);
         // The first message is an empty range at the scope's cursor: a station that
         // (re)connects below it pulls what it missed meanwhile (an older one pulls anyway).
-        const stop = await liveChanges(context).subscribe(station, (json) => {
+        const stop = await liveChanges(context).subscribe(station, (message) => {
           // A station that does not read its feed is skipped: its next message shows a gap.
-          feed.sendJson(json, 'changes', LIVE_BACKLOG_BYTES);
+          feed.sendShared(message, LIVE_BACKLOG_BYTES);
         });
         feed.onClose(stop);
         seen(station.id);

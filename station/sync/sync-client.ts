@@ -56,6 +56,13 @@ const CYCLE_BACKOFF_BASE_MS = 1000;
 const LIVE_BACKOFF_BASE_MS = 500;
 
 /**
+ * While the live channel is open it brings every change of the scope with its cursor (and a
+ * gap is answered by a pull), so the poll only double-checks: every this many cycles (a
+ * minute at the default 5 s) instead of every cycle. Pushes keep their every-cycle retry.
+ */
+export const LIVE_POLL_EVERY = 12;
+
+/**
  * The station's side of sync (docs/sync.md): it schedules the jobs — snapshot bootstrap
  * (bootstrap.ts), pull after the cursor (pull.ts), push the outbox in order (push.ts), the
  * live channel (live.ts) with polling as fallback, checksums with repair — and retries them
@@ -70,6 +77,8 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
   private readonly now: () => Date;
   private running = false;
   private failures = 0;
+  /** Cycles since the last poll while the live channel was open. */
+  private livePollSkips = 0;
   private timers = new Set<NodeJS.Timeout>();
   private state: Omit<SyncStatus, 'outbox' | 'cursor' | 'ready'> = {
     link: 'stopped',
@@ -177,7 +186,10 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
   private async cycle(): Promise<void> {
     try {
       if (!this.ready) await this.bootstrap();
-      await this.pullAll();
+      if (this.state.link !== 'live' || ++this.livePollSkips >= LIVE_POLL_EVERY) {
+        this.livePollSkips = 0;
+        await this.pullAll();
+      }
       await this.pushAll();
       if (this.options.enrollment.role === 'packing')
         await refillSsccBlocks(this.http, this.options.db, this.now);

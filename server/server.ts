@@ -9,7 +9,6 @@ import type { ServerContext } from './context.ts';
 import { openContext, type StartOptions } from './open-context.ts';
 import type { TlsMaterial } from './tls.ts';
 import { startIntegrationPump } from './integration/integration-pump.ts';
-import { startMqttPublisher } from './integration/mqtt-publisher.ts';
 
 const COMPACTION_INTERVAL_MS = 24 * 3_600_000;
 /** Expired sessions (and their feeds) and expired idempotency keys are deleted this often. */
@@ -60,7 +59,12 @@ export async function startServer(
     );
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
-  const mqtt = config.mqttUrl ? await startMqttPublisher(context, config.mqttUrl) : undefined;
+  // The MQTT client is loaded only by a server that publishes (a fast start otherwise).
+  const mqtt = config.mqttUrl
+    ? await (
+        await import('./integration/mqtt-publisher.ts')
+      ).startMqttPublisher(context, config.mqttUrl)
+    : undefined;
   const integration = startIntegrationPump(context, mqtt ? [mqtt.step] : []);
   let closing: Promise<void> | undefined;
   return {

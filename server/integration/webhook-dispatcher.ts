@@ -1,4 +1,3 @@
-import { fetch } from 'undici';
 import type { ServerContext } from '../context.ts';
 import type { WebhookDeliveriesTable } from '../storage/schema.ts';
 import { signWebhook } from './webhook-signature.ts';
@@ -66,6 +65,8 @@ async function send(
   at: Date,
 ): Promise<Outcome> {
   try {
+    // Loaded with the first delivery: a server without webhooks never needs the client.
+    const { fetch } = await import('undici');
     const response = await fetch(url, {
       method: 'POST',
       headers: {

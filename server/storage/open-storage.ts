@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.ts';
 
 export type StorageKind = 'sqlite' | 'postgres';
@@ -16,9 +16,6 @@ export interface Storage {
   pool?: pg.Pool;
   close(): Promise<void>;
 }
-
-// COUNT(*) and BIGSERIAL come back from PostgreSQL as int8 strings; ours fit in a double.
-pg.types.setTypeParser(20, (value) => Number(value));
 
 export interface StorageOptions {
   dataDir: string;
@@ -72,7 +69,11 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     throw new Error(`invalid PostgreSQL schema name '${schema}'`);
   }
   const searchPath = schema ? `${schema},public` : undefined;
-  const pool = new pg.Pool({
+  // The driver is loaded only by a server on PostgreSQL: a SQLite server starts without it.
+  const { default: pgDriver } = await import('pg');
+  // COUNT(*) and BIGSERIAL come back from PostgreSQL as int8 strings; ours fit in a double.
+  pgDriver.types.setTypeParser(20, (value) => Number(value));
+  const pool = new pgDriver.Pool({
     connectionString: url,
     max: 10,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),

@@ -99,7 +99,16 @@ describe('the compiled ordertrace command', () => {
 
   it('still loads them for the server, so the walk above sees what a chunk loads', () => {
     const loaded = packagesLoadedBy(chunkOf('server'));
-    expect([...loaded]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'pg']));
+    expect([...loaded]).toEqual(expect.arrayContaining(['fastify', 'better-sqlite3', 'kysely']));
     expect(packagesLoadedBy('main.js').size).toBeLessThanOrEqual(2);
+  });
+
+  it('starts the server without what only some servers use (docs/performance.md, cli_start)', () => {
+    // The PostgreSQL driver (SQLite servers), the MQTT client (only with MQTT_URL), the HTTP
+    // client (the first webhook delivery) and the label renderer (worker threads) are loaded
+    // when used, not at start.
+    const loaded = [...packagesLoadedBy(chunkOf('server'))];
+    const lazy = ['pg', 'mqtt', 'undici', 'pdfkit', 'fontkit', 'bwip-js', '@resvg/resvg-js'];
+    expect(loaded.filter((name) => lazy.includes(name))).toEqual([]);
   });
 });

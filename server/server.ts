@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { compactChangeLog } from './replication/change-log.ts';
+import { replicaFilesOf } from './replication/replica-file.ts';
 import { deleteExpiredSessions } from './auth/users.ts';
 import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency-keys.ts';
 import type { ServerConfig } from './config.ts';
@@ -57,6 +58,12 @@ export async function startServer(
     deleteExpiredIdempotencyKeys(context).catch((error: unknown) =>
       context.log.error({ err: error }, 'deleting expired idempotency keys failed'),
     );
+    // Replica files that fell behind are rebuilt before the next station asks.
+    replicaFilesOf(context)
+      ?.refreshStale()
+      .catch((error: unknown) =>
+        context.log.error({ err: error }, 'refreshing replica files failed'),
+      );
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   // The MQTT client is loaded only by a server that publishes (a fast start otherwise).

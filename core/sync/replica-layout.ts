@@ -87,6 +87,62 @@ export const REPLICA_UPSERT_SQL: Readonly<Record<ReplicatedEntity, string>> = {
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/**
+ * Per table, the columns a decision looks up, taken from the row's data: column, data field,
+ * and the value when the field is not a string. `replicaRowParameters` gives them to the
+ * upserts above (a station); `replicaInsertSelectSql` has SQLite take them from the data text
+ * (the server building a replica file). tests/sync/replica-layout.test.ts holds the two equal.
+ */
+export const REPLICA_DATA_COLUMNS: Readonly<
+  Record<
+    ReplicatedEntity,
+    readonly (readonly [column: string, field: string, fallback: string | null])[]
+  >
+> = {
+  order: [
+    ['state', 'state', 'unknown'],
+    ['line_id', 'lineId', null],
+  ],
+  resource: [
+    ['order_code', 'order', ''],
+    ['resource_type', 'resourceType', ''],
+    ['material_name', 'materialName', ''],
+    ['step', 'step', ''],
+    ['consumed_at', 'consumedAt', null],
+  ],
+  unit: [
+    ['order_code', 'order', ''],
+    ['package', 'package', null],
+  ],
+  package: [
+    ['order_code', 'order', ''],
+    ['dispatched_at', 'dispatchedAt', null],
+  ],
+  badge: [
+    ['role', 'role', 'operator'],
+    ['revoked_at', 'revokedAt', null],
+  ],
+  line: [],
+};
+
+const sqlText = (value: string | null) =>
+  value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * `INSERT INTO <table> (…) SELECT …` of replicated rows, every column worked out by SQLite
+ * from the row's data text (no row passes through JavaScript). `from` is the rest of the
+ * SELECT (`FROM … WHERE … ORDER BY …`); it must yield the columns `entity_key` and `data`.
+ */
+export function replicaInsertSelectSql(entity: ReplicatedEntity, from: string): string {
+  const columns = REPLICA_DATA_COLUMNS[entity];
+  const values = columns.map(
+    ([, field, fallback]) =>
+      `CASE json_type(data, '$.${field}') WHEN 'text' THEN data ->> '$.${field}' ELSE ${sqlText(fallback)} END`,
+  );
+  return `INSERT INTO ${REPLICA_TABLE[entity]} (${['code', ...columns.map(([column]) => column), 'data'].join(', ')})
+  SELECT ${['entity_key', ...values, 'data'].join(', ')} ${from}`;
+}
+
 /** The statement parameters of a row: its key, its data text and the columns decisions query. */
 export function replicaRowParameters(key: string, data: Record<string, unknown>, text: string) {
   return {

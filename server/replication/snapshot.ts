@@ -23,43 +23,49 @@ const BATCH = 5000;
 const SNAPSHOT_CURSOR_SQL = `SELECT GREATEST(
   COALESCE((SELECT MAX(id) FROM change_log), 0),
   COALESCE((SELECT horizon FROM sync_horizon WHERE id = 1), 0)) AS cursor`;
+/** SNAPSHOT_CURSOR_SQL in SQLite's words, its tables in `schema` (an attached database). */
+export const sqliteSnapshotCursorSql = (schema = 'main') =>
+  SNAPSHOT_CURSOR_SQL.replace('GREATEST', 'MAX')
+    .replace('FROM change_log', `FROM ${schema}.change_log`)
+    .replace('FROM sync_horizon', `FROM ${schema}.sync_horizon`);
 const SETTLED_SNAPSHOT_CURSOR_SQL = `SELECT GREATEST(
   LEAST(COALESCE((SELECT MAX(id) FROM change_log), 0), $1::bigint),
   COALESCE((SELECT horizon FROM sync_horizon WHERE id = 1), 0)) AS cursor`;
 
+/** One replicated row of a scope as stored: entity, key, the stored JSON text. */
+export type ScopeRow = readonly [entity: string, key: string, dataText: string];
+
+export interface ScopeReader {
+  header(cursor: number, rows: number): void;
+  /** The next rows, in (entity, key) order. A promise means: wait (backpressure). */
+  rows(batch: readonly ScopeRow[]): void | Promise<void>;
+}
+
 /**
- * Every current row of the station's scope as of one cursor, streamed in batches: nothing
- * holds the whole dataset. SQLite reads through its own read-only connection (a WAL read
- * transaction, so writers go on); PostgreSQL through a REPEATABLE READ transaction.
+ * Every current row of the station's scope as of one cursor, read in batches of BATCH rows
+ * in (entity, key) order: nothing holds the whole dataset. SQLite reads through its own
+ * read-only connection (a WAL read transaction, so writers go on); PostgreSQL through a
+ * REPEATABLE READ transaction.
  */
-export async function writeSnapshot(
+export async function readScope(
   context: ServerContext,
   station: StationCaller,
   entities: readonly ReplicatedEntity[],
-  out: SnapshotWriter,
+  out: ScopeReader,
 ): Promise<void> {
-  const checksums: Checksums = {};
-  for (const entity of entities) checksums[entity] = emptyChecksum();
-  const emit = (entity: string, key: string, text: string) => {
-    addRow(checksums[entity as ReplicatedEntity] ?? emptyChecksum(), key, text);
-    return out.row(entity, key, text);
-  };
   const { storage } = context;
   if (storage.kind === 'sqlite') {
     const reader = new SqliteDatabase(storage.location, { readonly: true, fileMustExist: true });
     try {
       reader.exec('BEGIN');
-      const cursor = reader
-        .prepare(SNAPSHOT_CURSOR_SQL.replace('GREATEST', 'MAX'))
-        .pluck()
-        .get() as number;
+      const cursor = reader.prepare(sqliteSnapshotCursorSql()).pluck().get() as number;
       const placeholders = entities.map(() => '?').join(',');
       const scope = `(line_id IS NULL OR line_id = ?) AND (role IS NULL OR role = ?) AND op = 'upsert' AND entity IN (${placeholders})`;
       const count = reader
         .prepare(`SELECT COUNT(*) FROM replica_current WHERE ${scope}`)
         .pluck()
         .get(station.lineId, station.role, ...entities) as number;
-      out.header(cursor, count, entities);
+      out.header(cursor, count);
       // In key order (as PostgreSQL's below): the station then inserts into its indexes in
       // order, not at random pages, which is most of a million-row bootstrap's time.
       const rows = reader
@@ -67,11 +73,16 @@ export async function writeSnapshot(
           `SELECT entity, entity_key, data FROM replica_current WHERE ${scope} ORDER BY entity, entity_key`,
         )
         .raw()
-        .iterate(station.lineId, station.role, ...entities) as Iterable<[string, string, string]>;
-      for (const [entity, key, data] of rows) {
-        const wait = emit(entity, key, data);
+        .iterate(station.lineId, station.role, ...entities) as Iterable<ScopeRow>;
+      let batch: ScopeRow[] = [];
+      for (const row of rows) {
+        batch.push(row);
+        if (batch.length < BATCH) continue;
+        const wait = out.rows(batch);
+        batch = [];
         if (wait) await wait;
       }
+      if (batch.length > 0) await out.rows(batch);
       reader.exec('COMMIT');
     } finally {
       reader.close();
@@ -94,24 +105,43 @@ export async function writeSnapshot(
           ])
         ).rows[0].n,
       );
-      out.header(cursor, count, entities);
+      out.header(cursor, count);
       let after: [string, string] = ['', ''];
       for (;;) {
-        const { rows } = await client.query<{ entity: string; entity_key: string; data: string }>(
-          `SELECT entity, entity_key, data FROM replica_current WHERE ${scope} AND (entity, entity_key) > ($4, $5)
+        const { rows } = await client.query<[string, string, string]>({
+          text: `SELECT entity, entity_key, data FROM replica_current WHERE ${scope} AND (entity, entity_key) > ($4, $5)
            ORDER BY entity, entity_key LIMIT ${BATCH}`,
-          [station.lineId, station.role, entities, after[0], after[1]],
-        );
-        for (const row of rows) {
-          const wait = emit(row.entity, row.entity_key, row.data);
-          if (wait) await wait;
-        }
+          values: [station.lineId, station.role, entities, after[0], after[1]],
+          rowMode: 'array',
+        });
+        if (rows.length > 0) await out.rows(rows);
         const last = rows.at(-1);
         if (!last || rows.length < BATCH) break;
-        after = [last.entity, last.entity_key];
+        after = [last[0], last[1]];
       }
     });
   }
+}
+
+/** The scope's rows (readScope) one by one, with their checksums at the end. */
+export async function writeSnapshot(
+  context: ServerContext,
+  station: StationCaller,
+  entities: readonly ReplicatedEntity[],
+  out: SnapshotWriter,
+): Promise<void> {
+  const checksums: Checksums = {};
+  for (const entity of entities) checksums[entity] = emptyChecksum();
+  await readScope(context, station, entities, {
+    header: (cursor, rows) => out.header(cursor, rows, entities),
+    async rows(batch) {
+      for (const [entity, key, text] of batch) {
+        addRow(checksums[entity as ReplicatedEntity] ?? emptyChecksum(), key, text);
+        const wait = out.row(entity, key, text);
+        if (wait) await wait;
+      }
+    },
+  });
   out.end(checksums);
 }
 

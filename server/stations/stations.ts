@@ -12,6 +12,7 @@ import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storag
 import type { PageQuery } from '#core/api/paging.ts';
 import { appendChanges } from '../replication/change-log.ts';
 import { feedEnds } from '../live/live-feeds.ts';
+import { replicaFilesOf } from '../replication/replica-file.ts';
 
 export const ENROLLMENT_HOURS = 24;
 
@@ -259,6 +260,11 @@ export async function enrollStation(context: ServerContext, code: string) {
     );
     return { ...found, enrolled_at: now.toISOString() };
   });
+  // The station bootstraps next: have its scope's replica file built before it asks
+  // (docs/sync.md "Bootstrap from a database file"); a failed build is logged there.
+  replicaFilesOf(context)
+    ?.prepareOnEnrolment({ lineId: row.line_id, role: row.role as StationRole })
+    .catch(() => undefined);
   return {
     token,
     station: await stationView(context, row),

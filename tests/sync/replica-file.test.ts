@@ -99,6 +99,15 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
       files().answerWithinMs = before;
     }
   };
+  /** Run `enrol` without the stations' enrolment starting their scope's build. */
+  const unbuilt = async <T>(enrol: () => Promise<T>): Promise<T> => {
+    files().buildOnEnrolment = false;
+    try {
+      return await enrol();
+    } finally {
+      files().buildOnEnrolment = true;
+    }
+  };
   /** The snapshot progress a station reported while it bootstrapped. */
   const progressOf = (sync: SyncClient) => {
     const seen: SnapshotProgress[] = [];
@@ -156,8 +165,8 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
 
   it('builds once for many stations of one scope asking at once', async () => {
     await releasedOrder(customer, planner, product, 1);
-    const stations = await Promise.all(Array.from({ length: 5 }, () => station('L1', 'packing')));
     const buildsBefore = builds();
+    const stations = await Promise.all(Array.from({ length: 5 }, () => station('L1', 'packing')));
     const ways = await Promise.all(stations.map((s) => s.sync.bootstrap()));
     expect(ways).toEqual(['file', 'file', 'file', 'file', 'file']);
     expect(builds()).toBe(buildsBefore + 1);
@@ -245,7 +254,7 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
 
   it('answers "building, ask again" at once while a build runs, then gives the file', async () => {
     const order = await releasedTo('L3');
-    const replica = await station('L3');
+    const replica = await unbuilt(() => station('L3'));
     const buildsBefore = builds();
     const first = await neverWaiting(() =>
       new SyncHttp(replica.enrollment).request('GET', manifestUrl),
@@ -263,7 +272,9 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
 
   it('builds once for many stations that ask while it builds, each waiting with progress', async () => {
     await releasedTo('L4');
-    const stations = await Promise.all(Array.from({ length: 5 }, () => station('L4')));
+    const stations = await unbuilt(() =>
+      Promise.all(Array.from({ length: 5 }, () => station('L4'))),
+    );
     const progress = stations.map((s) => progressOf(s.sync));
     const buildsBefore = builds();
     const ways = await neverWaiting(() => Promise.all(stations.map((s) => s.sync.bootstrap())));
@@ -281,7 +292,7 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
     // Where the build writes is a file, not a folder: the build fails after "building".
     renameSync(dir, `${dir}.aside`);
     writeFileSync(dir, 'not a folder');
-    const broken = await station('L5');
+    const broken = await unbuilt(() => station('L5'));
     const problems: (string | null)[] = [];
     broken.sync.on('status', (status) => problems.push(status.lastError));
     try {
@@ -293,7 +304,7 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
     expect(problems).toContainEqual(expect.stringMatching(/could not be built.*row by row/));
     expect(resourceCodes(broken).some((code) => code.includes(order))).toBe(true);
     expect(await broken.sync.verify()).toEqual([]);
-    const next = await station('L5');
+    const next = await unbuilt(() => station('L5'));
     const buildsBefore = builds();
     expect(await next.sync.bootstrap()).toBe('file');
     expect(builds()).toBe(buildsBefore + 1);
@@ -301,7 +312,7 @@ describe.each(STORAGES)('bootstrap from a replica file on %s', (storage) => {
 
   it('loads row by row when the build takes longer than the station waits', async () => {
     const order = await releasedTo('L6');
-    const replica = await station('L6');
+    const replica = await unbuilt(() => station('L6'));
     const sync = syncWith(replica, new SyncHttp(replica.enrollment), { maxBuildWaitMs: 0 });
     const problems: (string | null)[] = [];
     sync.on('status', (status) => problems.push(status.lastError));

@@ -84,6 +84,12 @@ export async function measurePush(events: number): Promise<Record<string, number
       await pouch.close();
     }
     const seconds = ours.seconds ?? NaN;
+    // The first and the last window of events (10,000 at the full size): flat when a push
+    // costs the same whatever the station's history on the server.
+    const window = ours.window_events ?? NaN;
+    const firstPerS = window / (ours.first_window_seconds ?? NaN);
+    const lastPerS = window / (ours.last_window_seconds ?? NaN);
+    const windowLabel = window >= 1000 ? `${window / 1000}k` : String(window);
     return {
       events,
       seconds: round(seconds, 3),
@@ -95,6 +101,9 @@ export async function measurePush(events: number): Promise<Record<string, number
       peak_rss_mb: round(ours.peak_rss_mb ?? NaN, 1),
       pouchdb_seconds: round(pouchSeconds, 3),
       ratio_vs_pouchdb: round(pouchSeconds / seconds, 2),
+      [`first_${windowLabel}_events_per_s`]: Math.round(firstPerS),
+      [`last_${windowLabel}_events_per_s`]: Math.round(lastPerS),
+      last_vs_first: round(lastPerS / firstPerS, 2),
     };
   } finally {
     await plant.close();

@@ -27,7 +27,7 @@ import type {
   UnitsTable,
 } from '../storage/schema.ts';
 import { BatchFacts } from './batch-facts.ts';
-import { checkEvent, type CheckContext, type StationCaller } from './checks.ts';
+import { checkClaim, checkEvent, type CheckContext, type StationCaller } from './checks.ts';
 import { alreadyHeld, payloadHash, rejectionException, takeEvent, type Held } from './ingest.ts';
 
 /*
@@ -96,7 +96,11 @@ export async function ingestBatch(
   held: Held,
 ): Promise<PushResult[]> {
   const { caller } = checks;
-  const facts = await BatchFacts.read(db, events);
+  // Rows are read for the events the checks that read nothing let through.
+  const facts = await BatchFacts.read(
+    db,
+    events.filter((event) => checkClaim(checks, event) === null),
+  );
   const context: CheckContext = { ...checks, facts };
   const batch = new BatchWrites(facts, caller, now, effects);
   const results: PushResult[] = [];

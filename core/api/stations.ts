@@ -56,6 +56,7 @@ export const lineSchema = z.object({
   /** How the line's stations enforce the guarantees (docs/station.md "Line rules"). */
   rules: lineRulesSchema,
 });
+export type LineView = z.infer<typeof lineSchema>;
 export const lineRulesBodySchema = lineRulesSchema.partial().strict();
 export const createLineBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(64),

@@ -1,6 +1,11 @@
 import { getContext, setContext } from 'svelte';
 import type { Product } from '#core/api/catalog.ts';
-import { orderSchema, type OrderLineInput, type OrderView } from '#core/api/orders.ts';
+import {
+  MAX_UNITS_PER_ORDER,
+  orderSchema,
+  type OrderLineInput,
+  type OrderView,
+} from '#core/api/orders.ts';
 import { call } from '../lib/api.ts';
 
 export interface CartLine {
@@ -26,8 +31,11 @@ export class Cart {
   #submission: { key: string; body: string } | null = null;
   canSubmit = $derived(this.lines.length > 0 && this.shipTo.trim().length >= 5 && !this.submitting);
 
-  add = (product: Product, quantity: number, differences: string | null = null) => {
+  /** Adds the line when the quantity is one the server takes (a whole 1 to the maximum). */
+  add = (product: Product, quantity: number, differences: string | null = null): boolean => {
+    if (!quantityOk(quantity)) return false;
     this.lines.push({ key: this.#next++, product, quantity, differences });
+    return true;
   };
 
   remove = (key: number) => {
@@ -71,3 +79,10 @@ export class Cart {
 const KEY = Symbol('cart');
 export const setCart = (cart: Cart): Cart => setContext(KEY, cart);
 export const getCart = (): Cart => getContext<Cart>(KEY);
+
+/** A quantity the order takes: a whole number from 1 to MAX_UNITS_PER_ORDER (an empty field is null). */
+export const quantityOk = (quantity: number | null | undefined): quantity is number =>
+  typeof quantity === 'number' &&
+  Number.isInteger(quantity) &&
+  quantity >= 1 &&
+  quantity <= MAX_UNITS_PER_ORDER;

@@ -6,6 +6,26 @@ export interface NavLink {
   label: MessageKey;
 }
 
+/**
+ * Where each person starts (issue 16): customers in the catalog; customer service in its
+ * queue; a planner at the orders to release; a supervisor at the line's exceptions; an
+ * admin at the dashboard.
+ */
+export function homeFor(session: Session): string {
+  switch (session.user?.role) {
+    case 'customer_service':
+      return '/office/queue';
+    case 'planner':
+      return '/office/orders';
+    case 'supervisor':
+      return '/office/exceptions';
+    case 'admin':
+      return '/office/dashboard';
+    default:
+      return session.user ? '/catalog' : '/login';
+  }
+}
+
 /** The screens each role reaches; the server enforces the same roles on every call. */
 export function navFor(session: Session): NavLink[] {
   if (!session.user) return [];
@@ -20,6 +40,7 @@ export function navFor(session: Session): NavLink[] {
     { href: '/office/orders', label: 'nav.officeOrders', show: true },
     { href: '/office/products', label: 'nav.products', show: true },
     { href: '/office/stations', label: 'nav.stations', show: session.can('planner', 'supervisor') },
+    { href: '/office/lines', label: 'nav.lines', show: session.can('planner', 'supervisor') },
     { href: '/office/badges', label: 'nav.badges', show: session.can('planner', 'supervisor') },
     {
       href: '/office/exceptions',

@@ -217,6 +217,60 @@ describe.each([
     expect(listed.map((badge: { name: string }) => badge.name)).toContain(holder);
   });
 
+  it('shows the lines with their rules and changes a rule after saying what the stations will do', async () => {
+    const name = `Line ${run}`;
+    data.push(name);
+    await page.goto('/office/lines');
+    await page.getByTestId('line-name').fill(name);
+    await page.getByTestId('create-line').click();
+    const card = page.locator(`[data-testid="line"][data-line="${name}"]`);
+    await card.waitFor();
+    expect(await card.getByTestId('rule-unknown-label').inputValue()).toBe('stop');
+    expect(await card.getByTestId('save-rules').isDisabled()).toBe(true);
+    await card.getByTestId('rule-unknown-label').selectOption('refuse');
+    await card.getByTestId('rule-require-operator').uncheck();
+    await card.getByTestId('save-rules').click();
+    await confirm(
+      'line-rules',
+      zh ? /同步后立即执行.*拒绝.*无需工牌/ : /as soon as it syncs.*refused.*without a badge/,
+    );
+    await page.getByTestId('lines-notice').waitFor();
+    await check('lines');
+    const saved = (await world.admin.get('/api/v1/lines')).body.lines.find(
+      (line: { name: string }) => line.name === name,
+    );
+    expect(saved.rules).toEqual({ unknownLabel: 'refuse', requireOperator: false });
+  });
+
+  it('lands each role on its own start page; a planner reads the lines’ rules without changing them', async () => {
+    const starts = {
+      customer_service: '/office/queue',
+      planner: '/office/orders',
+      supervisor: '/office/exceptions',
+      admin: '/office/dashboard',
+      customer: '/catalog',
+    } as const;
+    for (const [role, path] of Object.entries(starts)) {
+      const person = await world.server.userClient(role as keyof typeof starts);
+      const { context: theirContext, page: theirs } = await newTab(world.browser, world.baseURL, {
+        viewport,
+        locale,
+      });
+      try {
+        await logIn(theirs, person.email, person.password);
+        await theirs.waitForURL((url) => url.pathname === path);
+        if (role === 'planner') {
+          await theirs.goto('/office/lines');
+          await theirs.getByTestId('line-rules').first().waitFor();
+          expect(await theirs.getByTestId('save-rules').count()).toBe(0);
+          expect(await theirs.getByTestId('line-form').count()).toBe(0);
+        }
+      } finally {
+        await theirContext.close();
+      }
+    }
+  });
+
   it('offers a supervisor no users screen, no product edits and no badge actions', async () => {
     const supervisor = await world.server.userClient('supervisor', 'Supervisor Chen');
     const { context: theirContext, page: theirs } = await newTab(world.browser, world.baseURL, {

@@ -89,8 +89,30 @@ describe('the back office in Chromium', () => {
     await row.getByTestId('reason').fill('Oak arrived');
     await row.getByTestId('resume').click();
     await expect.poll(() => row.getByTestId('state').getAttribute('data-state')).toBe('released');
+    // Cancelling asks first and says what it does; saying no changes nothing.
     await row.getByTestId('reason').fill('Customer withdrew the order');
     await row.getByTestId('cancel').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    expect(await dialog.getByTestId('confirm-consequence').textContent()).toContain(
+      'undo this for 10 minutes',
+    );
+    await dialog.getByTestId('confirm-cancel').click();
+    expect(await row.getByTestId('state').getAttribute('data-state')).toBe('released');
+    await row.getByTestId('cancel').click();
+    await dialog.getByTestId('confirm-yes').click();
+    await expect.poll(() => row.getByTestId('state').getAttribute('data-state')).toBe('cancelled');
+    expect(await row.getByTestId('cancelled').textContent()).toContain(
+      'Customer withdrew the order',
+    );
+    // Within the grace period the cancel can be undone: the order is released again.
+    await row.getByTestId('undo-cancel').click();
+    await expect.poll(() => row.getByTestId('state').getAttribute('data-state')).toBe('released');
+    expect((await world.planner.get(`/api/v1/orders/${order.body.id}`)).body.state).toBe(
+      'released',
+    );
+    await row.getByTestId('reason').fill('Customer withdrew the order after all');
+    await row.getByTestId('cancel').click();
+    await dialog.getByTestId('confirm-yes').click();
     await expect.poll(() => row.getByTestId('state').getAttribute('data-state')).toBe('cancelled');
   });
 

@@ -52,6 +52,9 @@ describe('the customer portal in Chromium', () => {
     await fresh.getByTestId('password').fill('short');
     await fresh.getByTestId('submit').click();
     await expect.poll(() => fresh.getByTestId('error').textContent()).toContain('请检查');
+    // In plain words, not the schema's path.
+    expect(await fresh.getByTestId('error').textContent()).toContain('密码至少 10 个字符');
+    expect(await fresh.getByTestId('error').textContent()).not.toContain('body.');
     await fresh.getByTestId('password').fill('a long enough password');
     await fresh.getByTestId('submit').click();
     await fresh.waitForURL('**/catalog');
@@ -344,6 +347,48 @@ describe('the customer portal in Chromium', () => {
       await camera.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('takes no quantity 0 into the cart; cancels after a confirmation, undoes it, and offers no cancel once production started', async () => {
+    await page.goto('/catalog');
+    const oak = page.getByTestId(`product-${world.products.oak}`);
+    await oak.getByTestId('quantity').fill('0');
+    expect(await oak.getByTestId('add').isDisabled()).toBe(true);
+    expect(await oak.getByTestId('quantity-error').textContent()).toContain('from 1 to');
+    await oak.getByTestId('quantity').fill('1.5');
+    expect(await oak.getByTestId('add').isDisabled()).toBe(true);
+    await oak.getByTestId('quantity').fill('2');
+    expect(await oak.getByTestId('quantity-error').count()).toBe(0);
+
+    const placed = await customer.post('/api/v1/orders', {
+      lines: [{ product: world.products.oak, quantity: 1 }],
+      shipTo: 'Suzhou Industrial Park, 1 Xinghu Street',
+    });
+    await page.goto(`/orders/${placed.body.id}`);
+    await page.locator('summary', { hasText: 'Cancel order' }).click();
+    await page.getByTestId('cancel-reason').fill('Ordered the wrong colour');
+    await page.getByTestId('cancel-order').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    expect(await dialog.getByTestId('confirm-consequence').textContent()).toContain(
+      'Nothing more will be made',
+    );
+    await dialog.getByTestId('confirm-yes').click();
+    await expect.poll(state).toBe('cancelled');
+    expect(await page.getByTestId('cancelled').textContent()).toContain('Ordered the wrong colour');
+    await page.getByTestId('undo-cancel').click();
+    await expect.poll(state).toBe('confirmed');
+    expect(await page.getByTestId('cancel-order').count()).toBe(1);
+
+    // Once released, the customer is not offered a cancel that would fail.
+    const released = await releasedOrder(customer, world.planner, world.products.oak, 1);
+    await page.goto(`/orders/${released.id}`);
+    await page.getByTestId('cancel-ask-service').waitFor();
+    expect(await page.getByTestId('cancel-order').count()).toBe(0);
+    // Staff cancelled it: the customer sees why, and no undo that is not theirs.
+    await world.planner.post(`/api/v1/orders/${released.id}/cancel`, { reason: 'Oak sold out' });
+    await expect.poll(state).toBe('cancelled');
+    expect(await page.getByTestId('cancelled').textContent()).toContain('Oak sold out');
+    expect(await page.getByTestId('undo-cancel').count()).toBe(0);
   });
 
   it('lets no customer see or act on another customer’s order, in the portal or the API', async () => {

@@ -39,13 +39,24 @@ export class I18n {
       name in params ? String(params[name]) : whole,
     );
 
-  /** A translated sentence for anything thrown; a validation refusal keeps the server's detail. */
+  /**
+   * A translated sentence for anything thrown. A validation refusal says what to fix in
+   * plain words: a field the portal knows gets its own sentence ("A password has at least
+   * 10 characters."), never the schema's path ("body.password: …"); a sentence the server
+   * wrote for people (no path in front) is kept.
+   */
   error = (error: unknown): string => {
     if (error instanceof ApiError) {
       const text = this.t(`err.${error.code}`);
-      return error.code === 'OT_ERR_VALIDATION' && error.message
-        ? `${text} (${error.message})`
-        : text;
+      if (error.code !== 'OT_ERR_VALIDATION' || !error.message) return text;
+      const field = /^(?:body|querystring|params|headers)\.([\w.]*?)(\w+)(?:\.\d+)*: (.*)$/s.exec(
+        error.message,
+      );
+      if (!field) return `${text} (${error.message})`;
+      const key = `err.field.${field[2]}`;
+      return key in this.#messages
+        ? `${text} ${this.t(key as MessageKey)}`
+        : `${text} (${field[3]})`;
     }
     return this.t('err.OT_ERR_INTERNAL');
   };

@@ -269,7 +269,7 @@ describe.each([
         await theirContext.close();
       }
     }
-  });
+  }, 120_000);
 
   it('offers a supervisor no users screen, no product edits and no badge actions', async () => {
     const supervisor = await world.server.userClient('supervisor', 'Supervisor Chen');

@@ -96,7 +96,20 @@ export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-/** Drop a PostgreSQL schema made for a test run. */
+/**
+ * Drop a PostgreSQL schema made for a test run. The server may still be finishing work in
+ * it (a live feed's query, the minute's sweep): dropping every table takes their locks one
+ * by one, so PostgreSQL can pick the drop as a deadlock's victim; it is tried again then.
+ */
 export async function dropSchema(storage: Storage, schema: string): Promise<void> {
-  await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db);
+      return;
+    } catch (error) {
+      const deadlock = (error as { code?: string }).code === '40P01';
+      if (!deadlock || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

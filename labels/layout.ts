@@ -1,6 +1,7 @@
 import type { LabelFieldValues } from '#core/labels/label-fields.ts';
 import { fillText } from '#core/labels/label-fields.ts';
 import type { LabelTemplate } from '#core/labels/template-schema.ts';
+import { readsChinese } from '#core/text/bilingual.ts';
 import { labelFont } from './font.ts';
 import { layoutBarcode } from './layout-barcode.ts';
 import { layoutText } from './layout-text.ts';
@@ -9,9 +10,17 @@ import type { LabelLayout, LaidItem } from './layout-types.ts';
 export type * from './layout-types.ts';
 export { LabelLayoutError } from './layout-barcode.ts';
 
-/** Lay out one label. Throws LabelLayoutError when a symbol cannot fit its box. */
-export function layoutLabel(template: LabelTemplate, values: LabelFieldValues): LabelLayout {
+/**
+ * Lay out one label in `language` ('en', 'zh-CN'): a text element's `textZh` on a Chinese
+ * label. Throws LabelLayoutError when a symbol cannot fit its box.
+ */
+export function layoutLabel(
+  template: LabelTemplate,
+  values: LabelFieldValues,
+  language = 'en',
+): LabelLayout {
   const font = labelFont();
+  const chinese = readsChinese(language);
   const items: LaidItem[] = [];
   const truncated: string[] = [];
   for (const element of template.elements) {
@@ -19,10 +28,11 @@ export function layoutLabel(template: LabelTemplate, values: LabelFieldValues): 
     if (element.type === 'rule') {
       items.push({ type: 'rule', box: [element.x, element.y, element.width, element.height] });
     } else if (element.type === 'text') {
-      const text = fillText(element.text, values);
+      const written = chinese && element.textZh ? element.textZh : element.text;
+      const text = fillText(written, values);
       if (text === undefined) continue;
       const laid = layoutText(element, text, font);
-      if (laid.truncated) truncated.push(element.text);
+      if (laid.truncated) truncated.push(written);
       items.push(laid);
     } else {
       const data = values[element.field as keyof LabelFieldValues];

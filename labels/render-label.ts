@@ -30,6 +30,11 @@ export interface LabelOptions {
   zpl?: ZplOptions;
   /** PNG resolution; the template's printer resolution by default. */
   pngDpi?: number;
+  /**
+   * The label's language, 'en' (the default) or 'zh-CN': which captions a template's text
+   * elements print (their `textZh` on a Chinese label). docs/labels.md "Language".
+   */
+  language?: string;
 }
 
 function chooseTemplate(kind: LabelDataInput['kind'], options: LabelOptions): LabelTemplate {
@@ -49,7 +54,11 @@ function chooseTemplate(kind: LabelDataInput['kind'], options: LabelOptions): La
 /** Validate and lay out one label. */
 export function layoutFor(input: LabelDataInput, options: LabelOptions = {}): LabelLayout {
   const request = parseLabelRequest(input);
-  return layoutLabel(chooseTemplate(input.kind, options), labelFieldValues(request));
+  return layoutLabel(
+    chooseTemplate(input.kind, options),
+    labelFieldValues(request),
+    options.language,
+  );
 }
 
 export async function renderLabel(
@@ -116,7 +125,7 @@ export async function renderOrderBatch(
         `${what} ${index + 1} (${String(data.code)}) does not belong to order ${orderCode}`,
       ]);
     }
-    return layoutLabel(template, labelFieldValues(request));
+    return layoutLabel(template, labelFieldValues(request), options.language);
   });
   return renderPdf(layouts, { title: `Ordertrace ${kind} labels of ${orderCode}` });
 }

@@ -32,7 +32,8 @@ ordertrace label resource --order CODE --serials FIRST-LAST [--material TEXT] [-
 ordertrace label unit --code CODE [--product TEXT] [--size 100x50mm|50x30mm] OUTPUT
   OUTPUT is --format pdf|zpl|png|svg --out FILE (- for standard output), and optionally
   --template FILE (a label template as JSON, see docs/labels.md), --dpi N (PNG resolution),
-  --zpl-cjk-font NAME (printer font for Chinese text in ZPL, default E:ANMDS.TTF).
+  --zpl-cjk-font NAME (printer font for Chinese text in ZPL, default E:ANMDS.TTF),
+  --language en|zh-CN (the captions' language, default en).
   Render a label; prints {"kind", "format", "out", "bytes", "pages", "truncated"} as JSON.
   With --serials, all resource labels of the order go into one PDF, one label per page.
   Exit 0 when written, 2 for a usage error or data that cannot make a valid label.`;
@@ -52,6 +53,7 @@ const output = {
     .string()
     .regex(/^[A-Z]:[A-Z0-9_.-]{1,32}$/i, '--zpl-cjk-font is a printer font like E:ANMDS.TTF')
     .optional(),
+  language: z.enum(['en', 'zh-CN'], { error: '--language is en or zh-CN' }).optional(),
 };
 
 const sizeOf = (kind: LabelKind) =>
@@ -141,6 +143,7 @@ function optionsFrom(flags: z.infer<z.ZodObject<typeof output>> & { size?: strin
     ...(flags.size ? { size: flags.size as LabelSizeId } : {}),
     ...(flags.dpi ? { pngDpi: flags.dpi } : {}),
     ...(flags['zpl-cjk-font'] ? { zpl: { cjkFont: flags['zpl-cjk-font'] } } : {}),
+    ...(flags.language ? { language: flags.language } : {}),
   };
 }
 
@@ -276,6 +279,7 @@ export async function labelCommand(args: string[]): Promise<number> {
     'template',
     'dpi',
     'zpl-cjk-font',
+    'language',
     'size',
     'order',
     'package',

@@ -22,7 +22,7 @@ const text = (
   height: number,
   content: string,
   fontSizePt: number,
-  options: { align?: Align; when?: string; minFontSizePt?: number } = {},
+  options: { align?: Align; when?: string; minFontSizePt?: number; textZh?: string } = {},
 ): Element => ({ type: 'text', x, y, width, height, text: content, fontSizePt, ...options });
 
 const rule = (y: number, x = 4, width = 92, when?: string): Element => ({
@@ -42,7 +42,7 @@ const PACKAGE_100X150: LabelTemplateInput = {
   marginMm: 3,
   dpi: 203,
   elements: [
-    text(4, 4, 56, 3.5, 'SHIP TO', 7, { when: 'shipTo' }),
+    text(4, 4, 56, 3.5, 'SHIP TO', 7, { when: 'shipTo', textZh: '收货地址' }),
     text(4, 8, 56, 28, '{shipTo}', 11),
     {
       type: 'barcode',
@@ -55,15 +55,18 @@ const PACKAGE_100X150: LabelTemplateInput = {
     },
     text(61, 31.5, 35, 3.5, '{packageCode}', 7, { align: 'center', minFontSizePt: 5 }),
     rule(37),
-    text(4, 39, 56, 3.5, 'ORDER', 7),
+    text(4, 39, 56, 3.5, 'ORDER', 7, { textZh: '订单' }),
     text(4, 43, 56, 7.5, '{orderCode}', 16, { minFontSizePt: 10 }),
-    text(4, 51, 56, 4.5, 'Customer ref. {customerReference}', 9),
-    text(61, 39, 35, 3.5, 'PACKAGE', 7, { align: 'center' }),
+    text(4, 51, 56, 4.5, 'Customer ref. {customerReference}', 9, {
+      textZh: '客户参考号 {customerReference}',
+    }),
+    text(61, 39, 35, 3.5, 'PACKAGE', 7, { align: 'center', textZh: '箱号' }),
     text(61, 43, 35, 8, '{packageNumber} of {packageCount}', 18, {
       align: 'center',
       minFontSizePt: 10,
+      textZh: '第 {packageNumber} / {packageCount} 箱',
     }),
-    text(4, 57, 92, 3.5, 'CONTENTS', 7, { when: 'contents' }),
+    text(4, 57, 92, 3.5, 'CONTENTS', 7, { when: 'contents', textZh: '内容' }),
     text(4, 61, 92, 12, '{contents}', 9),
     rule(74),
     // The package code in Code 128 too: a dock's 1D scanner reads the package, not the order.
@@ -129,12 +132,18 @@ const smallLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
     ...(kind === 'resource'
       ? [
           text(21, 2, 27, 7.8, '{material}', 9),
-          text(21, 10.5, 27, 3.2, 'Order {orderCode}', 7, { minFontSizePt: 5 }),
-          text(21, 14.5, 27, 3.2, 'Step {step}', 7),
+          text(21, 10.5, 27, 3.2, 'Order {orderCode}', 7, {
+            minFontSizePt: 5,
+            textZh: '订单 {orderCode}',
+          }),
+          text(21, 14.5, 27, 3.2, 'Step {step}', 7, { textZh: '工序 {step}' }),
         ]
       : [
           text(21, 2, 27, 11.6, '{product}', 9),
-          text(21, 14.5, 27, 3.2, 'Order {orderCode}', 7, { minFontSizePt: 5 }),
+          text(21, 14.5, 27, 3.2, 'Order {orderCode}', 7, {
+            minFontSizePt: 5,
+            textZh: '订单 {orderCode}',
+          }),
         ]),
     text(2, 21, 46, 4.5, '{code}', 10, { align: 'center', minFontSizePt: 6 }),
   ],
@@ -168,10 +177,13 @@ const wideLabel = (kind: 'resource' | 'unit'): LabelTemplateInput => ({
     ...(kind === 'resource'
       ? [
           text(3, 27, 72, 9, '{material}', 11),
-          text(3, 37, 72, 4.3, 'Order {orderCode}', 10),
-          text(3, 42.5, 72, 4.3, 'Step {step}', 10),
+          text(3, 37, 72, 4.3, 'Order {orderCode}', 10, { textZh: '订单 {orderCode}' }),
+          text(3, 42.5, 72, 4.3, 'Step {step}', 10, { textZh: '工序 {step}' }),
         ]
-      : [text(3, 27, 72, 14, '{product}', 11), text(3, 42.5, 72, 4.3, 'Order {orderCode}', 10)]),
+      : [
+          text(3, 27, 72, 14, '{product}', 11),
+          text(3, 42.5, 72, 4.3, 'Order {orderCode}', 10, { textZh: '订单 {orderCode}' }),
+        ]),
     { type: 'barcode', x: 77, y: 27, width: 20, height: 20, symbology: 'qrcode', field: 'code' },
   ],
 });

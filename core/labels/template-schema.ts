@@ -29,6 +29,11 @@ export const textElementSchema = z.strictObject({
   ...box,
   /** Literal text with `{field}` placeholders. */
   text: z.string().min(1).max(500),
+  /**
+   * The same on a label printed in Chinese (its captions: "收货地址" for "SHIP TO"); absent,
+   * `text` serves every language. The label's language: docs/labels.md "Language".
+   */
+  textZh: z.string().min(1).max(500).optional(),
   fontSizePt: z.number().min(4).max(96),
   /**
    * Shrink the text down to this size before cutting it: for human-readable codes, which
@@ -105,6 +110,7 @@ export const labelTemplateSchema = z
       const fields = [
         ...(element.when ? [element.when] : []),
         ...(element.type === 'text' ? placeholdersOf(element.text) : []),
+        ...(element.type === 'text' && element.textZh ? placeholdersOf(element.textZh) : []),
         ...(element.type === 'barcode' ? [element.field] : []),
       ];
       for (const field of fields.filter((field) => !isLabelField(kind, field))) {

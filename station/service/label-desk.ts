@@ -22,6 +22,8 @@ export class LabelDesk {
   constructor(
     private readonly devices: StationDevices,
     private readonly now: () => Date,
+    /** The plant's language for this station (its settings): the labels' captions follow it. */
+    private readonly language: () => string = () => 'en',
   ) {}
 
   /** Render and send; rejects with the renderer's or the printer's sentence. */
@@ -29,7 +31,9 @@ export class LabelDesk {
     // Loaded on first print: packing is the only role that renders labels.
     const { renderWithPreview } = await import('#labels/render-label.ts');
     const format = this.devices.printerAccepts() === 'zpl' ? 'zpl' : 'pdf';
-    const { document, svg } = await renderWithPreview(job.input, format);
+    const { document, svg } = await renderWithPreview(job.input, format, {
+      language: this.language(),
+    });
     const sent: LabelDocument =
       format === 'zpl'
         ? { format, data: document.toString('utf8'), title: job.title }

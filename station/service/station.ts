@@ -50,7 +50,7 @@ export class Station {
     const now = options.now ?? (() => new Date());
     const journal = new WorkJournal(options, now);
     const settings = new SettingsKeeper(options.store, options.devices);
-    const labels = new LabelDesk(options.devices, now);
+    const labels = new LabelDesk(options.devices, now, () => settings.current.language);
     const feed = new StationFeed(options, journal, settings, labels);
     const gate = new OperatorGate(options, journal, feed, now);
     this.#parts = { options, now, journal, feed, settings, gate, labels };

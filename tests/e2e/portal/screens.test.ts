@@ -1,0 +1,174 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed.ts';
+import { startTestServer, type TestServer } from '../../server/harness.ts';
+import { launchChromium, logIn, newTab, PHONE } from './browser.ts';
+import { buildPortalOnce } from './portal-build.ts';
+
+/*
+ * A screenshot of every portal and back-office screen in English and Chinese, on the demo
+ * plant (server/demo/seed.ts): customers' screens at a phone's size (390×844), the back
+ * office at a laptop's (1366×768), what the window shows. Each screen must load without a
+ * page error and fit its window. The PNGs go to ORDERTRACE_SCREENS_DIR when it is set
+ * (`ORDERTRACE_SCREENS_DIR=docs/screens npx vitest run tests/e2e/portal/screens.test.ts`
+ * refreshes docs/screens/, listed in docs/screens/README.md), else to the temp dir.
+ */
+const OUT = process.env.ORDERTRACE_SCREENS_DIR ?? join(tmpdir(), 'ordertrace-screens');
+mkdirSync(OUT, { recursive: true });
+const LAPTOP = { width: 1366, height: 768 } as const;
+
+type Screen = { name: string; open: (page: Page) => Promise<unknown> };
+
+/** An order of the signed-in customer (or any, for staff) in one of these states. */
+async function orderIn(page: Page, states: string[]): Promise<{ id: string; code: string }> {
+  const response = await page.request.get('/api/v1/orders?limit=200');
+  const { orders } = (await response.json()) as {
+    orders: { id: string; code: string; state: string }[];
+  };
+  const found = orders.find((o) => states.includes(o.state));
+  if (!found) throw new Error(`no order in ${states.join(', ')}`);
+  return found;
+}
+
+const heading = (page: Page) => page.locator('main h1').first().waitFor();
+
+const customerScreens: Screen[] = [
+  {
+    name: 'catalog',
+    open: async (page) => {
+      await page.goto('/catalog');
+      await page.getByTestId('products').locator('article').first().waitFor();
+    },
+  },
+  {
+    name: 'orders',
+    open: async (page) => {
+      await page.goto('/orders');
+      await page.getByTestId('order-link').first().waitFor();
+    },
+  },
+  ...(
+    [
+      ['order-confirmed', ['confirmed']],
+      ['order-production', ['in_production', 'released']],
+      ['order-shipped', ['shipped']],
+      ['order-on-hold', ['on_hold']],
+      ['order-received', ['delivered', 'receipt_rejected']],
+    ] as const
+  ).map(([name, states]) => ({
+    name,
+    open: async (page: Page) => {
+      const order = await orderIn(page, [...states]);
+      await page.goto(`/orders/${order.id}`);
+      await page.getByTestId('state').first().waitFor();
+      await page.getByTestId('live').and(page.locator('.on')).waitFor();
+    },
+  })),
+  {
+    name: 'receipt',
+    open: async (page) => {
+      await page.goto('/receipt');
+      await page.getByTestId('package-input').waitFor();
+    },
+  },
+];
+
+const officePages = [
+  'queue',
+  'orders',
+  'products',
+  'stations',
+  'lines',
+  'badges',
+  'exceptions',
+  'dashboard',
+  'labels',
+  'export',
+  'users',
+  'webhooks',
+];
+const officeScreens: Screen[] = [
+  ...officePages.map((name) => ({
+    name: `office-${name}`,
+    open: async (page: Page) => {
+      await page.goto(`/office/${name}`);
+      await heading(page);
+      await page.waitForLoadState('networkidle');
+    },
+  })),
+  {
+    name: 'office-trace',
+    open: async (page) => {
+      const order = await orderIn(page, ['delivered', 'shipped']);
+      await page.goto(`/office/trace?code=${order.code}`);
+      await page.getByTestId('trace-result').waitFor();
+    },
+  },
+];
+
+describe('every screen in both languages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let baseURL: string;
+
+  beforeAll(async () => {
+    const [dir, launched] = await Promise.all([buildPortalOnce(), launchChromium()]);
+    browser = launched;
+    process.env.PORTAL_DIR = dir;
+    server = await startTestServer('sqlite');
+    await seedDemo(server.context);
+    baseURL = server.url.replace('localhost', '127.0.0.1');
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const walk = async (
+    who: string,
+    email: string | null,
+    viewport: { width: number; height: number },
+    screens: Screen[],
+  ) => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const { context, page, problems } = await newTab(browser, baseURL, { viewport, locale });
+      try {
+        if (email) await logIn(page, email, DEMO_PASSWORD);
+        for (const screen of screens) {
+          await screen.open(page);
+          await page.screenshot({ path: join(OUT, `${screen.name}-${who}-${locale}.png`) });
+          const wider = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(wider, `${screen.name} ${locale}: wider than the window`).toBeLessThanOrEqual(0);
+          expect(problems, `${screen.name} ${locale}`).toEqual([]);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  };
+
+  it('the login screen', async () => {
+    await walk('phone', null, PHONE, [
+      {
+        name: 'login',
+        open: async (page) => {
+          await page.goto('/login');
+          await page.getByTestId('email').waitFor();
+        },
+      },
+    ]);
+  });
+
+  it('the customer’s screens at a phone’s size', async () => {
+    await walk('phone', 'wang.fang@demo.ordertrace', PHONE, customerScreens);
+  }, 180_000);
+
+  it('the back office at a laptop’s size', async () => {
+    await walk('laptop', 'admin@demo.ordertrace', LAPTOP, officeScreens);
+  }, 300_000);
+});

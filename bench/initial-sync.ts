@@ -239,8 +239,8 @@ export async function measureInitialSync(
       // file ready, its CPU (SQL, gzip), the file plain and compressed.
       build_seconds: round(buildSeconds, 3),
       build_cpu_seconds: round((buildUsed.user + buildUsed.system) / 1e6, 2),
-      file_mb: round((built?.rawBytes ?? NaN) / 1e6, 1),
-      file_gz_mb: round((built?.bytes ?? NaN) / 1e6, 1),
+      file_mb: round((built?.rawBytes ?? NaN) / 1e6, 3),
+      file_gz_mb: round((built?.bytes ?? NaN) / 1e6, 3),
       // A line's very first station, were the file not built ahead: build + its bootstrap.
       ratio_vs_pouchdb_with_build: round(pouch.seconds / (seconds + buildSeconds), 2),
       pouchdb_seconds: round(pouch.seconds, 3),

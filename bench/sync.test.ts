@@ -17,6 +17,11 @@ describe('the initial_sync benchmark', () => {
       'ratio_vs_pouchdb',
       'local_insert_seconds',
       'overhead_vs_local_insert',
+      // The scope's file, built at enrolment before the station starts.
+      'build_seconds',
+      'file_mb',
+      'file_gz_mb',
+      'ratio_vs_pouchdb_with_build',
     ]) {
       expect(m[metric], metric).toBeGreaterThan(0);
       expect(Number.isFinite(m[metric]), metric).toBe(true);

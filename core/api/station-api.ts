@@ -140,7 +140,6 @@ export const MESSAGE_KEYS = [
   'logged_in',
   'dispatched',
   'line_cleared',
-  'units_held',
   'units_undone',
   'units_too_many',
   'nothing_to_undo',

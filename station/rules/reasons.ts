@@ -59,7 +59,6 @@ const REASONS: Readonly<Record<MessageKey, string>> = {
   logged_in: '{name} logged in.',
   dispatched: '{count} package(s) of order {order} dispatched.',
   line_cleared: 'Line stop cleared by {name}: {reason}',
-  units_held: '{units} unit(s) through {step}: recorded in {seconds} s unless undone.',
   units_undone: '{units} unit(s) through {step} undone: nothing recorded.',
   units_too_many: 'Only {remaining} unit(s) through {step} are left to report.',
   nothing_to_undo: 'Nothing to undo for {step}.',

@@ -63,10 +63,8 @@ export class HeldUnits {
     journal.update({ ...work, heldUnits: [...others, entry] });
     this.schedule();
     feed.publish();
-    const seconds = Math.round(this.graceMs / 1000);
-    return feed.reply({
-      note: { key: 'units_held', params: { units: entry.units, step, seconds } },
-    });
+    // The screen shows the held units with their undo (state.pendingUnits): no notice over them.
+    return feed.reply();
   }
 
   /** Drop the units held for `step` of the loaded order: nothing of them is recorded. */

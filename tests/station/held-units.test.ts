@@ -43,7 +43,7 @@ describe('held units (+1 unit done with undo)', () => {
     const { f, advance, progress } = heldFixture(open, 1);
     for (const n of [1, 2, 3]) f.station.scan(f.resource(n));
     const reply = f.station.addUnits('assembly', 1);
-    expect(reply).toMatchObject({ ok: true, note: { key: 'units_held' } });
+    expect(reply).toMatchObject({ ok: true });
     expect(f.station.state().pendingUnits).toEqual([
       { step: 'assembly', units: 1, commitAt: '2026-12-03T08:00:05.000Z' },
     ]);

@@ -179,7 +179,6 @@ export const UI_EN = {
   msg_logged_in: 'Logged in: {name}',
   msg_dispatched: 'Dispatched: {count} package(s) of order {order}',
   msg_line_cleared: 'Line stop cleared by {name}',
-  msg_units_held: '+{units} through {step}: recorded in {seconds} s (undo until then)',
   msg_units_undone: '+{units} through {step} undone: nothing recorded',
   msg_units_too_many: 'Only {remaining} unit(s) left to report through {step}',
   msg_nothing_to_undo: 'Nothing to undo',

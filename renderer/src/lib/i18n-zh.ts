@@ -174,7 +174,6 @@ export const UI_ZH: Readonly<Record<UiKey, string>> = {
   msg_logged_in: '已登录：{name}',
   msg_dispatched: '已发货：订单 {order} 共 {count} 个包裹',
   msg_line_cleared: '{name} 已解除停线',
-  msg_units_held: '{step} +{units} 件：{seconds} 秒后记录（此前可撤销）',
   msg_units_undone: '已撤销 {step} +{units} 件：未记录',
   msg_units_too_many: '{step} 只剩 {remaining} 件可报告',
   msg_nothing_to_undo: '没有可撤销的件数',

@@ -29,6 +29,9 @@ const PATTERNS: Readonly<
 /** How often the red alarm sounds again while the line stays stopped. */
 export const ALARM_REPEAT_MS = 6_000;
 
+/** Quiet after the last key before a key's gesture resumes the sound. */
+const KEY_SETTLE_MS = 500;
+
 let context: AudioContext | undefined;
 
 function audio(): AudioContext | undefined {
@@ -52,15 +55,36 @@ export function watchAudio(onChange: (running: boolean) => void): () => void {
   if (!ctx) return () => undefined;
   const changed = () => onChange(ctx.state === 'running');
   ctx.addEventListener('statechange', changed);
+  // One resume at a time: a wedge scanner's burst of keys must not queue one per key.
+  let resuming = false;
   const unlock = () => {
-    if (ctx.state !== 'running') void ctx.resume().then(changed, changed);
+    if (ctx.state === 'running' || resuming) return;
+    resuming = true;
+    void ctx
+      .resume()
+      .catch(() => undefined)
+      .finally(() => {
+        resuming = false;
+        changed();
+      });
   };
-  const gestures = ['pointerdown', 'touchstart', 'keydown'] as const;
+  // A key may be a keyboard-wedge scanner's burst: resume once it is over, so the screen
+  // does not change (the hint going) while the burst's keys are still being timed. The
+  // page keeps its user activation, so the later resume is allowed.
+  let keyTimer: ReturnType<typeof setTimeout> | undefined;
+  const afterKeys = () => {
+    clearTimeout(keyTimer);
+    if (ctx.state !== 'running') keyTimer = setTimeout(unlock, KEY_SETTLE_MS);
+  };
+  const gestures = ['pointerdown', 'touchstart'] as const;
   for (const gesture of gestures) window.addEventListener(gesture, unlock, { capture: true });
+  window.addEventListener('keydown', afterKeys, { capture: true });
   changed();
   return () => {
+    clearTimeout(keyTimer);
     ctx.removeEventListener('statechange', changed);
     for (const gesture of gestures) window.removeEventListener(gesture, unlock, { capture: true });
+    window.removeEventListener('keydown', afterKeys, { capture: true });
   };
 }
 

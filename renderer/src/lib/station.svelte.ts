@@ -12,6 +12,9 @@ import type { StationTransport } from '../transport/transport.ts';
 import { I18n } from './i18n.svelte.ts';
 import { ALARM_REPEAT_MS, playVerdict, watchAudio } from './sounds.ts';
 
+/** How long good news (logged in, dispatched, cleared) stays on screen. */
+const NOTICE_OK_MS = 6_000;
+
 /** The UI's view of the station: its last state, the verdict on screen, the last refusal. */
 export class StationView {
   state = $state<StationState | null>(null);
@@ -24,6 +27,7 @@ export class StationView {
   alarms = $state(0);
   readonly i18n = new I18n();
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private alarmTimer: ReturnType<typeof setInterval> | undefined;
   private languageChosen = false;
 
@@ -38,7 +42,7 @@ export class StationView {
       } else if (event.type === 'notice') {
         // Good news (a badge logged in) or a refusal before any decision: said, not recorded.
         const ok = event.ok ?? false;
-        this.notice = { ok, message: event.message };
+        this.say({ ok, message: event.message });
         if (!ok) playVerdict('wrong_state');
       } else this.show(event.decision);
     });
@@ -83,6 +87,13 @@ export class StationView {
     this.flashTimer = setTimeout(() => (this.flash = null), ms);
   }
 
+  /** Good news goes by itself after a while (it covers the bottom of the screen); refusals stay. */
+  private say(notice: StationView['notice']): void {
+    clearTimeout(this.noticeTimer);
+    this.notice = notice;
+    if (notice?.ok) this.noticeTimer = setTimeout(() => (this.notice = null), NOTICE_OK_MS);
+  }
+
   dismissFlash(): void {
     clearTimeout(this.flashTimer);
     this.flash = null;
@@ -101,13 +112,13 @@ export class StationView {
     const reply = await this.transport.call(name, input);
     if (reply.ok) {
       this.setState(reply.state);
-      this.notice = reply.note ? { ok: true, message: reply.note } : null;
+      this.say(reply.note ? { ok: true, message: reply.note } : null);
     } else {
-      this.notice = {
+      this.say({
         ok: false,
         message: reply.error,
         ...(reply.error.detail ? { detail: reply.error.detail } : {}),
-      };
+      });
     }
     return reply;
   }

@@ -175,6 +175,9 @@ describe('stations of each role, end to end', () => {
     await page.getByTestId('package-removed').click();
     await shotsInBothLanguages(page, 'shipping-ready');
     await page.getByTestId('dispatch').click();
+    // Said as dispatched, not as "package 1 of 1".
+    await expect.poll(() => page.getByTestId('notice').getAttribute('data-key')).toBe('dispatched');
+    expect(await page.getByTestId('notice').textContent()).toMatch(/已发货|Dispatched/);
     await expect
       .poll(async () => (await plant.planner.get(`/api/v1/orders/${order.id}`)).body.state, {
         timeout: 15_000,
@@ -187,8 +190,13 @@ describe('stations of each role, end to end', () => {
     expect(await page.getByTestId('test-printer').count()).toBe(0);
     shipping.scan(plant.supervisor);
     await expect.poll(() => shipping.running.station.state().operator?.role).toBe('supervisor');
-    for (const device of ['test-line-stop', 'test-printer', 'test-scanner']) {
-      await page.getByTestId(device).click();
+    for (const [tab, device] of [
+      ['lineStop', 'test-line-stop'],
+      ['printer', 'test-printer'],
+      ['scanner', 'test-scanner'],
+    ]) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.getByTestId(device!).click();
       await expect.poll(() => page.getByTestId('notice').getAttribute('class')).toContain('ok');
       await page.getByTestId('notice').locator('button').click();
     }

@@ -216,7 +216,7 @@ export interface StationState {
     scanned: string;
     scannedOrder: string | null;
     /** The material the scanned label is for, when the replica knows it. */
-    material: { name: string; step: string } | null;
+    material: { name: string; nameZh: string; step: string; stepZh: string } | null;
     /** The order loaded at the station when the line stopped. */
     order: string | null;
     /** Who scanned a supervisor badge for the clearance; the badge code stays in the station. */

@@ -29,10 +29,12 @@ export interface StateSources {
 function materialOf(
   scanned: string,
   replica: ReplicaLookup,
-): { name: string; step: string } | null {
+): NonNullable<StationState['lineStop']>['material'] {
   const parsed = parseScan(scanned);
   const resource = parsed.valid ? replica.resource(parsed.code) : undefined;
-  return resource ? { name: resource.materialName, step: resource.step } : null;
+  if (!resource) return null;
+  const { materialName, materialNameZh, step, stepZh } = resource;
+  return { name: materialName, nameZh: materialNameZh, step, stepZh };
 }
 
 function syncSummary(outbox: OutboxStatus, sync: SyncStatus | undefined): SyncSummary {

@@ -47,12 +47,15 @@ describe('the back office in Chromium', () => {
     await form.getByTestId('attributes').fill('material=ash\nwidth_cm=120');
     await form.getByTestId('bom-type').fill('panel');
     await form.getByTestId('bom-material').fill('Ash seat panel 120');
+    await form.getByTestId('bom-material-zh').fill('白蜡木座板 120');
     await form.getByTestId('bom-step').fill('assembly');
+    await form.getByTestId('bom-step-zh').fill('组装');
     await form.getByRole('button', { name: 'Add item' }).click();
     await form.getByTestId('bom-type').nth(1).fill('leg');
     await form.getByTestId('bom-material').nth(1).fill('Ash leg 45 cm');
     await form.getByTestId('bom-qty').nth(1).fill('4');
     await form.getByTestId('bom-step').nth(1).fill('assembly');
+    await page.screenshot({ path: join(SHOTS, 'product-form-laptop-en.png') });
     await form.getByTestId('create-product').click();
     const created = (await form.getByTestId('product-created').textContent()) ?? '';
     const code = /PD[0-9A-Z]+/.exec(created)?.[0];
@@ -63,6 +66,9 @@ describe('the back office in Chromium', () => {
     const product = (await world.planner.get(`/api/v1/products/${code}`)).body;
     expect(product.attributes).toEqual({ material: 'ash', width_cm: 120 });
     expect(product.bom[1]).toMatchObject({ resourceType: 'leg', quantityPerUnit: 4 });
+    // Materials and steps in both languages; the second row left its Chinese names empty.
+    expect(product.bom[0]).toMatchObject({ materialNameZh: '白蜡木座板 120', stepZh: '组装' });
+    expect(product.bom[1]).toMatchObject({ materialNameZh: '', stepZh: '' });
   });
 
   it('releases an order to a line and prints its resource labels; holds, resumes and cancels', async () => {

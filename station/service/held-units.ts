@@ -1,5 +1,6 @@
 import type { CommandReply, StationState } from '#core/api/station-api.ts';
 import { checkProgress } from '../rules/completeness-checks.ts';
+import { recordProgress } from './production-commands.ts';
 import { refuse, type StationContext } from './station-context.ts';
 import type { HeldUnitsEntry, WorkState } from './work-state.ts';
 
@@ -105,20 +106,11 @@ export class HeldUnits {
         feed.notice(checked ? checked.message : { key: 'no_order_loaded', params: {} });
         continue;
       }
-      const progress = {
-        ...work.progress,
-        [due.order]: { ...work.progress[due.order], [due.step]: checked.unitsDone },
-      };
-      journal.record(
-        {
-          type: 'progress.reported',
-          order: due.order,
-          step: due.step,
-          unitsDone: checked.unitsDone,
-          unitsOrdered: checked.unitsOrdered,
-          override: null,
-        },
-        { ...work, progress, heldUnits: rest },
+      recordProgress(
+        journal,
+        { ...work, heldUnits: rest },
+        { order: due.order, step: due.step, ...checked },
+        null,
         due.operator,
       );
     }

@@ -1,6 +1,29 @@
 import type { CommandReply } from '#core/api/station-api.ts';
 import { checkProgress } from '../rules/completeness-checks.ts';
+import type { Override } from '#core/events/station-events.ts';
 import { refuse, type StationContext } from './station-context.ts';
+import type { WorkJournal } from './work-journal.ts';
+import type { WorkState } from './work-state.ts';
+
+/**
+ * Units through a step on record: one cumulative `progress.reported` and the work's count,
+ * written together; `work` is the work state to change (held units already taken out).
+ */
+export function recordProgress(
+  journal: WorkJournal,
+  work: WorkState,
+  report: { order: string; step: string; unitsDone: number; unitsOrdered: number },
+  override: Override | null,
+  operator?: string | null,
+): void {
+  const { order, step, unitsDone, unitsOrdered } = report;
+  const progress = { ...work.progress, [order]: { ...work.progress[order], [step]: unitsDone } };
+  journal.record(
+    { type: 'progress.reported', order, step, unitsDone, unitsOrdered, override },
+    { ...work, progress },
+    ...(operator === undefined ? [] : [operator]),
+  );
+}
 
 /** What a production station does beyond a scan: report units done through a step. */
 export class ProductionCommands {
@@ -28,21 +51,7 @@ export class ProductionCommands {
     if (!override.ok) return override.reply;
     const checked = checkProgress(order, options.replica, step, unitsDone, override.override);
     if (!checked.ok) return { ok: false, error: checked.message };
-    const progress = {
-      ...work.progress,
-      [orderCode]: { ...work.progress[orderCode], [step]: checked.unitsDone },
-    };
-    journal.record(
-      {
-        type: 'progress.reported',
-        order: orderCode,
-        step,
-        unitsDone: checked.unitsDone,
-        unitsOrdered: checked.unitsOrdered,
-        override: override.override,
-      },
-      { ...work, progress },
-    );
+    recordProgress(journal, work, { order: orderCode, step, ...checked }, override.override);
     feed.publish();
     return feed.reply(
       override.override

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { saidFields } from './messages.ts';
 import { codeOf } from '../events/station-events.ts';
 import { LABEL_KINDS } from '../labels/label-fields.ts';
 import { labelTemplateSchema } from '../labels/template-schema.ts';
@@ -119,6 +120,7 @@ export const traceSchema = z.object({
       id: z.string(),
       kind: z.string(),
       description: z.string(),
+      ...saidFields,
       status: z.string(),
       event: z.string().nullable(),
       resolutionNote: z.string().nullable(),

@@ -51,6 +51,12 @@ export const errorBodySchema = z.object({
     message: z.string(),
     /** Field-level problems for OT_ERR_VALIDATION: where, and what is wrong. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /**
+     * The sentence for people by key with parameters (core/api/messages.ts), when the server
+     * wrote one: the screens show it in the reader's language; `message` is its English.
+     */
+    messageKey: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

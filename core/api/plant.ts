@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nextCursorField } from './paging.ts';
+import { saidFields } from './messages.ts';
 
 /*
  * Back-office lists the server answers and the portal shows: exceptions, badges, the audit
@@ -29,7 +30,9 @@ export const exceptionSchema = z.object({
   event: z.string().nullable(),
   /** The station's sequence number of that event. */
   seq: z.number().nullable(),
+  /** In English, for logs and integrators; people read `messageKey` with `params`. */
   description: z.string(),
+  ...saidFields,
   /** open → cleared (a supervisor at the station) or resolved (someone in the back office). */
   status: z.string(),
   resolutionNote: z.string().nullable(),

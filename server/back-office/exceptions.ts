@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ExceptionKind } from '#core/api/plant.ts';
+import { englishOf, type MessageParams, type ServerMessage } from '#core/api/messages.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { audit } from '../auth/audit.ts';
@@ -26,7 +27,8 @@ export interface ExceptionInput {
   stationId: string | null;
   eventId: string | null;
   seq?: number | null;
-  description: string;
+  /** What people read, by key with parameters; `description` is its English sentence. */
+  message: ServerMessage;
 }
 
 /** Raise something for people to look at; it stays open until someone resolves it with a note. */
@@ -43,7 +45,9 @@ export const exceptionRow = (now: Date, input: ExceptionInput): ExceptionsTable 
   station_id: input.stationId,
   event_id: input.eventId,
   station_seq: input.seq ?? null,
-  description: input.description,
+  description: englishOf(input.message),
+  message_key: input.message.key,
+  message_params: JSON.stringify(input.message.params),
   status: 'open',
   resolution_note: null,
   resolved_by: null,
@@ -56,7 +60,13 @@ export const exceptionRaisedEvent = (row: ExceptionsTable): IntegrationEventInpu
   kind: row.kind === 'line_stop' ? 'line.stopped' : 'exception.raised',
   orderCode: row.order_code,
   stationId: row.station_id,
-  data: { exception: row.id, exceptionKind: row.kind, description: row.description },
+  data: {
+    exception: row.id,
+    exceptionKind: row.kind,
+    description: row.description,
+    messageKey: row.message_key,
+    params: JSON.parse(row.message_params) as MessageParams,
+  },
 });
 
 /** Several at once, in order: a constant number of statements however many. */
@@ -71,6 +81,12 @@ export async function raiseExceptions(
   await recordIntegrationEvents(db, now, rows.map(exceptionRaisedEvent));
   return rows.map((row) => row.id);
 }
+
+/** The stored message key and params as the API sends them (null key on rows from before). */
+export const messageOf = (row: Pick<ExceptionsTable, 'message_key' | 'message_params'>) => ({
+  messageKey: row.message_key || null,
+  params: JSON.parse(row.message_params || '{}') as MessageParams,
+});
 
 export const EXCEPTION_SORTS = ['newest', 'oldest'] as const;
 export type ExceptionSort = (typeof EXCEPTION_SORTS)[number];
@@ -127,6 +143,7 @@ export async function listExceptions(
       event: row.event_id,
       seq: row.station_seq === null ? null : Number(row.station_seq),
       description: row.description,
+      ...messageOf(row),
       status: row.status,
       resolutionNote: row.resolution_note,
       resolvedBy: row.resolved_by,

@@ -5,6 +5,7 @@ import type { OrderState } from '#core/orders/state-machine.ts';
 import type { Db, ServerContext } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { loadEvents, type EventRow } from './order-events.ts';
+import { messageOf } from './exceptions.ts';
 import { packageBySscc } from '../labels/sscc-lookup.ts';
 
 type Resolved = { kind: Trace['query']['kind']; code: string; orderCode: string };
@@ -177,6 +178,7 @@ export async function traceCode(context: ServerContext, input: string): Promise<
       id: e.id,
       kind: e.kind,
       description: e.description,
+      ...messageOf(e),
       status: e.status,
       event: e.event_id,
       resolutionNote: e.resolution_note,

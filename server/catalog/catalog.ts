@@ -13,7 +13,8 @@ import { mintProductCode } from '#core/codes/formats.ts';
 import { searchCatalog } from '#core/catalog/match.ts';
 import { searchableText } from '#core/catalog/product-text.ts';
 import type { Caller, Db, ServerContext } from '../context.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { conflict, notFound, said } from '../errors.ts';
+import type { MessageParams } from '#core/api/messages.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
@@ -324,20 +325,34 @@ export async function updateProduct(
   });
 }
 
-/** The product for a new order line or proposal: in the catalog and still sold (else a 400 at `path`). */
+/**
+ * The product for a new order line (`line`, its position) or proposal (`line` null): in the
+ * catalog and still sold, else a 400 at `path` said by key (core/api/messages.ts).
+ */
 export async function productForSale(
   db: Db,
   code: string,
-  where: string,
+  line: number | null,
   path: string,
 ): Promise<Product & { id: string }> {
-  const subject = where ? `${where}product ${code}` : `Product ${code}`;
+  const onLine: MessageParams = line === null ? {} : { line };
   const product = await getProduct(db, code).catch(() => {
-    throw invalid(`${subject} is not in the catalog.`, path);
+    throw said(
+      'OT_ERR_VALIDATION',
+      {
+        key: line === null ? 'msg.product_unknown' : 'msg.line_product_unknown',
+        params: { ...onLine, product: code },
+      },
+      path,
+    );
   });
   if (product.retiredAt)
-    throw invalid(
-      `${subject} (${product.nameEn}) is retired and no longer sold; choose another product.`,
+    throw said(
+      'OT_ERR_VALIDATION',
+      {
+        key: line === null ? 'msg.product_retired' : 'msg.line_product_retired',
+        params: { ...onLine, product: code, name: product.nameEn, nameZh: product.nameZh },
+      },
       path,
     );
   return product;

@@ -94,7 +94,7 @@ export function proposeProduct(
       .executeTakeFirst();
     if (!line || line.product_id)
       throw invalid(`Line ${proposal.position} does not await a product.`, 'position');
-    const product = await productForSale(db, proposal.product, '', 'product');
+    const product = await productForSale(db, proposal.product, null, 'product');
     await addEntry(db, order, caller, now, {
       kind: 'proposal',
       text: proposal.text,

@@ -84,12 +84,7 @@ export async function submitOrder(
     body.lines.map(async (line, index) => {
       const position = index + 1;
       if ('product' in line) {
-        const product = await productForSale(
-          db,
-          line.product,
-          `Line ${position}: `,
-          `lines.${index}.product`,
-        );
+        const product = await productForSale(db, line.product, position, `lines.${index}.product`);
         return {
           position,
           quantity: line.quantity,
@@ -293,12 +288,7 @@ async function settleLines(
           'choices',
         );
       }
-      const product = await productForSale(
-        trx,
-        choice.product,
-        `Line ${choice.position}: `,
-        'choices',
-      );
+      const product = await productForSale(trx, choice.product, choice.position, 'choices');
       line.product_id = product.id;
       await trx
         .updateTable('order_lines')

@@ -1,3 +1,4 @@
+import { customerProblemKey } from '#core/api/messages.ts';
 import { randomUUID } from 'node:crypto';
 import {
   MAX_PROBLEM_PHOTO_BYTES,
@@ -91,9 +92,10 @@ export async function reportProblem(
       orderCode: order.code,
       stationId: null,
       eventId: null,
-      description:
-        `Customer reported ${body.kind.replace('_', ' ')}: ${body.description}` +
-        (photos.length > 0 ? ` (${photos.length} photo${photos.length > 1 ? 's' : ''})` : ''),
+      message: {
+        key: customerProblemKey(body.kind),
+        params: { description: body.description, photos: photos.length },
+      },
     });
     await trx
       .insertInto('problem_reports')

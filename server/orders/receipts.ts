@@ -75,7 +75,10 @@ export async function recordReceipt(
         orderCode: order.code,
         stationId: null,
         eventId: null,
-        description: `Customer rejected package ${pkg.code}: ${body.reason}`,
+        message: {
+          key: 'msg.receipt_rejected',
+          params: { package: pkg.code, reason: body.reason },
+        },
       });
       return applyOrderAction(trx, kind, now, caller, order, 'reject_receipt', {
         package: pkg.code,

@@ -14,6 +14,7 @@ function toResponse(error: FastifyError | Error): { status: number; body: ErrorB
         code: error.code,
         message: error.message,
         ...(error.issues ? { issues: error.issues } : {}),
+        ...(error.said ? { messageKey: error.said.key, params: error.said.params } : {}),
       },
     });
   }

@@ -1,3 +1,4 @@
+import type { MessageParams } from '#core/api/messages.ts';
 import { sql } from 'kysely';
 import type { PushResult } from '#core/api/sync.ts';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
@@ -82,7 +83,10 @@ export function lineStopException(
     stationId: caller.id,
     eventId: event.id,
     seq: event.seq,
-    description: `Line stopped at ${caller.name}: scanned ${body.scanned} (${body.reason})`,
+    message: {
+      key: 'msg.line_stop',
+      params: { station: caller.name, scanned: body.scanned, reason: body.reason },
+    },
   };
 }
 
@@ -214,7 +218,12 @@ class BatchWrites {
   }
 
   /** A supervisor let an incomplete step go on: the back office and the trace must see it. */
-  private recordOverride(event: StationEvent, orderCode: string, what: string): void {
+  private recordOverride(
+    event: StationEvent,
+    orderCode: string,
+    key: 'msg.override.progress' | 'msg.override.package',
+    what: MessageParams,
+  ): void {
     const body = event.body;
     if (!('override' in body) || !body.override) return;
     this.raise({
@@ -223,7 +232,15 @@ class BatchWrites {
       stationId: this.caller.id,
       eventId: event.id,
       seq: event.seq,
-      description: `${what} at ${this.caller.name}, overridden by supervisor ${body.override.supervisor}: ${body.override.reason}`,
+      message: {
+        key,
+        params: {
+          ...what,
+          station: this.caller.name,
+          supervisor: body.override.supervisor,
+          reason: body.override.reason,
+        },
+      },
     });
   }
 
@@ -301,11 +318,10 @@ class BatchWrites {
     };
     this.facts.setProgress(row);
     this.progress.set(`${row.order_id}\u0000${row.step}`, row);
-    this.recordOverride(
-      event,
-      body.order,
-      `${body.unitsDone} unit(s) reported through ${body.step} with materials missing`,
-    );
+    this.recordOverride(event, body.order, 'msg.override.progress', {
+      units: body.unitsDone,
+      step: body.step,
+    });
     const finished = body.step === FINISHED_STEP && row.units_done >= row.units_ordered;
     if (finished || order.state === 'released')
       this.advanceTo(event, order, finished ? 'produced' : 'in_production');
@@ -356,11 +372,7 @@ class BatchWrites {
         data: unitRow(unit, body.order),
       })),
     );
-    this.recordOverride(
-      event,
-      body.order,
-      `Package ${body.number} closed as the last one with units or materials missing`,
-    );
+    this.recordOverride(event, body.order, 'msg.override.package', { number: body.number });
     if (last) this.advanceTo(event, order, 'packed');
     this.effects.orders.add(order.id);
   }

@@ -16,6 +16,7 @@ import { lineRules } from '../replication/rows.ts';
 import type { StorageKind } from '../storage/open-storage.ts';
 import type { EventsTable } from '../storage/schema.ts';
 import { raiseException, type ExceptionInput } from '../back-office/exceptions.ts';
+import { notAppliedKey } from '#core/api/messages.ts';
 import { touchStation } from '../stations/stations.ts';
 import { ingestBatch, type Effects } from './batch-ingest.ts';
 import type { Check, CheckContext, StationCaller } from './checks.ts';
@@ -332,7 +333,15 @@ export function rejectionException(
     stationId: caller.id,
     eventId: event.id,
     seq: event.seq,
-    description: `Station ${caller.name}, event ${event.seq} (${event.body.type}) not applied: ${verdict.reason}`,
+    message: {
+      key: notAppliedKey(verdict.kind),
+      params: {
+        station: caller.name,
+        seq: event.seq,
+        event: event.body.type,
+        reason: verdict.reason,
+      },
+    },
   };
 }
 

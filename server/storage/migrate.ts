@@ -11,6 +11,7 @@ import * as idempotencyKeys from './migrations/0009-idempotency-keys.ts';
 import * as admin from './migrations/0010-admin.ts';
 import * as problemReports from './migrations/0011-problem-reports.ts';
 import * as bilingualMaterials from './migrations/0012-bilingual-materials.ts';
+import * as exceptionMessages from './migrations/0013-exception-messages.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0010-admin', up: admin.up },
   { name: '0011-problem-reports', up: problemReports.up },
   { name: '0012-bilingual-materials', up: bilingualMaterials.up },
+  { name: '0013-exception-messages', up: exceptionMessages.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -205,6 +205,9 @@ export interface ExceptionsTable {
   /** The station's sequence number of the event this is about. */
   station_seq: number | null;
   description: string;
+  /** core/api/messages.ts: the description by key ('' on rows from before) and its JSON params. */
+  message_key: string;
+  message_params: string;
   status: string;
   resolution_note: string | null;
   resolved_by: string | null;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SERVER_MESSAGE_KEYS } from '../../core/api/messages.ts';
 import { en as PORTAL_EN } from '../../portal/src/lib/i18n/en.ts';
 import { zh as PORTAL_ZH } from '../../portal/src/lib/i18n/zh.ts';
 import { UI_EN as STATION_EN } from '../../renderer/src/lib/i18n-en.ts';
@@ -77,6 +78,13 @@ describe.each(CATALOGS)('the $name word catalogs', ({ en, zh }) => {
   it('have no empty text', () => {
     expect(Object.entries(zhText).filter(([, text]) => !text.trim())).toEqual([]);
     expect(Object.entries(enText).filter(([, text]) => !text.trim())).toEqual([]);
+  });
+});
+
+describe('the sentences the server writes by key (core/api/messages.ts)', () => {
+  it('are each in the portal catalogs, so the back office and the customer read them translated', () => {
+    const portal = PORTAL_EN as Readonly<Record<string, string>>;
+    expect(SERVER_MESSAGE_KEYS.filter((key) => !(key in portal))).toEqual([]);
   });
 });
 

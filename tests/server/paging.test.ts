@@ -197,12 +197,15 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
         orderCode: null,
         stationId: null,
         eventId: null,
-        description: `Oak leg ${i} scanned at the wrong step`,
+        message: {
+          key: 'msg.line_stop',
+          params: { station: 'P1', scanned: `Oak leg ${i}`, reason: 'the wrong step' },
+        },
       });
     const { items, pages } = await walk(supervisor, '/api/v1/exceptions?limit=2', 'exceptions');
     expect(pages).toBe(3);
     expect(items.map((e) => e.description)).toEqual(
-      [4, 3, 2, 1, 0].map((i) => `Oak leg ${i} scanned at the wrong step`),
+      [4, 3, 2, 1, 0].map((i) => `Line stopped at P1: scanned Oak leg ${i} (the wrong step)`),
     );
     const oldest = await walk(supervisor, '/api/v1/exceptions?limit=3&sort=oldest', 'exceptions');
     expect(oldest.items.map((e) => e.description)).toEqual(
@@ -211,7 +214,9 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
     const stops = (await supervisor.get('/api/v1/exceptions?kind=line_stop')).body.exceptions;
     expect(stops).toHaveLength(3);
     const words = (await supervisor.get('/api/v1/exceptions?q=LEG 3')).body.exceptions;
-    expect(words.map((e: any) => e.description)).toEqual(['Oak leg 3 scanned at the wrong step']);
+    expect(words.map((e: any) => e.description)).toEqual([
+      'Line stopped at P1: scanned Oak leg 3 (the wrong step)',
+    ]);
     // from is inclusive, to exclusive; a bound with an offset is the same instant in UTC.
     const between = await walk(
       supervisor,
@@ -219,14 +224,14 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
       'exceptions',
     );
     expect(between.items.map((e) => e.description)).toEqual(
-      [1, 2, 3].map((i) => `Oak leg ${i} scanned at the wrong step`),
+      [1, 2, 3].map((i) => `Line stopped at P1: scanned Oak leg ${i} (the wrong step)`),
     );
     const lateStops = await supervisor.get(
       '/api/v1/exceptions?kind=line_stop&from=2026-01-01T00:00:01.5Z',
     );
     expect(lateStops.body.exceptions.map((e: any) => e.description)).toEqual([
-      'Oak leg 4 scanned at the wrong step',
-      'Oak leg 2 scanned at the wrong step',
+      'Line stopped at P1: scanned Oak leg 4 (the wrong step)',
+      'Line stopped at P1: scanned Oak leg 2 (the wrong step)',
     ]);
   });
 

@@ -97,7 +97,9 @@ describe.each(STORAGES)('problem reports on %s', (storage) => {
         id: answer.body.exception,
         kind: 'customer_problem',
         status: 'open',
-        description: expect.stringMatching(/damaged: Table top cracked.*\(2 photos\)$/s),
+        description: expect.stringMatching(/damaged: Table top cracked.*\(photos: 2\)$/s),
+        messageKey: 'msg.customer_problem.damaged',
+        params: { description: expect.stringMatching(/^Table top cracked/), photos: 2 },
       }),
     ]);
     // Customer service reads the report and its photos, byte for byte.

@@ -24,11 +24,13 @@ export interface Scenario {
   planner: ApiClient;
   admin: ApiClient;
   order: { id: string; code: string; resources: { code: string }[]; units: string[] };
-  idle: { id: string; code: string };
+  idle: { id: string; code: string; resources: { code: string }[]; units: string[] };
   foreignResource: string;
   pkg: string;
   sscc: string;
   production: TestStation;
+  packing: TestStation;
+  dock: TestStation;
   lineStopEvent: string;
 }
 
@@ -127,6 +129,8 @@ export async function runScenario(server: TestServer): Promise<Scenario> {
     pkg,
     sscc,
     production,
+    packing,
+    dock,
     lineStopEvent: stop.id,
   };
 }

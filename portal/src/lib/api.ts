@@ -7,17 +7,32 @@ export const UNAUTHENTICATED_EVENT = 'ordertrace:unauthenticated';
 /** Codes the portal adds for what never reached the API's error catalog. */
 export type ClientErrorCode = 'OT_ERR_NETWORK' | 'OT_ERR_UNAVAILABLE' | 'OT_ERR_BAD_RESPONSE';
 
-/** An API refusal, by its stable code (translated by the UI), with the server's sentence. */
+/** A sentence the server wrote for people, by key with parameters (core/api/messages.ts). */
+export interface Said {
+  messageKey: string;
+  params: Record<string, string | number>;
+}
+
+/**
+ * An API refusal, by its stable code (translated by the UI), with the server's sentence and,
+ * when the server wrote one for people, that sentence by key (`said`).
+ */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     readonly status: number,
     readonly code: ErrorCode | ClientErrorCode,
     message: string,
+    readonly said: Said | null = null,
   ) {
     super(message);
   }
 }
+
+const saidIn = (error: { messageKey?: unknown; params?: unknown } | undefined): Said | null =>
+  typeof error?.messageKey === 'string' && typeof error.params === 'object' && error.params !== null
+    ? { messageKey: error.messageKey, params: error.params as Said['params'] }
+    : null;
 
 const knownCode = (code: unknown): code is ErrorCode =>
   typeof code === 'string' && (ERROR_CODES as string[]).includes(code);
@@ -57,7 +72,11 @@ async function send(
   } catch {
     parsed = undefined; // a proxy's HTML page, say: reported by status below
   }
-  const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const error = (
+    parsed as
+      | { error?: { code?: unknown; message?: unknown; messageKey?: unknown; params?: unknown } }
+      | undefined
+  )?.error;
   const message = typeof error?.message === 'string' ? error.message : response.statusText;
   // A route the server does not have yet (the back office grows with the server).
   if (response.status === 404 && message.startsWith('No route'))
@@ -66,6 +85,7 @@ async function send(
     response.status,
     knownCode(error?.code) ? error.code : 'OT_ERR_BAD_RESPONSE',
     message,
+    saidIn(error),
   );
 }
 

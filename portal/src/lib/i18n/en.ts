@@ -472,6 +472,34 @@ export const en = {
   'products.bomFixed':
     'An order with this product has been released, so its bill of materials is fixed. Copy the product to change the materials.',
   'products.actions': 'Actions',
+  // Sentences the server writes by key (core/api/messages.ts).
+  'msg.receipt_rejected': 'Customer rejected package {package}: {reason}',
+  'msg.not_applied.event_rejected':
+    "Station {station}: event {seq} not applied, as it contradicts the order's state or what the order still needs.",
+  'msg.not_applied.out_of_scope':
+    "Station {station}: event {seq} not applied, as it is outside the station's line or role.",
+  'msg.not_applied.clock_skew':
+    "Station {station}: event {seq} not applied, as the station's clock is too far from the server's.",
+  'msg.not_applied.unknown_badge':
+    'Station {station}: event {seq} not applied, as the badge is not issued, is revoked or is of the wrong role.',
+  'msg.line_stop':
+    'Line stopped at {station}: {scanned} was scanned, which belongs to another order.',
+  'msg.override.progress':
+    '{units} unit(s) reported through {step} at {station} with materials missing; supervisor {supervisor} allowed it: {reason}',
+  'msg.override.package':
+    'Package {number} closed at {station} as the last one with units or materials missing; supervisor {supervisor} allowed it: {reason}',
+  'msg.customer_problem.damaged': 'The customer reports damage: {description} ({photos} photos)',
+  'msg.customer_problem.missing_item':
+    'The customer reports a missing item: {description} ({photos} photos)',
+  'msg.customer_problem.wrong_item':
+    'The customer reports a wrong item: {description} ({photos} photos)',
+  'msg.customer_problem.other': 'The customer reports a problem: {description} ({photos} photos)',
+  'msg.product_retired':
+    'Product {product} ({name}) is retired and no longer sold; choose another product.',
+  'msg.line_product_retired':
+    'Line {line}: product {product} ({name}) is retired and no longer sold; choose another product.',
+  'msg.product_unknown': 'Product {product} is not in the catalog.',
+  'msg.line_product_unknown': 'Line {line}: product {product} is not in the catalog.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -45,7 +45,29 @@ export class I18n {
    * 10 characters."), never the schema's path ("body.password: …"); a sentence the server
    * wrote for people (no path in front) is kept.
    */
+  /**
+   * A sentence the server wrote by key (core/api/messages.ts), in this language: a parameter
+   * `x` with a Chinese form `xZh` shows that one on a Chinese screen. A key this portal does
+   * not know yet (a newer server) shows the server's English sentence.
+   */
+  said = (
+    messageKey: string | null | undefined,
+    params: Record<string, string | number>,
+    english: string,
+  ): string => {
+    if (!messageKey || !(messageKey in this.#messages)) return english;
+    const shown = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => {
+        const zh = params[`${name}Zh`];
+        return [name, this.locale === 'zh-CN' && zh !== undefined && zh !== '' ? zh : value];
+      }),
+    );
+    return this.t(messageKey as MessageKey, shown);
+  };
+
   error = (error: unknown): string => {
+    if (error instanceof ApiError && error.said)
+      return this.said(error.said.messageKey, error.said.params, error.message);
     if (error instanceof ApiError) {
       const text = this.t(`err.${error.code}`);
       if (error.code !== 'OT_ERR_VALIDATION' || !error.message) return text;

@@ -462,4 +462,27 @@ export const zh: Messages = {
     '客户将无法再找到或订购 {name}（{code}），含此产品的新订单会被拒绝。已有订单保留此产品并照常生产。之后可以恢复销售。',
   'products.bomFixed': '含此产品的订单已下达生产，物料清单不能再改。如需更改物料，请复制此产品。',
   'products.actions': '操作',
+  // Sentences the server writes by key (core/api/messages.ts).
+  'msg.receipt_rejected': '客户拒收包裹 {package}：{reason}',
+  'msg.not_applied.event_rejected':
+    '站点 {station} 的第 {seq} 个事件未执行：与订单的状态或尚需的内容不符。',
+  'msg.not_applied.out_of_scope':
+    '站点 {station} 的第 {seq} 个事件未执行：超出本站点的产线或角色范围。',
+  'msg.not_applied.clock_skew':
+    '站点 {station} 的第 {seq} 个事件未执行：站点时钟与服务器相差过大。',
+  'msg.not_applied.unknown_badge':
+    '站点 {station} 的第 {seq} 个事件未执行：工牌未签发、已吊销或角色不符。',
+  'msg.line_stop': '{station} 停线：扫描了 {scanned}，它属于另一个订单。',
+  'msg.override.progress':
+    '{station}：{units} 件在缺少物料的情况下报告完成工序 {step}，主管 {supervisor} 放行：{reason}',
+  'msg.override.package':
+    '{station}：第 {number} 箱在缺少件或物料的情况下作为最后一箱封箱，主管 {supervisor} 放行：{reason}',
+  'msg.customer_problem.damaged': '客户报告货物损坏：{description}（{photos} 张照片）',
+  'msg.customer_problem.missing_item': '客户报告缺件：{description}（{photos} 张照片）',
+  'msg.customer_problem.wrong_item': '客户报告发错货：{description}（{photos} 张照片）',
+  'msg.customer_problem.other': '客户报告问题：{description}（{photos} 张照片）',
+  'msg.product_retired': '产品 {product}（{name}）已停售，请选择其他产品。',
+  'msg.line_product_retired': '第 {line} 行：产品 {product}（{name}）已停售，请选择其他产品。',
+  'msg.product_unknown': '产品 {product} 不在目录中。',
+  'msg.line_product_unknown': '第 {line} 行：产品 {product} 不在目录中。',
 };

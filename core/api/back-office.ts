@@ -130,7 +130,15 @@ export const traceSchema = z.object({
   ),
   /** The order's own history from the audit log: who moved it, when. */
   history: z.array(
-    z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.unknown() }),
+    z.object({
+      at: z.string(),
+      /** As the audit log has it: `user:<email>`, `station:<name>` or `system:<name>`. */
+      actor: z.string(),
+      /** Who that is, for people: a user's name (their email if gone), a station's name. */
+      by: z.object({ kind: z.enum(['user', 'station', 'system']), name: z.string() }),
+      action: z.string(),
+      detail: z.unknown(),
+    }),
   ),
 });
 export type Trace = z.infer<typeof traceSchema>;

@@ -41,6 +41,19 @@ async function resolve(db: Db, input: string): Promise<Resolved> {
   return { kind: parsed.kind, code: parsed.code, orderCode: parsed.order };
 }
 
+/** An audit actor (`user:<email>`, `station:<name>`, `system:<name>`) as people know it. */
+function actorOf(
+  actor: string,
+  names: ReadonlyMap<string, string>,
+): Trace['history'][number]['by'] {
+  const colon = actor.indexOf(':');
+  const kind = actor.slice(0, colon);
+  const rest = actor.slice(colon + 1);
+  if (kind === 'user') return { kind, name: names.get(rest) ?? rest };
+  if (kind === 'station') return { kind, name: rest };
+  return { kind: 'system', name: rest };
+}
+
 /** Does this event name the code: scanned it, packed it, dispatched it? */
 function mentions(row: EventRow, resolved: Resolved): boolean {
   const body = row.event.body;
@@ -123,6 +136,20 @@ export async function traceCode(context: ServerContext, input: string): Promise<
       .orderBy('id')
       .execute(),
   ]);
+  const emails = [
+    ...new Set(history.flatMap((h) => (h.actor.startsWith('user:') ? [h.actor.slice(5)] : []))),
+  ];
+  const names = new Map(
+    emails.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('users')
+            .select(['email', 'name'])
+            .where('email', 'in', emails)
+            .execute()
+        ).map((u) => [u.email, u.name]),
+  );
   const events: TraceEvent[] = rows.map((row) => ({
     id: row.id,
     type: row.type,
@@ -188,6 +215,7 @@ export async function traceCode(context: ServerContext, input: string): Promise<
     history: history.map((h) => ({
       at: h.at,
       actor: h.actor,
+      by: actorOf(h.actor, names),
       action: h.action,
       detail: JSON.parse(h.detail) as unknown,
     })),

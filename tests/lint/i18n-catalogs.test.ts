@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_KEYS } from '../../core/api/messages.ts';
+import { LATIN_ALLOWED, latinWords } from './latin-words.ts';
 import { en as PORTAL_EN } from '../../portal/src/lib/i18n/en.ts';
 import { zh as PORTAL_ZH } from '../../portal/src/lib/i18n/zh.ts';
 import { UI_EN as STATION_EN } from '../../renderer/src/lib/i18n-en.ts';
@@ -11,35 +12,7 @@ import { UI_ZH as STATION_ZH } from '../../renderer/src/lib/i18n-zh.ts';
  * translation keeps its sentence's {placeholders}, and a Chinese text has no Latin words but
  * codes, units and names that are the same in every language (kept short, on purpose).
  */
-export const LATIN_ALLOWED = new Set([
-  // Names: the product, a language's own name on its switch, standards and formats.
-  'Ordertrace',
-  'English',
-  'Electron',
-  'Webhook',
-  'EPCIS',
-  'JSON',
-  'JSON-LD',
-  'GS', // GS1
-  'SSCC',
-  'CUPS',
-  'PDF',
-  'ZPL',
-  'TCP',
-  'HID',
-  'USB',
-  'CDC',
-  'RS-', // RS-232
-  'http',
-  'https',
-  // An example address in a sentence about e-mail addresses.
-  'name',
-  'example.com',
-]);
-
-/** The Latin words of a text, its {placeholders} left out. */
-export const latinWords = (text: string): string[] =>
-  text.replace(/\{\w+\}/g, '').match(/[A-Za-z][A-Za-z.-]*/g) ?? [];
+export { LATIN_ALLOWED, latinWords };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -53,6 +53,16 @@ describe.each(STORAGES)('traceability on %s', (storage) => {
     expect(body.history.map((h: any) => h.action)).toEqual(
       expect.arrayContaining(['order.release', 'order.confirm_receipt']),
     );
+    // People by name, not by login: the planner released it, the customer confirmed receipt.
+    const by = (action: string) => body.history.find((h: any) => h.action === action).by;
+    expect(by('order.release')).toEqual({
+      kind: 'user',
+      name: expect.stringMatching(/^planner \d+$/),
+    });
+    expect(by('order.confirm_receipt')).toEqual({
+      kind: 'user',
+      name: expect.stringMatching(/^customer \d+$/),
+    });
   });
 
   it('leads back from a resource to its order and siblings, marking the events that name it', async () => {

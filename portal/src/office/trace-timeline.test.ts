@@ -46,6 +46,13 @@ const trace = {
       action: 'order.release',
       detail: {},
     },
+    {
+      at: '2026-01-01T07:00:00.000Z',
+      actor: 'user:wang.fang@example.com',
+      by: { kind: 'user', name: 'Wang Fang' },
+      action: 'order.lines_chosen',
+      detail: {},
+    },
   ],
   events: [
     event(
@@ -101,6 +108,7 @@ const trace = {
 describe('the trace time line', () => {
   it('tells audit history, station events and exceptions in time order, in sentences with names', () => {
     expect(traceTimeline(trace, sayIn('en')).map((entry) => entry.what)).toEqual([
+      'Products chosen for the order lines — by Wang Fang',
       'Released to production — by Zhou Min',
       'Order RD1 loaded at station P1',
       'Scanned RS1 at station P1: accepted, material used — by Wang Li',
@@ -113,6 +121,7 @@ describe('the trace time line', () => {
   it('says the same in Chinese, with no English word but codes and names', () => {
     const said = traceTimeline(trace, sayIn('zh-CN')).map((entry) => entry.what);
     expect(said).toEqual([
+      '已为订单行选定产品（Wang Fang）',
       '下达生产（Zhou Min）',
       '在站点 P1 载入订单 RD1',
       '在站点 P1 扫描 RS1：已接受，物料已使用（Wang Li）',
@@ -120,7 +129,7 @@ describe('the trace time line', () => {
       '在站点 P1 扫描 RSX：被拒绝，属于另一个订单，产线已停（Wang Li）',
       expect.stringMatching(/^停线：P1 停线：扫描了 RSX/),
     ]);
-    const names = new Set(['Zhou', 'Min', 'Wang', 'Li', 'P', 'RD', 'RS', 'RSX']);
+    const names = new Set(['Wang', 'Fang', 'Zhou', 'Min', 'Wang', 'Li', 'P', 'RD', 'RS', 'RSX']);
     const english = said.flatMap((text) =>
       latinWords(text).filter((word) => !LATIN_ALLOWED.has(word) && !names.has(word)),
     );
@@ -128,7 +137,7 @@ describe('the trace time line', () => {
   });
 
   it('marks the entries that name the traced code and the ones that went wrong', () => {
-    const [, loaded, , , stop, exception] = traceTimeline(trace, sayIn('en'));
+    const [, , loaded, , , stop, exception] = traceTimeline(trace, sayIn('en'));
     expect(loaded).toMatchObject({ hit: false, problem: false });
     expect(stop).toMatchObject({ hit: true, problem: true });
     expect(exception).toMatchObject({ problem: true });

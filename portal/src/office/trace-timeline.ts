@@ -109,7 +109,7 @@ function actionWords(action: string, say: Say): string {
   const [entity, verb = ''] = action.split('.');
   if (entity === 'order' && ACTIONS.has(verb))
     return say.t(`trace.action.${verb as (typeof ORDER_ACTIONS)[number]}`);
-  const other = action.replace('.', '_');
+  const other = entity === 'order' ? verb : action.replace('.', '_');
   if (OTHER_ACTIONS.has(other)) return say.t(`trace.action.${other}` as MessageKey);
   return say.t('trace.action.other');
 }

@@ -226,7 +226,11 @@ describe('the back office in Chromium', () => {
     expect(await page.getByTestId('trace-related').textContent()).toContain(
       order.resources[1]!.code,
     );
-    expect(await page.getByTestId('trace-events').textContent()).toContain('progress.reported');
+    // In people's words, not event keys (trace-timeline.ts).
+    const events = await page.getByTestId('trace-events').textContent();
+    expect(events).toMatch(/1 of 1 units through assembly at station \S+/);
+    expect(events).toContain(`Scanned ${order.resources[0]!.code} at station`);
+    expect(events).not.toMatch(/scan\.decided|progress\.reported/);
   });
 
   it('draws the floor dashboard charts', async () => {

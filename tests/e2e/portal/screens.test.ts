@@ -5,6 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed.ts';
 import { startTestServer, type TestServer } from '../../server/harness.ts';
+import { englishLeftDiff } from '../english-left.ts';
+import { latinOnScreen } from '../latin-on-screen.ts';
 import { launchChromium, logIn, newTab, PHONE } from './browser.ts';
 import { buildPortalOnce } from './portal-build.ts';
 
@@ -132,11 +134,22 @@ describe('every screen in both languages', () => {
     email: string | null,
     viewport: { width: number; height: number },
     screens: Screen[],
+    /** The signed-in person's name as the top bar shows it (data, the same in every language). */
+    signedIn: ReadonlySet<string> = new Set(),
   ) => {
+    const english: unknown[] = [];
     for (const locale of ['en', 'zh-CN'] as const) {
       const { context, page, problems } = await newTab(browser, baseURL, { viewport, locale });
       try {
         if (email) await logIn(page, email, DEMO_PASSWORD);
+        // Station names are names, the same in every language (demo-history-production-3f2a).
+        const stations =
+          email === null ? null : await page.request.get('/api/v1/stations?limit=200');
+        const names = new Set(signedIn);
+        if (stations?.ok())
+          for (const station of ((await stations.json()) as { stations: { name: string }[] })
+            .stations)
+            names.add(station.name);
         for (const screen of screens) {
           await screen.open(page);
           await page.screenshot({ path: join(OUT, `${screen.name}-${who}-${locale}.png`) });
@@ -145,11 +158,22 @@ describe('every screen in both languages', () => {
           );
           expect(wider, `${screen.name} ${locale}: wider than the window`).toBeLessThanOrEqual(0);
           expect(problems, `${screen.name} ${locale}`).toEqual([]);
+          if (locale === 'zh-CN') {
+            const found = await latinOnScreen(page, names);
+            const diff = englishLeftDiff(
+              screen.name,
+              found.map((f) => f.word),
+            );
+            if (diff.unlisted.length)
+              english.push({ ...diff, where: found.filter((f) => diff.unlisted.includes(f.word)) });
+          }
         }
       } finally {
         await context.close();
       }
     }
+    // Every Chinese screen at once, so one run lists all that is left in English.
+    expect(english, 'English on Chinese screens beyond tests/e2e/english-left.ts').toEqual([]);
   };
 
   it('the login screen', async () => {
@@ -169,6 +193,6 @@ describe('every screen in both languages', () => {
   }, 180_000);
 
   it('the back office at a laptop’s size', async () => {
-    await walk('laptop', 'admin@demo.ordertrace', LAPTOP, officeScreens);
+    await walk('laptop', 'admin@demo.ordertrace', LAPTOP, officeScreens, new Set(['Admin']));
   }, 300_000);
 });

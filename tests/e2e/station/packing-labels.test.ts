@@ -6,7 +6,12 @@ import type { FakeZebra } from '../../native/fake-zebra.ts';
 import { launchChromium } from '../portal/browser.ts';
 import { previewOnScreen, printToZebra } from './label-preview.ts';
 import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './station-plant.ts';
-import { scanExpect, shotsInBothLanguages, waitForOrderState } from './station-ui.ts';
+import {
+  englishOnChineseScreens,
+  scanExpect,
+  shotsInBothLanguages,
+  waitForOrderState,
+} from './station-ui.ts';
 
 /*
  * The packing station prints unit labels from its screen and previews every label it
@@ -91,5 +96,6 @@ describe('the packing station’s labels, end to end', () => {
     await shotsInBothLanguages(page, 'packing-package-label');
     await scanExpect(page, packing, pkg, 'accepted');
     expect(problems).toEqual([]);
+    expect(englishOnChineseScreens, 'English on Chinese station screens').toEqual([]);
   }, 180_000);
 });

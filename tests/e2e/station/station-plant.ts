@@ -58,7 +58,16 @@ export async function startPlant(): Promise<E2ePlant> {
   const admin = await server.userClient('admin');
   const planner = await server.userClient('planner');
   const customer = await server.userClient('customer');
-  const product = (await planner.post('/api/v1/products', OAK_TABLE)).body.code as string;
+  // A bilingual plant: materials and steps named in Chinese too, as the stations show them.
+  const bilingual = {
+    ...OAK_TABLE,
+    bom: OAK_TABLE.bom.map((item) => ({
+      ...item,
+      materialNameZh: item.resourceType === 'panel' ? '橡木桌面 160×90' : '橡木桌腿 72 厘米',
+      stepZh: '组装',
+    })),
+  };
+  const product = (await planner.post('/api/v1/products', bilingual)).body.code as string;
   await admin.post('/api/v1/lines', { name: 'L1', plant: 'main' });
   const system = { kind: 'system' as const, name: 'e2e' };
   const operator = await createBadge(server.context, system, { name: 'Zhao 赵', role: 'operator' });

@@ -6,6 +6,7 @@ import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './sta
 import {
   scanExpect,
   shot,
+  englishOnChineseScreens,
   shotsInBothLanguages,
   waitForOrderState,
   wedgeExpect,
@@ -203,5 +204,6 @@ describe('stations of each role, end to end', () => {
     await shotsInBothLanguages(page, 'shipping-settings');
     await shot(page, 'settings');
     expect(problems).toEqual([]);
+    expect(englishOnChineseScreens, 'English on Chinese station screens').toEqual([]);
   }, 60_000);
 });

@@ -473,6 +473,11 @@ export const en = {
     'An order with this product has been released, so its bill of materials is fixed. Copy the product to change the materials.',
   'products.actions': 'Actions',
   // The trace in people's words (office/trace-timeline.ts).
+  'trace.kind.order': 'Order',
+  'trace.kind.resource': 'Resource',
+  'trace.kind.unit': 'Unit',
+  'trace.kind.package': 'Package',
+  'trace.kind.sscc': 'SSCC',
   'trace.by': '{what} — by {who}',
   'trace.system': 'the system',
   'trace.notApplied': '{what} (not applied by the server)',

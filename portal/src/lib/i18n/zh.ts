@@ -463,6 +463,11 @@ export const zh: Messages = {
   'products.bomFixed': '含此产品的订单已下达生产，物料清单不能再改。如需更改物料，请复制此产品。',
   'products.actions': '操作',
   // The trace in people's words (office/trace-timeline.ts).
+  'trace.kind.order': '订单',
+  'trace.kind.resource': '物料',
+  'trace.kind.unit': '成品',
+  'trace.kind.package': '包裹',
+  'trace.kind.sscc': 'SSCC',
   'trace.by': '{what}（{who}）',
   'trace.system': '系统',
   'trace.notApplied': '{what}（服务器未执行）',

@@ -25,7 +25,9 @@ export const scanVerdictBenchmark: Benchmark = {
     'Scan → verdict with the durable commit (vs a bare commit); from a pty; during a big pull; offline; vs an HTTPS round trip',
   async run({ quick }) {
     const size = quick ? QUICK : FULL;
-    const plant = await startPlant('sqlite');
+    // The round-trip phase asks the server once per scan, as fast as it answers: far more
+    // than a station's default push quota (100 a second), which would answer 429.
+    const plant = await startPlant('sqlite', { env: { STATION_PUSHES_PER_S: '100000' } });
     const dir = mkdtempSync(join(tmpdir(), 'ordertrace-bench-verdict-'));
     let child: Child | undefined;
     let serverUp = true;

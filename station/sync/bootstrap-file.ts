@@ -95,14 +95,18 @@ async function download(
   );
   if (!response.body) throw new SyncError('the replica file had no body', 'offline');
   const hash = hashingStream();
+  const out = createWriteStream(target);
   try {
     await pipeline(
       Readable.from(response.body as AsyncIterable<Uint8Array>),
       hash.stream,
       createGunzip(),
-      createWriteStream(target),
+      out,
     );
   } catch (error) {
+    // The file is opened asynchronously: a download cut before that open finished would
+    // otherwise create the file after the caller removed it.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     // Bytes that do not unpack are wrong bytes, not a network that dropped: no use retrying.
     if ((error as { code?: string }).code === 'Z_DATA_ERROR')
       throw new ReplicaFileRejected(`the replica file is corrupt: ${(error as Error).message}`);

@@ -1,6 +1,6 @@
 import type { CommandReply, StationState } from '#core/api/station-api.ts';
 import { checkProgress } from '../rules/completeness-checks.ts';
-import { recordProgress } from './production-commands.ts';
+import { loadedProductionOrder, recordProgress } from './production-commands.ts';
 import { refuse, type StationContext } from './station-context.ts';
 import type { HeldUnitsEntry, WorkState } from './work-state.ts';
 
@@ -35,15 +35,10 @@ export class HeldUnits {
 
   /** Hold `units` more through `step` of the loaded order; refused as a report would be. */
   add(step: string, units: number): CommandReply {
-    const { options, journal, feed, gate, now } = this.station;
-    if (options.identity.role !== 'production') return refuse('wrong_role');
-    const missing = gate.operatorMissing();
-    if (missing) return missing;
-    const work = journal.work;
-    if (work.lineStop) return refuse('line_stopped');
-    const orderCode = work.order;
-    const order = orderCode ? options.replica.order(orderCode) : undefined;
-    if (!orderCode || !order) return refuse('no_order_loaded');
+    const { options, journal, feed, now } = this.station;
+    const atHand = loadedProductionOrder(this.station);
+    if ('reply' in atHand) return atHand.reply;
+    const { work, orderCode, order } = atHand;
     const held = work.heldUnits.find((entry) => sameEntry(entry, orderCode, step));
     const recorded = work.progress[orderCode]?.[step] ?? 0;
     const total = recorded + (held?.units ?? 0) + units;

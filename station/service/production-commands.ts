@@ -26,6 +26,29 @@ export function recordProgress(
 }
 
 /** What a production station does beyond a scan: report units done through a step. */
+/**
+ * What a report of units done needs before its own rule: a production station, an operator,
+ * a line not stopped and an order loaded that the replica knows. Else the refusal to answer.
+ */
+export function loadedProductionOrder(station: StationContext):
+  | { reply: CommandReply }
+  | {
+      work: WorkState;
+      orderCode: string;
+      order: NonNullable<ReturnType<StationContext['options']['replica']['order']>>;
+    } {
+  const { options, journal, gate } = station;
+  if (options.identity.role !== 'production') return { reply: refuse('wrong_role') };
+  const missing = gate.operatorMissing();
+  if (missing) return { reply: missing };
+  const work = journal.work;
+  if (work.lineStop) return { reply: refuse('line_stopped') };
+  const orderCode = work.order;
+  const order = orderCode ? options.replica.order(orderCode) : undefined;
+  if (!orderCode || !order) return { reply: refuse('no_order_loaded') };
+  return { work, orderCode, order };
+}
+
 export class ProductionCommands {
   constructor(private readonly station: StationContext) {}
 
@@ -39,14 +62,9 @@ export class ProductionCommands {
     overrideInput?: { badge: string; reason: string },
   ): CommandReply {
     const { options, journal, feed, gate } = this.station;
-    if (options.identity.role !== 'production') return refuse('wrong_role');
-    const missing = gate.operatorMissing();
-    if (missing) return missing;
-    const work = journal.work;
-    if (work.lineStop) return refuse('line_stopped');
-    const orderCode = work.order;
-    const order = orderCode ? options.replica.order(orderCode) : undefined;
-    if (!orderCode || !order) return refuse('no_order_loaded');
+    const atHand = loadedProductionOrder(this.station);
+    if ('reply' in atHand) return atHand.reply;
+    const { work, orderCode, order } = atHand;
     const override = gate.override(overrideInput);
     if (!override.ok) return override.reply;
     const checked = checkProgress(order, options.replica, step, unitsDone, override.override);

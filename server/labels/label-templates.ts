@@ -3,6 +3,7 @@ import { defaultTemplate } from '#core/labels/default-templates.ts';
 import { LabelDataError } from '#core/labels/label-data.ts';
 import { sampleLabel } from '#core/labels/sample-data.ts';
 import { unitProduct } from '#core/labels/unit-product.ts';
+import { nameIn } from '#core/text/bilingual.ts';
 import { LABEL_KINDS, type LabelKind } from '#core/labels/label-fields.ts';
 import { labelTemplateSchema, type LabelTemplate } from '#core/labels/template-schema.ts';
 import { LabelRenderPool, RenderPoolBusyError } from '#labels/render-pool.ts';
@@ -112,6 +113,7 @@ async function orderBatchPdf(
   order: { code: string | null; state: string },
   ref: string,
   items: readonly LabelItem[],
+  language: LabelLanguage,
 ): Promise<{ orderCode: string; pdf: Buffer }> {
   if (!order.code || items.length === 0) {
     throw conflict(
@@ -125,7 +127,7 @@ async function orderBatchPdf(
       batchKind: kind,
       orderCode: order.code,
       items,
-      options: template ? { template } : {},
+      options: template ? { template, language } : { language },
     });
     return { orderCode: order.code, pdf };
   } catch (error) {
@@ -134,6 +136,8 @@ async function orderBatchPdf(
 }
 
 type LabelItem = { code: string; material?: string; step?: string; product?: string };
+/** The captions' language (docs/labels.md, "Language"): the back office asks in its user's. */
+export type LabelLanguage = 'en' | 'zh-CN';
 
 /** One kind of labels of the order `ref` names, on one PDF: `itemsOf` says which. */
 async function orderLabelsPdf(
@@ -141,28 +145,43 @@ async function orderLabelsPdf(
   caller: Caller,
   ref: string,
   kind: 'resource' | 'unit',
+  language: LabelLanguage,
   itemsOf: (db: Db, orderId: string) => Promise<readonly LabelItem[]>,
 ): Promise<{ orderCode: string; pdf: Buffer }> {
   const { db } = context.storage;
   const order = await findOrder(db, caller, ref);
-  return orderBatchPdf(db, kind, order, ref, await itemsOf(db, order.id));
+  return orderBatchPdf(db, kind, order, ref, await itemsOf(db, order.id), language);
 }
 
-/** All resource labels of a released order in one PDF, one per page. */
-export const resourceLabelsPdf = (context: ServerContext, caller: Caller, ref: string) =>
-  orderLabelsPdf(context, caller, ref, 'resource', async (db, orderId) => {
+/** All resource labels of a released order in one PDF, one per page, material and step in `language`. */
+export const resourceLabelsPdf = (
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  language: LabelLanguage = 'en',
+) =>
+  orderLabelsPdf(context, caller, ref, 'resource', language, async (db, orderId) => {
     const resources = await db
       .selectFrom('resources')
-      .select(['code', 'material_name', 'step'])
+      .select(['code', 'material_name', 'material_name_zh', 'step', 'step_zh'])
       .where('order_id', '=', orderId)
       .orderBy('serial')
       .execute();
-    return resources.map((r) => ({ code: r.code, material: r.material_name, step: r.step }));
+    return resources.map((r) => ({
+      code: r.code,
+      material: nameIn(language, r.material_name, r.material_name_zh),
+      step: nameIn(language, r.step, r.step_zh),
+    }));
   });
 
 /** All unit labels of a released order in one PDF, one per page, each with its product (unitProduct). */
-export const unitLabelsPdf = (context: ServerContext, caller: Caller, ref: string) =>
-  orderLabelsPdf(context, caller, ref, 'unit', async (db, orderId) => {
+export const unitLabelsPdf = (
+  context: ServerContext,
+  caller: Caller,
+  ref: string,
+  language: LabelLanguage = 'en',
+) =>
+  orderLabelsPdf(context, caller, ref, 'unit', language, async (db, orderId) => {
     const named = (await namedOrderLines(db, orderId)).map((line) => ({
       quantity: line.quantity,
       nameEn: line.name_en ?? '',

@@ -8,6 +8,7 @@ import {
   labelTemplateSchema,
 } from '#core/api/back-office.ts';
 import { packageLabelDataSchema } from '#core/labels/label-data.ts';
+import { readsChinese } from '#core/text/bilingual.ts';
 import type { ServerContext } from '../context.ts';
 import { packageLabelData } from '../labels/package-label-data.ts';
 import { requireUser } from '../plugins/authentication.ts';
@@ -18,10 +19,17 @@ import {
   resourceLabelsPdf,
   saveTemplate,
   unitLabelsPdf,
+  type LabelLanguage,
 } from '../labels/label-templates.ts';
 import { binary, errors, idParams } from './responses.ts';
 
 /** Binary answers: documented by media type; Fastify sends a Buffer as is, unserialised. */
+
+const labelLanguageQuery = z.strictObject({ language: z.enum(['en', 'zh-CN']).optional() });
+
+/** A browser's first language, when the link carries none: Chinese if it reads Chinese. */
+const acceptedLabelLanguage = (header: string | undefined): LabelLanguage =>
+  readsChinese(header?.split(',')[0]?.trim() ?? '') ? 'zh-CN' : 'en';
 
 export const labelRoutes =
   (context: ServerContext): FastifyPluginAsyncZod =>
@@ -37,13 +45,18 @@ export const labelRoutes =
           schema: {
             tags: ['labels'],
             summary: `All ${kind} labels of a released order in one PDF, one label per page`,
+            description:
+              'Captions (Order, Step), material and step names in `language`; without it, in the first language of `Accept-Language` when that is Chinese, else English (docs/labels.md, "Language").',
             params: idParams,
+            querystring: labelLanguageQuery,
             response: { 200: binary('application/pdf'), ...errors(400, 401, 403, 404, 409, 429) },
           },
         },
         async (request, reply) => {
           const caller = requireUser(request, 'planner');
-          const { orderCode, pdf } = await batch(context, caller, request.params.id);
+          const language =
+            request.query.language ?? acceptedLabelLanguage(request.headers['accept-language']);
+          const { orderCode, pdf } = await batch(context, caller, request.params.id, language);
           return reply
             .type('application/pdf')
             .header('content-disposition', `inline; filename="${kind}s-${orderCode}.pdf"`)

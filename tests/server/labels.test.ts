@@ -7,6 +7,8 @@ import { OAK_TABLE } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import { releasedOrder } from './station-flow.ts';
 import { decodeImage, rasterise, withTempDir } from '../labels/zbar.ts';
+import { readFile } from 'node:fs/promises';
+import { layoutFor, renderLabel } from '#labels/render-label.ts';
 
 /** GET or POST answering bytes (the harness client reads JSON only). */
 async function bytes(client: ApiClient, method: 'GET' | 'POST', path: string, body?: unknown) {
@@ -77,6 +79,79 @@ describe.each(STORAGES)('labels over HTTP on %s', (storage) => {
       `CODE-128 ${twoTables.units[1]}`,
       `QR-Code ${twoTables.units[1]}`,
     ]);
+  });
+
+  it('prints the back office’s labels in the language asked for: Chinese captions, material and step, still scanning', async () => {
+    const bilingual = await planner.post('/api/v1/products', {
+      ...OAK_TABLE,
+      nameEn: 'Oak side table',
+      nameZh: '橡木边桌',
+      bom: [
+        {
+          resourceType: 'panel',
+          materialName: 'Oak side top',
+          materialNameZh: '橡木边桌面板',
+          quantityPerUnit: 1,
+          step: 'assembly',
+          stepZh: '组装',
+        },
+      ],
+    });
+    expect(bilingual.status).toBe(200);
+    const one = await releasedOrder(customer, planner, bilingual.body.code, 1);
+    const resource = one.resources[0]!.code;
+    // Text is drawn as outlines (no text layer to extract): the page the server prints must
+    // be, pixel for pixel, the label laid out in that language, whose lines are checked here.
+    const page = (pdf: Buffer) =>
+      withTempDir(async (dir) => {
+        const [png] = await rasterise(pdf, dir, { dpi: 200, first: 1, last: 1 });
+        return { png: await readFile(png!), symbols: await decodeImage(png!) };
+      });
+    const data = { code: resource, material: '橡木边桌面板', step: '组装' };
+    const lines = (language: string) =>
+      layoutFor({ kind: 'resource', data }, { language }).items.flatMap((item) =>
+        item.type === 'text' ? item.lines.map((line) => line.text) : [],
+      );
+    expect(lines('zh-CN')).toEqual(
+      expect.arrayContaining(['橡木边桌面板', `订单 ${one.code}`, '工序 组装']),
+    );
+    const path = `/api/v1/orders/${one.id}/labels/resources.pdf`;
+    const zh = await bytes(planner, 'GET', `${path}?language=zh-CN`);
+    expect(zh.status).toBe(200);
+    const printed = await page(zh.data);
+    const expected = await page(
+      await renderLabel({ kind: 'resource', data }, 'pdf', { language: 'zh-CN' }),
+    );
+    expect(printed.png.equals(expected.png)).toBe(true);
+    expect(printed.symbols.map((symbol) => symbol.data)).toEqual([resource, resource]);
+
+    const english = await page(
+      await renderLabel(
+        { kind: 'resource', data: { code: resource, material: 'Oak side top', step: 'assembly' } },
+        'pdf',
+        { language: 'en' },
+      ),
+    );
+    expect(english.png.equals(printed.png)).toBe(false);
+    const en = await page((await bytes(planner, 'GET', `${path}?language=en`)).data);
+    expect(en.png.equals(english.png)).toBe(true);
+    // A link without the parameter follows the browser's first language.
+    const accepted = await fetch(planner.baseUrl + path, {
+      headers: { cookie: (planner as any).cookie, 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+      dispatcher: planner.agent,
+    });
+    expect((await page(Buffer.from(await accepted.arrayBuffer()))).png.equals(printed.png)).toBe(
+      true,
+    );
+    const units = await bytes(
+      planner,
+      'GET',
+      `/api/v1/orders/${one.id}/labels/units.pdf?language=zh-CN`,
+    );
+    expect(units.status).toBe(200);
+    const bad = await planner.get(`${path}?language=fr`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/language/);
   });
 
   it.each(['resource', 'unit'])(

@@ -19,9 +19,9 @@ export const SERVER_MESSAGES = {
   'msg.not_applied.unknown_badge': 'Station {station}, event {seq} ({event}) not applied: {reason}',
   'msg.line_stop': 'Line stopped at {station}: scanned {scanned} ({reason})',
   'msg.override.progress':
-    '{units} unit(s) reported through {step} with materials missing at {station}, overridden by supervisor {supervisor}: {reason}',
+    '{units} unit(s) reported through {step} with materials missing at {station}, overridden by supervisor {supervisor} (badge {badge}): {reason}',
   'msg.override.package':
-    'Package {number} closed as the last one with units or materials missing at {station}, overridden by supervisor {supervisor}: {reason}',
+    'Package {number} closed as the last one with units or materials missing at {station}, overridden by supervisor {supervisor} (badge {badge}): {reason}',
   'msg.customer_problem.damaged': 'Customer reported damaged: {description} (photos: {photos})',
   'msg.customer_problem.missing_item':
     'Customer reported missing item: {description} (photos: {photos})',

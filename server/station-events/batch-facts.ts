@@ -36,7 +36,7 @@ export class BatchFacts implements CheckFacts {
   readonly ordersByCode = new Map<string, OrdersTable>();
   readonly ordersById = new Map<string, OrdersTable>();
   readonly resources = new Map<string, ResourcesTable>();
-  private readonly badges = new Map<string, Pick<BadgesTable, 'role' | 'revoked_at'>>();
+  private readonly badges = new Map<string, Pick<BadgesTable, 'name' | 'role' | 'revoked_at'>>();
   private lines = new Map<string, OrderLineFacts[]>();
   private bom: BomItemsTable[] = [];
   private readonly consumed = new Map<string, Map<string, number>>();
@@ -80,7 +80,7 @@ export class BatchFacts implements CheckFacts {
     }
     const badges = await db
       .selectFrom('badges')
-      .select(['code', 'role', 'revoked_at'])
+      .select(['code', 'name', 'role', 'revoked_at'])
       .where('code', 'in', [...badgeCodes, ''])
       .execute();
     for (const badge of badges) facts.badges.set(badge.code, badge);
@@ -259,6 +259,8 @@ export class BatchFacts implements CheckFacts {
   }
 
   badge = async (code: string) => this.badges.get(code);
+  /** The badge holder's name, as people know the supervisor (the code when the badge is unknown). */
+  badgeHolder = (code: string): string => this.badges.get(code)?.name || code;
   order = async (code: string | null | undefined) =>
     code ? this.ordersByCode.get(code) : undefined;
   resource = async (code: string) => this.resources.get(code);

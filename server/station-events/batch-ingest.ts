@@ -237,7 +237,8 @@ class BatchWrites {
         params: {
           ...what,
           station: this.caller.name,
-          supervisor: body.override.supervisor,
+          supervisor: this.facts.badgeHolder(body.override.supervisor),
+          badge: body.override.supervisor,
           reason: body.override.reason,
         },
       },

@@ -73,9 +73,12 @@ describe.each(STORAGES)('sentences for people by message key on %s', (storage) =
       units: 1,
       step: 'finished',
       station: 'assembly-1',
-      supervisor: badge,
+      supervisor: 'Zhao',
+      badge,
       reason: 'Legs scrapped, replaced from stock',
     });
+    // People's words: the supervisor by name in both catalogs, the badge code only for the record.
+    expect(override.description).toContain('supervisor Zhao (badge ');
 
     const pkg = packageCode(s.idle.code, 1);
     await pushAccepted(s.packing, [closeWholePackage(s.packing, s.idle)]);

@@ -25,6 +25,12 @@ export class Outbox {
   private readonly statusStatement: Statement;
   private readonly ackedStatement: Statement;
   private readonly nextId = createUuidV7Generator();
+  /** Made once: a decision's commit is on the operator's wait (docs/performance.md "scan_verdict"). */
+  private readonly recordInTransaction: (
+    body: StationEventBody,
+    operator: string | null,
+    effect?: () => unknown,
+  ) => { event: StationEvent; result: unknown };
 
   constructor(
     private readonly db: Database,
@@ -42,6 +48,24 @@ export class Outbox {
     this.statusStatement = db.prepare(
       'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL',
     );
+    this.recordInTransaction = db.transaction(
+      (body: StationEventBody, operator: string | null, effect?: () => unknown) => {
+        const result = effect?.();
+        const at = this.now().toISOString();
+        const event: StationEvent = {
+          id: this.nextId(),
+          stationId: this.stationId,
+          seq: (this.lastSeqStatement.get() as number) + 1,
+          operator,
+          stationTime: at,
+          body,
+        };
+        // Validate before it becomes durable: a malformed event would block the queue forever.
+        stationEventSchema.parse(event);
+        this.insert.run(event.seq, event.id, JSON.stringify(event), at);
+        return { event, result };
+      },
+    );
   }
 
   /**
@@ -53,22 +77,10 @@ export class Outbox {
     operator: string | null,
     effect?: () => T,
   ): { event: StationEvent; result: T | undefined } {
-    return this.db.transaction(() => {
-      const result = effect?.();
-      const at = this.now();
-      const event: StationEvent = {
-        id: this.nextId(),
-        stationId: this.stationId,
-        seq: (this.lastSeqStatement.get() as number) + 1,
-        operator,
-        stationTime: at.toISOString(),
-        body,
-      };
-      // Validate before it becomes durable: a malformed event would block the queue forever.
-      stationEventSchema.parse(event);
-      this.insert.run(event.seq, event.id, JSON.stringify(event), at.toISOString());
-      return { event, result };
-    })();
+    return this.recordInTransaction(body, operator, effect) as {
+      event: StationEvent;
+      result: T | undefined;
+    };
   }
 
   /** The next events to push, in sequence order, after `afterSeq`. */

@@ -121,9 +121,16 @@ export class ScanDecisions {
       reason: englishReason(result.message),
       effect: result.verdict === 'accepted' ? (result.action ?? null) : null,
     };
-    const event = journal.record(body, workAfter(journal.work, result, scanned, at));
-    if (result.action?.kind === 'load_order')
-      journal.record({ type: 'order.loaded', order: result.action.order });
+    const next = workAfter(journal.work, result, scanned, at);
+    const action = result.action;
+    const event =
+      action?.kind === 'load_order'
+        ? journal.together(() => {
+            const decided = journal.record(body, next);
+            journal.record({ type: 'order.loaded', order: action.order });
+            return decided;
+          })
+        : journal.record(body, next);
     const decision: Decision = {
       seq: event.seq,
       at: event.stationTime,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nextCursorField, pageQueryFields } from './paging.ts';
+import { nextCursorField, pageQueryFields, timeRangeFields, toAfterFrom } from './paging.ts';
 
 /** Attribute values a product can carry: "material": "oak", "width_cm": 120. */
 export const attributesSchema = z
@@ -67,11 +67,15 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 /** Which products a list shows: those sold (the default), retired ones, or both. */
 export const PRODUCT_STATUSES = ['active', 'retired', 'all'] as const;
 
-export const searchQuerySchema = z.strictObject({
-  q: z.string().trim().max(200).default(''),
-  status: z.enum(PRODUCT_STATUSES).default('active'),
-  ...pageQueryFields(PRODUCT_SORTS, { defaultLimit: 10, maxLimit: 50 }),
-});
+export const searchQuerySchema = z
+  .strictObject({
+    q: z.string().trim().max(200).default(''),
+    status: z.enum(PRODUCT_STATUSES).default('active'),
+    // The product's last change (created, edited, retired or sold again).
+    ...timeRangeFields,
+    ...pageQueryFields(PRODUCT_SORTS, { defaultLimit: 10, maxLimit: 50 }),
+  })
+  .superRefine(toAfterFrom);
 
 export const searchHitSchema = z.object({ product: productSchema, score: z.number() });
 export const searchResultSchema = z.object({ hits: z.array(searchHitSchema), ...nextCursorField });

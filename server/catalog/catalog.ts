@@ -20,8 +20,8 @@ import type { ProductsTable } from '../storage/schema.ts';
 import { audit } from '../auth/audit.ts';
 import type { AnswerHook } from '../idempotency/idempotency-keys.ts';
 import { catalogIndex, PRODUCT_COLUMNS } from './catalog-index.ts';
-import { memoryPage, type Sorts } from '../storage/paging.ts';
-import type { PageQuery } from '#core/api/paging.ts';
+import { memoryPage, withinTime, type Sorts } from '../storage/paging.ts';
+import type { PageQuery, TimeRange } from '#core/api/paging.ts';
 
 /** Create a product with a new unique product code, in the caller's transaction. */
 export async function insertProduct(
@@ -186,9 +186,25 @@ export async function pageProducts(
   q: string,
   status: ProductStatus,
   page: PageQuery<ProductSort>,
+  range: TimeRange = {},
 ): Promise<{ hits: SearchHit[]; nextCursor: string | null }> {
   const { index, retired } = await catalogIndex(context);
-  const shown = (code: string) => status === 'all' || (status === 'retired') === retired.has(code);
+  // The time range narrows in SQL (both engines compare the same UTC text); ranking stays in memory.
+  const changed =
+    range.from || range.to
+      ? new Set(
+          (
+            await withinTime(
+              context.storage.db.selectFrom('products').select('code'),
+              'products.updated_at',
+              range,
+            ).execute()
+          ).map((row) => row.code),
+        )
+      : null;
+  const shown = (code: string) =>
+    (status === 'all' || (status === 'retired') === retired.has(code)) &&
+    (changed === null || changed.has(code));
   const ranked: RankedProduct[] = (
     q
       ? searchCatalog(index, q, index.products.length)

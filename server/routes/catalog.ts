@@ -29,17 +29,17 @@ export const catalogRoutes =
         schema: {
           tags: ['catalog'],
           summary:
-            'Search the catalog (Chinese or English, by name, description or attribute), one page at a time; no q lists all; status=retired|all (staff) shows retired products',
+            'Search the catalog (Chinese or English, by name, description or attribute), one page at a time; no q lists all; status=retired|all (staff) shows retired products; from, to: last changed',
           querystring: searchQuerySchema,
           response: { 200: searchResultSchema, ...errors(400, 401) },
         },
       },
       async (request) => {
         requireUser(request);
-        const { q, status, ...page } = request.query;
+        const { q, status, from, to, ...page } = request.query;
         // Retired products are the back office's business: a customer sees what is sold.
         if (status !== 'active') requireUser(request, 'planner', 'customer_service');
-        return pageProducts(context, q, status, page);
+        return pageProducts(context, q, status, page, { from, to });
       },
     );
 

@@ -12,7 +12,12 @@ import {
   stationSchema,
 } from '#core/api/stations.ts';
 import { STATION_ROLES } from '#core/orders/state-machine.ts';
-import { pageQueryFields, searchTextSchema } from '#core/api/paging.ts';
+import {
+  pageQueryFields,
+  searchTextSchema,
+  timeRangeFields,
+  toAfterFrom,
+} from '#core/api/paging.ts';
 import type { ServerContext } from '../context.ts';
 import { requireUser } from '../plugins/authentication.ts';
 import {
@@ -79,14 +84,19 @@ export const stationRoutes =
       {
         schema: {
           tags: ['stations'],
-          summary: 'Stations, one page at a time; filter by line, role, status or name (q)',
-          querystring: z.strictObject({
-            line: z.string().trim().min(1).max(64).optional(),
-            role: z.enum(STATION_ROLES).optional(),
-            status: z.enum(STATION_STATUSES).optional(),
-            q: searchTextSchema,
-            ...pageQueryFields(STATION_SORTS),
-          }),
+          summary:
+            'Stations, one page at a time; filter by line, role, status, name (q) or time created (from, to)',
+          querystring: z
+            .strictObject({
+              line: z.string().trim().min(1).max(64).optional(),
+              role: z.enum(STATION_ROLES).optional(),
+              status: z.enum(STATION_STATUSES).optional(),
+              q: searchTextSchema,
+              // When the station was created.
+              ...timeRangeFields,
+              ...pageQueryFields(STATION_SORTS),
+            })
+            .superRefine(toAfterFrom),
           response: { 200: stationListSchema, ...errors(400, 401, 403) },
         },
       },

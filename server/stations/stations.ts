@@ -8,7 +8,14 @@ import type { StationsTable } from '../storage/schema.ts';
 import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import { lineRow } from '../replication/rows.ts';
 import { audit } from '../auth/audit.ts';
-import { containsText, keysetPage, namedIn, thenId, type Sorts } from '../storage/paging.ts';
+import {
+  containsText,
+  keysetPage,
+  namedIn,
+  thenId,
+  withinTime,
+  type Sorts,
+} from '../storage/paging.ts';
 import type { PageQuery } from '#core/api/paging.ts';
 import { appendChanges } from '../replication/change-log.ts';
 import { feedEnds } from '../live/live-feeds.ts';
@@ -109,6 +116,9 @@ export interface StationFilters {
   status?: (typeof STATION_STATUSES)[number] | undefined;
   /** Words in the station's name. */
   q?: string | undefined;
+  /** When the station was created. */
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 export async function listStations(
@@ -130,6 +140,7 @@ export async function listStations(
       .where('stations.revoked_at', 'is', null)
       .where('stations.enrolled_at', 'is', null);
   if (filters.q) query = query.where(containsText('stations.name', filters.q));
+  query = withinTime(query, 'stations.created_at', filters);
   const { rows, nextCursor } = await keysetPage(query, stationSorts, page);
   return { stations: await Promise.all(rows.map((row) => stationView(context, row))), nextCursor };
 }

@@ -174,6 +174,17 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
       ],
       ['/api/v1/exceptions?to=2026-03-02T09:00:00Z&from=2026-03-02T09:00:00Z', /querystring\.to/],
       ['/api/v1/audit?to=13:00', /querystring\.to/],
+      ['/api/v1/products?from=last%20week', /querystring\.from.*ISO 8601/],
+      ['/api/v1/products?to=2026-03-02T08:00:00', /querystring\.to.*offset/],
+      [
+        '/api/v1/products?from=2026-03-02T09:00:00Z&to=2026-03-02T09:00:00Z',
+        /querystring\.to.*after from/,
+      ],
+      ['/api/v1/stations?from=2026-03-02', /querystring\.from/],
+      [
+        '/api/v1/stations?from=2026-03-02T09:00:00Z&to=2026-03-01T09:00:00Z',
+        /querystring\.to.*after from/,
+      ],
       [
         `/api/v1/products?sort=code&cursor=${encodeCursor({ sort: 'relevance', after: [1, 'x'] })}`,
         /sorted by relevance/,
@@ -347,5 +358,80 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(searched.items.map((hit) => hit.product.nameEn)).not.toContain('Walnut dining table');
     expect(searched.items).toHaveLength(4);
+  });
+
+  it('narrows stations (created) and products (last changed) to a time range', async () => {
+    const { db } = server.context.storage;
+    expect((await admin.post('/api/v1/lines', { name: 'L-time' })).status).toBe(200);
+    const names = ['time-0', 'time-1', 'time-2'];
+    for (const name of names)
+      expect(
+        (await admin.post('/api/v1/stations', { name, role: 'production', line: 'L-time' })).status,
+      ).toBe(200);
+    const created = await db
+      .selectFrom('stations')
+      .select(['name', 'created_at'])
+      .where('name', 'in', names)
+      .orderBy('created_at')
+      .execute();
+    const pivot = created[1]!.created_at;
+    // from is inclusive; a bound with an offset is the same instant in UTC.
+    const shanghai = new Date(Date.parse(pivot) + 8 * 3600_000)
+      .toISOString()
+      .replace('Z', '+08:00');
+    const since = await walk(
+      supervisor,
+      `/api/v1/stations?limit=1&q=time-&from=${encodeURIComponent(shanghai)}`,
+      'stations',
+    );
+    expect(since.items.map((s) => s.name)).toEqual(
+      created
+        .filter((row) => row.created_at >= pivot)
+        .map((row) => row.name)
+        .sort(),
+    );
+    const before = (
+      await supervisor.get(`/api/v1/stations?q=time-&to=${encodeURIComponent(pivot)}`)
+    ).body.stations;
+    expect(before.map((s: any) => s.name)).toEqual(
+      created
+        .filter((row) => row.created_at < pivot)
+        .map((row) => row.name)
+        .sort(),
+    );
+
+    const edited = (await planner.post('/api/v1/products', { ...OAK_TABLE, nameEn: 'Oak stool' }))
+      .body.code as string;
+    const retired = await planner.request('PATCH', `/api/v1/products/${edited}`, { retired: true });
+    expect(retired.status).toBe(200);
+    const { updated_at: changedAt } = await db
+      .selectFrom('products')
+      .select('updated_at')
+      .where('code', '=', edited)
+      .executeTakeFirstOrThrow();
+    const changedSince = (
+      await planner.get(
+        `/api/v1/products?status=all&sort=code&from=${encodeURIComponent(changedAt!)}`,
+      )
+    ).body.hits;
+    const expected = await db
+      .selectFrom('products')
+      .select('code')
+      .where('updated_at', '>=', changedAt)
+      .orderBy('code')
+      .execute();
+    expect(changedSince.map((hit: any) => hit.product.code)).toEqual(expected.map((r) => r.code));
+    expect(changedSince.map((hit: any) => hit.product.code)).toContain(edited);
+    // Retired and in range: not on the customer's (active) list, nor before it changed.
+    expect(
+      (await customer.get(`/api/v1/products?from=${encodeURIComponent(changedAt!)}`)).body.hits.map(
+        (hit: any) => hit.product.code,
+      ),
+    ).not.toContain(edited);
+    const earlier = (
+      await planner.get(`/api/v1/products?status=all&to=${encodeURIComponent(changedAt!)}`)
+    ).body.hits.map((hit: any) => hit.product.code);
+    expect(earlier).not.toContain(edited);
+    expect(earlier).toContain(oak);
   });
 });

@@ -78,9 +78,19 @@ export function limitConnectionsPerAddress(server: HttpsServer, max: number): vo
   });
 }
 
-/** Requests too broken for a route (bad header block, headers too large, too slow) still get the one error body. */
+/**
+ * Requests too broken for a route (bad header block, headers too large, too slow) still get
+ * the one error body. Only the HTTP parser's errors are answered: an HTTPS server reports a
+ * failed TLS handshake (one that timed out, was reset or was not TLS at all) here too, and
+ * that socket has no secure channel to answer on. An answer written into an unfinished
+ * handshake is held back until a handshake that never comes, so the socket was never
+ * closed: it stopped reading, so it kept no event loop alive, yet it kept `server.close()`
+ * waiting forever (the benchmark's exit code 13); and a handshake that the client had
+ * finished but the server, stalled, had timed out got "not valid HTTP" as its push's answer.
+ */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return void socket.destroy();
+  const fromHttp = error.code?.startsWith('HPE_') || error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  if (!fromHttp || !socket.writable) return void socket.destroy();
   const answer =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? bodyOf(431, 'OT_ERR_VALIDATION', 'The request headers are too large.')

@@ -58,7 +58,7 @@ export class WorkJournal {
   together<T>(work: () => T): T {
     const before = this.#work;
     try {
-      return this.options.db.transaction(work)();
+      return this.options.outbox.durably(work);
     } catch (error) {
       this.#work = before;
       throw error;

@@ -86,7 +86,15 @@ export class ScanDecisions {
       case 'production':
         return decideProduction(
           scan,
-          { order: work.order, lineStopped: false, replicaCurrent: gate.replicaCurrent() },
+          {
+            order: work.order,
+            lineStopped: false,
+            // Asked only of a code the replica lacks: sync's status reads the outbox (three
+            // queries), which a scan the replica knows must not wait for.
+            get replicaCurrent() {
+              return gate.replicaCurrent();
+            },
+          },
           replica,
         );
       case 'packing':

@@ -453,9 +453,13 @@ class BatchWrites {
 }
 
 /**
- * Several rows of one table updated in one statement on both engines:
- * `UPDATE t SET c = CASE key WHEN … THEN … END, … WHERE key IN (…)`. Numbers are cast to
- * integer (PostgreSQL would type an untyped CASE as text).
+ * Several rows of one table updated in one statement on both engines, joined to the new
+ * values: `UPDATE t SET c = v.column2, … FROM (VALUES (key, c, …), …) AS v WHERE t.key =
+ * v.column1` (both engines name a VALUES list's columns column1, column2, …). Each row is
+ * found through the key's index, so the cost grows with the rows; a `CASE key WHEN … END`
+ * per column compared every row with every key (a 500-event push spent more in that one
+ * UPDATE than in the rest of its writes, docs/performance.md "push"). Numbers are cast to
+ * integer (PostgreSQL would type an untyped parameter as text).
  */
 async function updateRows<T extends object>(
   db: Db,
@@ -467,15 +471,13 @@ async function updateRows<T extends object>(
   if (rows.length === 0) return;
   const value = (row: T, column: string) => (row as Record<string, unknown>)[column];
   const typed = (v: unknown) => (typeof v === 'number' ? sql`CAST(${v} AS integer)` : sql`${v}`);
-  const keys = rows.map((row) => value(row, key));
-  const sets = columns.map(
-    (column) =>
-      sql`${sql.id(column)} = CASE ${sql.id(key)} ${sql.join(
-        rows.map((row) => sql`WHEN ${value(row, key)} THEN ${typed(value(row, column))}`),
-        sql` `,
-      )} END`,
+  const values = rows.map(
+    (row) => sql`(${sql.join([key, ...columns].map((column) => typed(value(row, column))))})`,
   );
-  await sql`UPDATE ${sql.id(table)} SET ${sql.join(sets)} WHERE ${sql.id(key)} IN (${sql.join(keys)})`.execute(
+  const sets = columns.map(
+    (column, index) => sql`${sql.id(column)} = ${sql.ref(`v.column${index + 2}`)}`,
+  );
+  await sql`UPDATE ${sql.id(table)} SET ${sql.join(sets)} FROM (VALUES ${sql.join(values)}) AS v WHERE ${sql.ref(`${table}.${key}`)} = ${sql.ref('v.column1')}`.execute(
     db,
   );
 }

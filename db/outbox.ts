@@ -30,8 +30,11 @@ export class Outbox {
   private readonly insert: Statement;
   private readonly lastSeqStatement: Statement;
   private readonly pendingStatement: Statement;
-  private readonly statusStatement: Statement;
-  private readonly ackedStatement: Statement;
+  private readonly depthStatement: Statement;
+  private readonly firstUnackedStatement: Statement;
+  private readonly markAckedStatement: Statement;
+  private readonly clearAckedStatement: Statement;
+  private readonly highestAckedStatement: Statement;
   private readonly nextId = createUuidV7Generator();
   private readonly autocheckpointOff: Statement;
   private readonly autocheckpointOn: Statement;
@@ -55,11 +58,24 @@ export class Outbox {
     this.pendingStatement = db
       .prepare('SELECT event FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?')
       .pluck();
-    this.ackedStatement = db
-      .prepare('SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE acked_at IS NOT NULL')
+    // Everything below reads the partial index of unacknowledged rows (outbox_unacked) at
+    // its start, never the acknowledged rows below it nor each row of the backlog: a station
+    // pushing a backlog of 100,000 events asks these once or twice per push, and reading
+    // the backlog each time made pushing it quadratic (docs/performance.md "push").
+    this.depthStatement = db.prepare('SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL').pluck();
+    this.firstUnackedStatement = db.prepare(
+      'SELECT seq, created_at AS createdAt FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT 1',
+    );
+    this.highestAckedStatement = db
+      .prepare(
+        'SELECT seq FROM outbox WHERE seq < ? AND acked_at IS NOT NULL ORDER BY seq DESC LIMIT 1',
+      )
       .pluck();
-    this.statusStatement = db.prepare(
-      'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox WHERE acked_at IS NULL',
+    this.markAckedStatement = db.prepare(
+      'UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL',
+    );
+    this.clearAckedStatement = db.prepare(
+      'UPDATE outbox SET acked_at = NULL WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL',
     );
     const pages = db.prepare('PRAGMA wal_autocheckpoint').pluck().get() as number;
     this.autocheckpointOff = db.prepare('PRAGMA wal_autocheckpoint = 0');
@@ -150,28 +166,37 @@ export class Outbox {
 
   /**
    * The server holds 1..n. Mark those acked; if the server holds less than we thought (it
-   * was restored from a backup), clear the marks above n so they are sent again.
+   * was restored from a backup), clear the marks above n so they are sent again. Either
+   * way the acknowledged rows are exactly 1..n afterwards: they are always a prefix of the
+   * outbox (a new event goes on top, unacknowledged), which is what lets `ackedThrough`
+   * be read from the first unacknowledged row.
    */
   acknowledge(ackedThrough: number): void {
     const at = this.now().toISOString();
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE outbox SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL')
-        .run(at, ackedThrough);
-      this.db
-        .prepare('UPDATE outbox SET acked_at = NULL WHERE seq > ? AND acked_at IS NOT NULL')
-        .run(ackedThrough);
+      const before = this.ackedThrough();
+      this.markAckedStatement.run(at, ackedThrough);
+      if (before > ackedThrough) this.clearAckedStatement.run(ackedThrough, before);
     })();
   }
 
   status(): OutboxStatus {
-    const row = this.statusStatement.get() as { depth: number; oldest: string | null };
-    const acked = this.ackedStatement.get() as number;
+    const first = this.firstUnacked();
     return {
-      depth: row.depth,
-      oldestAgeMs: row.oldest ? Math.max(0, this.now().getTime() - Date.parse(row.oldest)) : null,
-      ackedThrough: acked,
+      depth: this.depthStatement.get() as number,
+      // The first unacknowledged event is the oldest: events are recorded in sequence order.
+      oldestAgeMs: first ? Math.max(0, this.now().getTime() - Date.parse(first.createdAt)) : null,
+      ackedThrough: this.ackedThrough(first),
       lastSeq: this.lastSeqStatement.get() as number,
     };
+  }
+
+  private firstUnacked(): { seq: number; createdAt: string } | undefined {
+    return this.firstUnackedStatement.get() as { seq: number; createdAt: string } | undefined;
+  }
+
+  /** The highest acknowledged sequence: the row just below the first unacknowledged one. */
+  private ackedThrough(first = this.firstUnacked()): number {
+    return (this.highestAckedStatement.get(first?.seq ?? Number.MAX_SAFE_INTEGER) ?? 0) as number;
   }
 }

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import {
   checksumsResponseSchema,
   liveChangesSchema,
+  MAX_PUSH_EVENTS,
   PROTOCOL_VERSION,
   REPLICATED_ENTITIES,
   type ReplicatedEntity,
@@ -112,7 +113,10 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     super();
     this.http = options.http ?? new SyncHttp(options.enrollment);
     this.pollMs = options.pollMs ?? 5000;
-    this.pushBatch = options.pushBatch ?? 500;
+    // As many events a push as the server takes (fewer when they would not fit its byte
+    // limit): each push costs a request, its fixed statements and one commit, a sync to
+    // disk, whatever its size (docs/performance.md "push").
+    this.pushBatch = options.pushBatch ?? MAX_PUSH_EVENTS;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());

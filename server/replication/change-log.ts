@@ -34,32 +34,35 @@ export async function appendChanges(
   if (!db.isTransaction)
     return db.transaction().execute((trx) => appendChanges(trx, kind, at, changes));
   if (kind === 'postgres') await claimLogIds(db, 'change_log');
-  const rows = await db
-    .insertInto('change_log')
-    .values(
-      changes.map((change) => ({
-        line_id: change.lineId,
-        role: change.role ?? null,
-        entity: change.entity,
-        entity_key: change.key,
-        op: change.data ? 'upsert' : 'delete',
-        data: change.data ? JSON.stringify(change.data) : null,
-        at: at.toISOString(),
-      })),
-    )
-    .returning(['id', 'line_id', 'role', 'entity', 'entity_key', 'op', 'data'])
-    .execute();
+  const rows = changes.map((change) => ({
+    line_id: change.lineId,
+    role: change.role ?? null,
+    entity: change.entity,
+    entity_key: change.key,
+    op: change.data ? 'upsert' : 'delete',
+    data: change.data ? JSON.stringify(change.data) : null,
+    at: at.toISOString(),
+  }));
+  // Only the ids come back (the rows' text is already here): one id per row, numbered in
+  // the order of the rows.
+  const ids = await db.insertInto('change_log').values(rows).returning('id').execute();
+  if (ids.length !== rows.length)
+    throw new Error(`change_log took ${ids.length} of ${rows.length} rows`);
+  const numbered = ids.map((row) => Number(row.id)).sort((a, b) => a - b);
   // Several changes to one entity in a batch: the last one is current.
-  const latest = new Map(rows.map((row) => [`${row.entity}\u0000${row.entity_key}`, row]));
+  const latest = new Map<string, { row: (typeof rows)[number]; id: number }>();
+  rows.forEach((row, index) =>
+    latest.set(`${row.entity}\u0000${row.entity_key}`, { row, id: numbered[index] ?? 0 }),
+  );
   await db
     .insertInto('replica_current')
     .values(
-      [...latest.values()].map((row) => ({
+      [...latest.values()].map(({ row, id }) => ({
         entity: row.entity,
         entity_key: row.entity_key,
         line_id: row.line_id,
         role: row.role,
-        change_id: row.id,
+        change_id: id,
         op: row.op,
         data: row.data,
       })),

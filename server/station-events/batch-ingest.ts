@@ -29,7 +29,7 @@ import type {
 } from '../storage/schema.ts';
 import { BatchFacts } from './batch-facts.ts';
 import { checkClaim, checkEvent, type CheckContext, type StationCaller } from './checks.ts';
-import { alreadyHeld, payloadHash, rejectionException, takeEvent, type Held } from './ingest.ts';
+import { alreadyHeld, rejectionException, storedForm, takeEvent, type Held } from './ingest.ts';
 
 /*
  * Set-based ingest (issue 13): a push of any mix of station events costs a fixed number of
@@ -109,8 +109,8 @@ export async function ingestBatch(
   const batch = new BatchWrites(facts, caller, now, effects);
   const results: PushResult[] = [];
   for (const event of events) {
-    const hash = payloadHash(event);
-    const answered = alreadyHeld(event, hash, held);
+    const stored = storedForm(event);
+    const answered = alreadyHeld(event, stored.hash, held);
     if (answered) {
       results.push(answered);
       continue;
@@ -118,7 +118,7 @@ export async function ingestBatch(
     const verdict = await checkEvent(context, event);
     if (verdict.ok) batch.apply(event);
     else batch.raise(rejectionException(caller, event, verdict));
-    results.push(takeEvent(held, caller, now, event, hash, verdict));
+    results.push(takeEvent(held, caller, now, event, stored, verdict));
   }
   await batch.write(db, kind);
   return results;

@@ -22,9 +22,17 @@ import { ingestBatch, type Effects } from './batch-ingest.ts';
 import type { Check, CheckContext, StationCaller } from './checks.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 
-/** The payload hash: the event re-serialised from its parsed form, so key order is the schema's. */
-export const payloadHash = (event: StationEvent): string =>
-  createHash('sha256').update(JSON.stringify(event)).digest('hex');
+/** An event as stored: re-serialised from its parsed form (so key order is the schema's), and
+ * that text's hash, the payload hash. Serialised once for both. */
+export interface StoredForm {
+  text: string;
+  hash: string;
+}
+
+export function storedForm(event: StationEvent): StoredForm {
+  const text = JSON.stringify(event);
+  return { text, hash: createHash('sha256').update(text).digest('hex') };
+}
 
 /** A station's acknowledgement row (migration 0007): its events 1..ackedThrough are all stored. */
 interface Ack {
@@ -351,7 +359,7 @@ export function takeEvent(
   caller: StationCaller,
   now: Date,
   event: StationEvent,
-  hash: string,
+  stored: StoredForm,
   verdict: Check,
 ): PushResult {
   const body = event.body;
@@ -359,18 +367,18 @@ export function takeEvent(
     id: event.id,
     station_id: caller.id,
     seq: event.seq,
-    payload_hash: hash,
+    payload_hash: stored.hash,
     type: body.type,
     order_code: orderCodeOf(body),
     verdict: body.type === 'scan.decided' ? body.verdict : null,
-    body: JSON.stringify(event),
+    body: stored.text,
     operator: event.operator,
     station_time: event.stationTime,
     server_time: now.toISOString(),
     outcome: verdict.ok ? 'applied' : 'rejected',
     rejection: verdict.ok ? null : `${verdict.kind}: ${verdict.reason}`,
   });
-  held.bySeq.set(event.seq, { id: event.id, payload_hash: hash });
+  held.bySeq.set(event.seq, { id: event.id, payload_hash: stored.hash });
   held.ids.add(event.id);
   const base = { id: event.id, seq: event.seq };
   return verdict.ok
@@ -394,8 +402,8 @@ async function ingestOne(
   effects: Effects,
   held: Held,
 ): Promise<PushResult> {
-  const hash = payloadHash(event);
-  const answered = alreadyHeld(event, hash, held);
+  const stored = storedForm(event);
+  const answered = alreadyHeld(event, stored.hash, held);
   if (answered) return answered;
   const taken = held.taken.length;
   const notices = new Set(effects.orders);
@@ -419,6 +427,6 @@ async function ingestOne(
       reason: `The server could not apply it: ${messageOf(error).slice(0, 300)}`,
     };
     await raiseException(db, now, rejectionException(checks.caller, event, verdict));
-    return takeEvent(held, checks.caller, now, event, hash, verdict);
+    return takeEvent(held, checks.caller, now, event, stored, verdict);
   }
 }

@@ -59,12 +59,17 @@ function salvageOutbox(file: string): {
 
 /**
  * Open (or create) the replica with WAL and synchronous writes, and check its integrity
- * first. A corrupt file is moved aside (never deleted), its outbox salvaged into a fresh
+ * first (unless the caller has just `checked` it: a replica file put into place after its
+ * own check). A corrupt file is moved aside (never deleted), its outbox salvaged into a fresh
  * replica, and the caller told, so it can say so and rebuild the rest from the server.
  */
-export function openReplica(file: string, now: () => Date = () => new Date()): OpenedReplica {
+export function openReplica(
+  file: string,
+  now: () => Date = () => new Date(),
+  { checked = false }: { checked?: boolean } = {},
+): OpenedReplica {
   let recovered: OpenedReplica['recovered'];
-  if (existsSync(file) && !isHealthy(file)) {
+  if (!checked && existsSync(file) && !isHealthy(file)) {
     const salvage = salvageOutbox(file);
     const movedTo = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, movedTo);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StationSettings } from '#core/api/station-api.ts';
 import type { StationRole } from '#core/orders/state-machine.ts';
-import { openReplica } from '#db/open-replica.ts';
 import { StationDevices } from './devices/station-devices.ts';
 import { readEnrollment, writeEnrollment } from './enrollment-file.ts';
 import { loadOrCreateLocalApiToken } from './http/local-api-token.ts';
@@ -21,6 +20,7 @@ import {
   withServerUrls,
   type ServerTrust,
 } from './sync/enroll.ts';
+import { openFreshReplica } from './sync/replica-file-open.ts';
 import type { SyncClient } from './sync/sync-client.ts';
 import { openSyncParts, stationOver } from './station-parts.ts';
 
@@ -94,7 +94,14 @@ export async function runStation(options: RunStationOptions): Promise<RunningSta
   if (options.role && options.role !== enrollment.role) {
     throw new Error(`this station is enrolled as ${enrollment.role}, not ${options.role}`);
   }
-  const { db, recovered } = openReplica(join(options.dataDir, 'replica.sqlite'));
+  // A fresh station makes the server's replica file of its line its replica before opening
+  // it (station/sync/replica-file-open.ts); any other opens the replica as it is.
+  const { db, recovered, way } = await openFreshReplica({
+    file: join(options.dataDir, 'replica.sqlite'),
+    enrollment,
+    log,
+  });
+  if (way === 'opened') log(`Loaded line ${enrollment.line} from the server's replica file.`);
   if (recovered) {
     log(
       `The replica was corrupt: moved to ${recovered.movedTo}; ${recovered.outboxSaved} unsent events saved${recovered.outboxLost ? ', some could not be read' : ''}.`,

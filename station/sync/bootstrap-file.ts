@@ -2,7 +2,7 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { Database } from 'better-sqlite3';
+import SqliteDatabase, { type Database } from 'better-sqlite3';
 import {
   PROTOCOL_VERSION,
   replicaFileBuildingSchema,
@@ -128,44 +128,94 @@ async function download(
 }
 
 /**
- * Bootstrap from the server's prebuilt replica file (docs/sync.md "Bootstrap from a database
- * file"): wait while the server builds it, download it compressed, check its SHA-256 against the manifest, check it holds this
- * station's scope and schema, then copy its rows into the replica in one transaction (SQLite
- * to SQLite, no row passes through JavaScript), put back the station's unconfirmed effects and
- * take the file's cursor; the caller then pulls the change log after it. Returns false when
- * the server has no replica files. Throws SyncError (offline: try again later) or
- * ReplicaFileRejected (bootstrap row by row instead); nothing is loaded either way.
+ * Check a downloaded (plain) replica file before anything of it is used: its schema is this
+ * station's, it holds this station's scope, and, when asked, SQLite finds it whole
+ * (`quick_check`; a file about to become the replica, which is not checked again on open).
  */
-export async function bootstrapFromFile(
-  { http, db, store, scope, maxBuildWaitMs = MAX_BUILD_WAIT_MS }: FileBootstrapTarget,
+function checkDownloaded(
+  file: string,
+  scope: FileBootstrapTarget['scope'],
+  wholeness: boolean,
+): void {
+  const probe = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  try {
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version !== REPLICA_SCHEMA_VERSION)
+      throw new ReplicaFileRejected(
+        `the replica file has schema ${version}, not ${REPLICA_SCHEMA_VERSION}`,
+      );
+    const fileScope = probe
+      .prepare(`SELECT value FROM meta WHERE key = ?`)
+      .pluck()
+      .get(REPLICA_FILE_SCOPE_KEY) as string | undefined;
+    const expected = JSON.stringify({ line: scope.line, role: scope.role });
+    if (fileScope !== expected)
+      throw new ReplicaFileRejected(
+        `the replica file holds scope ${fileScope ?? 'none'}, this station replicates ${expected}`,
+      );
+    if (wholeness) {
+      const rows = probe.pragma('quick_check') as { quick_check: string }[];
+      if (rows.length !== 1 || rows[0]?.quick_check !== 'ok')
+        throw new ReplicaFileRejected(
+          `the replica file is not a whole database: ${rows[0]?.quick_check ?? 'no answer'}`,
+        );
+    }
+  } catch (error) {
+    if (error instanceof ReplicaFileRejected) throw error;
+    throw new ReplicaFileRejected(`the replica file does not open: ${(error as Error).message}`);
+  } finally {
+    probe.close();
+  }
+}
+
+/**
+ * Wait while the server builds the scope's file, download it compressed into `target` as a
+ * plain SQLite file, and check it: SHA-256 and size against the manifest, schema, scope and,
+ * with `wholeness`, SQLite's quick_check. Returns its manifest, or undefined when the server
+ * has no replica files. Throws SyncError (offline: try again later) or ReplicaFileRejected
+ * (bootstrap row by row instead); `target` may be left behind either way, for the caller to
+ * remove.
+ */
+export async function fetchReplicaFile(
+  { http, scope, maxBuildWaitMs = MAX_BUILD_WAIT_MS }: Omit<FileBootstrapTarget, 'db' | 'store'>,
+  target: string,
   progress: (snapshot: SnapshotProgress) => void,
-): Promise<boolean> {
+  wholeness = false,
+): Promise<ReplicaFileManifest | undefined> {
   const manifest = await manifestOf(http, progress, maxBuildWaitMs);
-  if (!manifest) return false;
+  if (!manifest) return undefined;
   if (manifest.schemaVersion !== REPLICA_SCHEMA_VERSION)
     throw new ReplicaFileRejected(
       `the replica file has schema ${manifest.schemaVersion}, this station ${REPLICA_SCHEMA_VERSION}`,
     );
   progress({ loaded: 0, total: manifest.rows });
+  await download(http, manifest, target);
+  checkDownloaded(target, scope, wholeness);
+  return manifest;
+}
+
+/**
+ * Bootstrap from the server's prebuilt replica file by copying it (docs/sync.md "Bootstrap
+ * from a database file"): the way of a station whose replica is already open — one with
+ * unsent events, or one that could not fetch the file before it opened its replica (a fresh
+ * station opens the file itself as its replica instead: replica-file-open.ts). Fetch and
+ * check the file (fetchReplicaFile), then copy its rows into the replica in one transaction
+ * (SQLite to SQLite, no row passes through JavaScript), put back the station's unconfirmed
+ * effects and take the file's cursor; the caller then pulls the change log after it. Returns
+ * false when the server has no replica files. Throws SyncError (offline: try again later) or
+ * ReplicaFileRejected (bootstrap row by row instead); nothing is loaded either way.
+ */
+export async function bootstrapFromFile(
+  target: FileBootstrapTarget,
+  progress: (snapshot: SnapshotProgress) => void,
+): Promise<boolean> {
+  const { db, store } = target;
   const file = `${db.name}.download`;
   try {
-    await download(http, manifest, file);
+    const manifest = await fetchReplicaFile(target, file, progress);
+    if (!manifest) return false;
     db.prepare('ATTACH DATABASE ? AS download').run(file);
     try {
-      const version = db.pragma('download.user_version', { simple: true }) as number;
-      const fileScope = db
-        .prepare(`SELECT value FROM download.meta WHERE key = ?`)
-        .pluck()
-        .get(REPLICA_FILE_SCOPE_KEY) as string | undefined;
-      if (version !== REPLICA_SCHEMA_VERSION)
-        throw new ReplicaFileRejected(
-          `the replica file has schema ${version}, not ${REPLICA_SCHEMA_VERSION}`,
-        );
-      const expected = JSON.stringify({ line: scope.line, role: scope.role });
-      if (fileScope !== expected)
-        throw new ReplicaFileRejected(
-          `the replica file holds scope ${fileScope ?? 'none'}, this station replicates ${expected}`,
-        );
       store.setMeta('ready', '0');
       db.transaction(() => {
         for (const table of REPLICATED_TABLES) {

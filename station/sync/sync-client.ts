@@ -10,6 +10,7 @@ import {
 } from '#core/api/sync.ts';
 import type { Outbox, OutboxStatus } from '#db/outbox.ts';
 import type { ReplicaStore } from '#db/replica-store.ts';
+import { WalCheckpointer } from '#db/wal-checkpointer.ts';
 import { backoffMs } from './backoff.ts';
 import { bootstrapReplica, type SnapshotProgress } from './bootstrap.ts';
 import type { RangeFit } from '#core/sync/change-range.ts';
@@ -97,6 +98,8 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
       }),
     ),
   );
+  /** While syncing, the replica's checkpoints run on a thread of their own (a pull's never hold a scan). */
+  private readonly checkpoints: WalCheckpointer;
   private readonly pushPause = new PushPause(
     () => this.now().getTime(),
     (afterMs) => this.later(afterMs, () => this.kick()),
@@ -120,6 +123,7 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
+    this.checkpoints = new WalCheckpointer(options.db);
   }
 
   get ready(): boolean {
@@ -144,6 +148,7 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.checkpoints.start();
     this.update({ link: 'polling' });
     void this.cycle();
     void keepLiveChannel(this.http, {
@@ -166,6 +171,7 @@ export class SyncClient extends EventEmitter<{ status: [SyncStatus] }> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all([this.pushes.settled(), this.pulls.settled()]);
+    await this.checkpoints.stop();
     this.update({ link: 'stopped' });
     await this.http.close();
   }

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openReplica } from '#db/open-replica.ts';
+import { WalCheckpointer } from '#db/wal-checkpointer.ts';
+import { eventually } from './sync-harness.ts';
+
+/*
+ * The replica's checkpoints on a thread of their own while the station syncs (docs/sync.md
+ * "Sync never delays a verdict"): the station's connection commits without copying the WAL
+ * into the file; the worker's connection does it.
+ */
+describe('WAL checkpoints off the station thread', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const replica = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ordertrace-checkpoint-'));
+    dirs.push(dir);
+    const file = join(dir, 'replica.sqlite');
+    return { file, db: openReplica(file).db };
+  };
+  /** About 8 MB of pages, far beyond the 1,000 pages at which SQLite would checkpoint itself. */
+  const writeMuch = (db: ReturnType<typeof replica>['db']) =>
+    db.transaction(() => {
+      const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      for (let i = 0; i < 2000; i++) put.run(`filler-${i}`, 'x'.repeat(4000));
+    })();
+
+  it('leaves checkpoints to its worker while started, and to the connection again once stopped', async () => {
+    const { file, db } = replica();
+    const checkpoints = new WalCheckpointer(db, 20);
+    checkpoints.start();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(file).size;
+    writeMuch(db);
+    // The commit returned without copying the WAL into the file …
+    expect(statSync(file).size).toBe(before);
+    // … the worker copies it.
+    await eventually(() => statSync(file).size > before + 4_000_000, 30_000, 'a checkpoint');
+    await checkpoints.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+
+  it('changes nothing for a database that is not in WAL mode', () => {
+    const { db } = replica();
+    db.pragma('journal_mode = DELETE');
+    const checkpoints = new WalCheckpointer(db);
+    checkpoints.start();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+});

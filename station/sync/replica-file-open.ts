@@ -58,28 +58,27 @@ function flushToDisk(path: string): void {
 /**
  * Whether the replica at `file` may be replaced by the server's file: absent, or not ready
  * with nothing unsent in its outbox. Opens and checks it (a corrupt file is moved aside with
- * its outbox salvaged, as at every open) and closes it with its WAL checkpointed, so nothing
- * of it is left outside the file.
+ * its outbox salvaged, as at every open). One that may not be replaced is returned open, as
+ * the station will use it (checked once per start); one that may is closed with its WAL
+ * checkpointed, so nothing of it is left outside the file.
  */
 function replaceable(file: string): {
-  way?: FreshReplicaWay;
+  kept?: OpenedReplica & { way: FreshReplicaWay };
   recovered?: OpenedReplica['recovered'];
 } {
   if (!existsSync(file)) return {};
-  const { db, recovered } = openReplica(file);
-  try {
-    const ready = db.prepare(`SELECT value FROM meta WHERE key = 'ready'`).pluck().get();
-    if (ready === '1') return { way: 'ready', ...(recovered ? { recovered } : {}) };
-    const unsent = db
-      .prepare('SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL')
-      .pluck()
-      .get() as number;
-    if (unsent > 0) return { way: 'unsent events', ...(recovered ? { recovered } : {}) };
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    return recovered ? { recovered } : {};
-  } finally {
-    db.close();
-  }
+  const opened = openReplica(file);
+  const { db, recovered } = opened;
+  const ready = db.prepare(`SELECT value FROM meta WHERE key = 'ready'`).pluck().get();
+  const unsent = db
+    .prepare('SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL')
+    .pluck()
+    .get() as number;
+  if (ready === '1' || unsent > 0)
+    return { kept: { ...opened, way: ready === '1' ? 'ready' : 'unsent events' } };
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return recovered ? { recovered } : {};
 }
 
 /**
@@ -160,8 +159,8 @@ export async function openFreshReplica(
   const downloaded = `${file}.download`;
   rmSync(downloaded, { force: true });
   const before = replaceable(file);
+  if (before.kept) return before.kept;
   const recovered = before.recovered ? { recovered: before.recovered } : {};
-  if (before.way) return { ...openReplica(file), ...recovered, way: before.way };
   const http = options.http ?? new SyncHttp(enrollment);
   let way: FreshReplicaWay = 'opened';
   try {

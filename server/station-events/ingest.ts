@@ -19,6 +19,7 @@ import { raiseException, type ExceptionInput } from '../back-office/exceptions.t
 import { notAppliedKey } from '#core/api/messages.ts';
 import { touchStation } from '../stations/stations.ts';
 import { ingestBatch, type Effects } from './batch-ingest.ts';
+import { groupCommitOf } from './group-commit.ts';
 import type { Check, CheckContext, StationCaller } from './checks.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 
@@ -177,7 +178,7 @@ async function ingestSlice(
   effects: Effects,
 ): Promise<{ results: PushResult[]; acked: number }> {
   const { db, kind } = context.storage;
-  return db.transaction().execute(async (trx) => {
+  const take = async (trx: Db) => {
     const ack = await holdAck(trx, caller.id);
     const held = await heldEvents(trx, caller.id, events);
     const checks = await checkContext(trx, now, caller);
@@ -192,7 +193,15 @@ async function ingestSlice(
       outboxDepth,
     );
     return { results: out.results, acked };
-  });
+  };
+  // SQLite: one writer, so concurrent stations' slices share a transaction and its sync to
+  // disk (group-commit.ts). PostgreSQL takes them in parallel, each its own (decision 0008).
+  return kind === 'sqlite'
+    ? groupCommitOf(db).run(
+        events.reduce((sum, event) => sum + weightOf(event), 0),
+        take,
+      )
+    : db.transaction().execute(take);
 }
 
 /**

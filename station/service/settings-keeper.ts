@@ -12,6 +12,9 @@ export const DEFAULT_SETTINGS: StationSettings = {
   kiosk: false,
 };
 
+/** The settings that configure a device (the others are the screen's). */
+const DEVICE_SETTINGS = ['scanner', 'printer', 'lineStop'] as const;
+
 /** The station's settings: kept in the replica's meta, applied to the devices when saved. */
 export class SettingsKeeper {
   current: StationSettings;
@@ -29,8 +32,13 @@ export class SettingsKeeper {
 
   async save(patch: Partial<StationSettings>): Promise<void> {
     const next = stationSettingsSchema.parse({ ...this.current, ...patch });
+    // Applying reopens the scanner, printer and stack light: a scan read meanwhile is lost, so
+    // a change that leaves them as they are (the language, the kiosk) does not touch them.
+    const devicesChanged = DEVICE_SETTINGS.some(
+      (key) => JSON.stringify(next[key]) !== JSON.stringify(this.current[key]),
+    );
     this.store.setMeta(SETTINGS_KEY, JSON.stringify(next));
     this.current = next;
-    await this.devices.apply(next);
+    if (devicesChanged) await this.devices.apply(next);
   }
 }

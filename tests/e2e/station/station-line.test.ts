@@ -15,6 +15,35 @@ import { scanExpect, shot, waitForOrderState } from './station-ui.ts';
  */
 const SMALL = { width: 1024, height: 768 } as const;
 const LAPTOP = { width: 1366, height: 768 } as const;
+const PHONE = { width: 390, height: 844 } as const;
+
+/** The element lies within the window's width: reachable on a phone by scrolling down only. */
+async function withinWidth(page: Page, testid: string): Promise<boolean> {
+  return page
+    .getByTestId(testid)
+    .first()
+    .evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth;
+    });
+}
+
+/**
+ * What is wider than its box on the page: the page itself, or a card or column inside it
+ * (clipped, or scrolling sideways), each with by how many pixels. Empty: everything fits.
+ */
+const widerThanWindow = (page: Page) =>
+  page.evaluate(() =>
+    [
+      { name: 'page', over: document.documentElement.scrollWidth - window.innerWidth },
+      ...[...document.querySelectorAll('header, main, main section, main aside, .card')].map(
+        (element) => ({
+          name: `${element.tagName.toLowerCase()}[${element.getAttribute('data-testid') ?? ''}].${element.className}`,
+          over: element.scrollWidth - element.clientWidth,
+        }),
+      ),
+    ].filter((box) => box.over > 0),
+  );
 
 /** The element lies wholly inside the viewport (reachable without scrolling). */
 async function inView(page: Page, testid: string): Promise<boolean> {
@@ -47,13 +76,34 @@ const headerItemsWrapped = (page: Page) =>
       .map((element) => element.textContent),
   );
 
+/**
+ * The screen as it is now, on a phone (390×844) in both languages: nothing clipped or wider
+ * than the window, the controls named within its width (reached by scrolling down only).
+ */
+async function fitsPhone(page: Page, what: string, testids: string[]): Promise<void> {
+  const before = page.viewportSize();
+  const current = await page.evaluate(() => document.documentElement.lang);
+  await page.setViewportSize(PHONE);
+  // The other language first: the page ends in the one it had.
+  for (const language of current === 'en'
+    ? (['zh-CN', 'en'] as const)
+    : (['en', 'zh-CN'] as const)) {
+    await setLanguage(page, language);
+    await shot(page, `line-${what}-phone-${language}`);
+    expect(await widerThanWindow(page), `${what} ${language}`).toEqual([]);
+    for (const testid of testids)
+      expect(await withinWidth(page, testid), `${what}: ${testid} ${language}`).toBe(true);
+  }
+  if (before) await page.setViewportSize(before);
+}
+
 async function setLanguage(page: Page, language: 'en' | 'zh-CN'): Promise<void> {
   const current = await page.evaluate(() => document.documentElement.lang);
   if (current !== language) await page.getByTestId('language').last().click();
   await page.waitForFunction((lang) => document.documentElement.lang === lang, language);
 }
 
-describe('the station at the line (1024×768 and 1366×768, zh and en)', () => {
+describe('the station at the line (1024×768, 1366×768 and 390×844, zh and en)', () => {
   let plant: E2ePlant;
   let browser: Browser;
   let production: E2eStation;
@@ -126,6 +176,12 @@ describe('the station at the line (1024×768 and 1366×768, zh and en)', () => {
         expect(await inView(page, testid), `${testid} at 1024×768 in ${language}`).toBe(true);
       await shot(page, `line-production-small-${language}`);
     }
+    await fitsPhone(page, 'production', [
+      'unit-done-assembly',
+      'unit-quantity',
+      'code-entry',
+      'settings',
+    ]);
     await page.getByTestId('unit-done-assembly').click();
     await page.getByTestId('held-assembly').waitFor();
     expect(await inView(page, 'undo-assembly')).toBe(true);
@@ -178,6 +234,12 @@ describe('the station at the line (1024×768 and 1366×768, zh and en)', () => {
         expect(await inView(page, testid), `${testid} in ${language}`).toBe(true);
       await shot(page, `line-stop-small-${language}`);
     }
+    await fitsPhone(page, 'stop', [
+      'line-stop-todo',
+      'supervisor-badge',
+      'clear-reason',
+      'clear-line',
+    ]);
     // The red alarm sounds again while the line stays stopped.
     await expect
       .poll(() => page.getByTestId('line-stop-facts').getAttribute('data-alarms'), {
@@ -227,6 +289,7 @@ describe('the station at the line (1024×768 and 1366×768, zh and en)', () => {
       expect(await headerItemsWrapped(page)).toEqual([]);
       await shot(page, `line-settings-locked-${language}`);
     }
+    await fitsPhone(page, 'settings-locked', ['settings-badge', 'settings-unlock']);
     // An operator's badge does not open them.
     await page.getByTestId('settings-badge').fill(plant.operator);
     await page.getByTestId('settings-unlock').click();
@@ -275,7 +338,54 @@ describe('the station at the line (1024×768 and 1366×768, zh and en)', () => {
         await shot(page, `line-shipping-blocked-${viewport.width}-${language}`);
       }
     }
+    await fitsPhone(page, 'shipping-blocked', ['dispatch-blocked', 'package-removed']);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('an operator: every button the production screen offers for a fresh order succeeds', async () => {
+    const fresh = await releasedOrder(plant, 2);
+    await waitForOrderState(production, fresh.code, ['released']);
+    const page = await open(production, LAPTOP);
+    await page.getByTestId('main').click();
+    production.scan(plant.operator);
+    await expect.poll(() => page.getByTestId('notice').getAttribute('data-key')).toBe('logged_in');
+    await scanExpect(page, production, fresh.code, 'accepted');
+    for (const resource of fresh.resources)
+      await scanExpect(page, production, resource.code, 'accepted');
+    await page.getByTestId('unit-done-assembly').waitFor();
+    // Each enabled button in the work area, pressed in turn as an operator trying them would:
+    // whatever it says must be good news (a refusal would be an action offered that fails).
+    const refused: string[] = [];
+    // Commands under way (POST /api/commands/…): a click has its answer once none is.
+    const commands = new Set<object>();
+    page.on('request', (request) => {
+      if (request.url().includes('/api/commands/')) commands.add(request);
+    });
+    page.on('requestfinished', (request) => commands.delete(request));
+    page.on('requestfailed', (request) => commands.delete(request));
+    const frames = () =>
+      page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+      );
+    let pressed = 0;
+    for (let index = 0; index < 20; index++) {
+      const buttons = page.locator('main section.work button:enabled:visible');
+      if (index >= (await buttons.count())) break;
+      const button = buttons.nth(index);
+      const what = `${await button.getAttribute('data-testid')} "${await button.textContent()}"`;
+      await button.click();
+      pressed++;
+      await frames();
+      await expect.poll(() => commands.size, { timeout: 20_000 }).toBe(0);
+      await frames();
+      const notice = page.getByTestId('notice');
+      if ((await notice.count()) > 0 && !(await notice.getAttribute('class'))?.includes('ok'))
+        refused.push(`${what}: ${await notice.getAttribute('data-key')}`);
+    }
+    expect(pressed).toBeGreaterThan(0);
+    expect(refused).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

@@ -5,7 +5,8 @@ import type { E2eStation } from './station-plant.ts';
 import { englishLeftDiff } from '../english-left.ts';
 import { latinOnScreen } from '../latin-on-screen.ts';
 
-export const SHOTS_DIR = '/tmp/station-shots';
+/** Station screenshots: ORDERTRACE_SCREENS_DIR when set (docs/screens), else the temp dir. */
+export const SHOTS_DIR = process.env.ORDERTRACE_SCREENS_DIR ?? '/tmp/station-shots';
 
 /** The seq of the newest scan on screen (0 for none). */
 const topSeq = (page: Page) =>

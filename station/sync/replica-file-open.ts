@@ -55,6 +55,15 @@ function flushToDisk(path: string): void {
   }
 }
 
+/** The rename written through too; where a directory cannot be opened (Windows) the rename stands as it is. */
+function flushDirectory(path: string): void {
+  try {
+    flushToDisk(path);
+  } catch {
+    // Not a durability the platform offers; the file itself was written through.
+  }
+}
+
 /**
  * Whether the replica at `file` may be replaced by the server's file: absent, or not ready
  * with nothing unsent in its outbox. Opens and checks it (a corrupt file is moved aside with
@@ -182,7 +191,7 @@ export async function openFreshReplica(
       // into the new file.
       for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
       renameSync(downloaded, file);
-      flushToDisk(dirname(file));
+      flushDirectory(dirname(file));
       options.progress?.({ loaded: manifest.rows, total: manifest.rows });
     }
   } catch (error) {

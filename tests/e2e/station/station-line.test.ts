@@ -234,6 +234,14 @@ describe('the station at the line (1024×768, 1366×768 and 390×844, zh and en)
         expect(await inView(page, testid), `${testid} in ${language}`).toBe(true);
       await shot(page, `line-stop-small-${language}`);
     }
+    await page.setViewportSize(PHONE);
+    // Taller than a phone, the stop screen scrolls: its top (the heading) stays reachable.
+    const headingTop = await page.getByTestId('line-stop').evaluate((stop) => {
+      stop.scrollTop = 0;
+      return stop.querySelector('h1')!.getBoundingClientRect().top;
+    });
+    expect(headingTop).toBeGreaterThanOrEqual(0);
+    await page.setViewportSize(SMALL);
     await fitsPhone(page, 'stop', [
       'line-stop-todo',
       'supervisor-badge',

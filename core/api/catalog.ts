@@ -7,12 +7,14 @@ export const attributesSchema = z
   .refine((attributes) => Object.keys(attributes).length <= 40, 'at most 40 attributes');
 
 /**
- * One line of a bill of materials. `materialName` and `step` are the English names (the step's
- * is also its key in progress reports); `materialNameZh` and `stepZh` the Chinese ones, '' when
- * none was given (screens then show the English name).
+ * One line of a bill of materials. `resourceType`, `materialName` and `step` are the English
+ * names (the type is also what a station counts consumed resources by, the step its key in
+ * progress reports); `resourceTypeZh`, `materialNameZh` and `stepZh` the Chinese ones, ''
+ * when none was given (screens then show the English name).
  */
 export const bomItemSchema = z.strictObject({
   resourceType: z.string().trim().min(1).max(60),
+  resourceTypeZh: z.string().trim().max(60).default(''),
   materialName: z.string().trim().min(1).max(200),
   materialNameZh: z.string().trim().max(200).default(''),
   quantityPerUnit: z.number().int().min(1).max(10_000),

@@ -80,6 +80,7 @@ async function insertBom(db: Db, productId: string, bom: readonly BomItem[]): Pr
         product_id: productId,
         position: index + 1,
         resource_type: item.resourceType,
+        resource_type_zh: item.resourceTypeZh,
         material_name: item.materialName,
         material_name_zh: item.materialNameZh,
         quantity_per_unit: item.quantityPerUnit,
@@ -140,6 +141,7 @@ async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
       .filter((item) => item.product_id === row.id)
       .map((item) => ({
         resourceType: item.resource_type,
+        resourceTypeZh: item.resource_type_zh,
         materialName: item.material_name,
         materialNameZh: item.material_name_zh,
         quantityPerUnit: item.quantity_per_unit,
@@ -312,12 +314,16 @@ export async function updateProduct(
       await trx.deleteFrom('bom_items').where('product_id', '=', productId).execute();
       await insertBom(trx, productId, after.bom);
     } else if (fields.bom !== undefined) {
-      // The same materials and steps, maybe translated: names change freely, even once
+      // The same types, materials and steps, maybe translated: names change freely, even once
       // released (resources already made keep the names they were made with).
       for (const [index, item] of fields.bom.entries()) {
         await trx
           .updateTable('bom_items')
-          .set({ material_name_zh: item.materialNameZh, step_zh: item.stepZh })
+          .set({
+            resource_type_zh: item.resourceTypeZh,
+            material_name_zh: item.materialNameZh,
+            step_zh: item.stepZh,
+          })
           .where('product_id', '=', productId)
           .where('position', '=', index + 1)
           .execute();

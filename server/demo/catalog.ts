@@ -2,14 +2,15 @@ import type { ProductInput } from '#core/api/catalog.ts';
 
 /*
  * A small solid-wood furniture workshop: what the demo plant makes. Attribute values are
- * English; `<key>_zh` carries the Chinese word for a string value, so the matcher learns both
- * languages' vocabulary from the catalog itself (docs/decisions/0005-similar-matching.md).
+ * English; `<key>_zh` carries the Chinese word for a string value (screens show the reader's
+ * one, core/text/bilingual.ts), so the matcher learns both languages' vocabulary from the catalog itself (docs/decisions/0005-similar-matching.md).
  * The first six keep their order: the demo seed picks them by position.
  */
 /** The woods' Chinese names, for the materials made of them. */
 const WOOD_ZH: Record<string, string> = { Oak: '橡木', Walnut: '胡桃木' };
 const leg = (wood: string) => ({
   resourceType: 'leg',
+  resourceTypeZh: '腿',
   materialName: `${wood} leg 72 cm`,
   materialNameZh: `${WOOD_ZH[wood] ?? wood}腿 72 厘米`,
   quantityPerUnit: 4,
@@ -18,6 +19,7 @@ const leg = (wood: string) => ({
 });
 const fittings = {
   resourceType: 'hardware',
+  resourceTypeZh: '五金件',
   materialName: 'Leg fitting kit',
   materialNameZh: '桌腿连接件套装',
   quantityPerUnit: 1,
@@ -26,6 +28,7 @@ const fittings = {
 };
 const top = (wood: string, size: string) => ({
   resourceType: 'panel',
+  resourceTypeZh: '板材',
   materialName: `${wood} top panel ${size}`,
   materialNameZh: `${WOOD_ZH[wood] ?? wood}桌面 ${size}`,
   quantityPerUnit: 1,
@@ -76,6 +79,7 @@ const diningTableOf = (
       length_cm: lengthCm,
       seats,
       finish: 'oil',
+      finish_zh: '木蜡油',
     },
     bom: [top(name, topSize), leg(name), fittings],
   };
@@ -93,6 +97,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'frame',
+        resourceTypeZh: '框架',
         materialName: 'Oak chair frame',
         materialNameZh: '橡木椅架',
         quantityPerUnit: 1,
@@ -101,6 +106,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'seat',
+        resourceTypeZh: '座面',
         materialName: 'Paper-cord seat',
         materialNameZh: '纸绳座面',
         quantityPerUnit: 1,
@@ -118,6 +124,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'frame',
+        resourceTypeZh: '框架',
         materialName: 'Beech sofa frame 3-seat',
         materialNameZh: '三人位榉木沙发框架',
         quantityPerUnit: 1,
@@ -126,6 +133,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'fabric',
+        resourceTypeZh: '面料',
         materialName: 'Linen cover, natural',
         materialNameZh: '本色亚麻沙发套',
         quantityPerUnit: 1,
@@ -134,6 +142,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'cushion',
+        resourceTypeZh: '坐垫',
         materialName: 'Feather seat cushion',
         materialNameZh: '羽绒坐垫',
         quantityPerUnit: 3,
@@ -158,6 +167,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'side',
+        resourceTypeZh: '侧板',
         materialName: 'Ash side panel 180 cm',
         materialNameZh: '白蜡木侧板 180 厘米',
         quantityPerUnit: 2,
@@ -166,6 +176,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'shelf',
+        resourceTypeZh: '层板',
         materialName: 'Ash shelf 80×30',
         materialNameZh: '白蜡木层板 80×30',
         quantityPerUnit: 5,
@@ -183,6 +194,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'carcass',
+        resourceTypeZh: '柜体',
         materialName: 'Walnut carcass',
         materialNameZh: '胡桃木柜体',
         quantityPerUnit: 1,
@@ -191,6 +203,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'drawer',
+        resourceTypeZh: '抽屉',
         materialName: 'Walnut drawer box',
         materialNameZh: '胡桃木抽屉',
         quantityPerUnit: 1,
@@ -199,6 +212,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'runner',
+        resourceTypeZh: '滑轨',
         materialName: 'Soft-close runner pair',
         materialNameZh: '阻尼滑轨（一对）',
         quantityPerUnit: 1,
@@ -214,11 +228,12 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     nameZh: '胡桃木茶几 120',
     descriptionEn: 'Low table in solid walnut, one open shelf.',
     descriptionZh: '黑胡桃实木矮桌，带一层开放隔板。',
-    attributes: { ...coffeeTable, ...walnut, length_cm: 120, finish: 'oil' },
+    attributes: { ...coffeeTable, ...walnut, length_cm: 120, finish: 'oil', finish_zh: '木蜡油' },
     bom: [
       top('Walnut', '120×60'),
       {
         resourceType: 'leg',
+        resourceTypeZh: '腿',
         materialName: 'Walnut leg 40 cm',
         materialNameZh: '胡桃木腿 40 厘米',
         quantityPerUnit: 4,
@@ -236,6 +251,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'frame',
+        resourceTypeZh: '框架',
         materialName: 'Walnut chair frame',
         materialNameZh: '胡桃木椅架',
         quantityPerUnit: 1,
@@ -244,6 +260,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'seat',
+        resourceTypeZh: '座面',
         materialName: 'Leather seat pad',
         materialNameZh: '皮革座垫',
         quantityPerUnit: 1,
@@ -261,6 +278,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'frame',
+        resourceTypeZh: '框架',
         materialName: 'Beech sofa frame 2-seat',
         materialNameZh: '双人位榉木沙发框架',
         quantityPerUnit: 1,
@@ -269,6 +287,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'fabric',
+        resourceTypeZh: '面料',
         materialName: 'Linen cover, grey',
         materialNameZh: '灰色亚麻沙发套',
         quantityPerUnit: 1,
@@ -293,6 +312,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'frame',
+        resourceTypeZh: '框架',
         materialName: 'Beech sofa frame 3-seat',
         materialNameZh: '三人位榉木沙发框架',
         quantityPerUnit: 1,
@@ -301,6 +321,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'cover',
+        resourceTypeZh: '沙发套',
         materialName: 'Leather cover, brown',
         materialNameZh: '棕色皮革沙发套',
         quantityPerUnit: 1,
@@ -325,6 +346,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'side',
+        resourceTypeZh: '侧板',
         materialName: 'Ash side panel 180 cm, black',
         materialNameZh: '黑色白蜡木侧板 180 厘米',
         quantityPerUnit: 2,
@@ -333,6 +355,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'shelf',
+        resourceTypeZh: '层板',
         materialName: 'Ash shelf 80×30, black',
         materialNameZh: '黑色白蜡木层板 80×30',
         quantityPerUnit: 5,
@@ -357,6 +380,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'side',
+        resourceTypeZh: '侧板',
         materialName: 'Oak side panel 100 cm',
         materialNameZh: '橡木侧板 100 厘米',
         quantityPerUnit: 2,
@@ -365,6 +389,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'shelf',
+        resourceTypeZh: '层板',
         materialName: 'Oak shelf 80×30',
         materialNameZh: '橡木层板 80×30',
         quantityPerUnit: 3,
@@ -382,6 +407,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
     bom: [
       {
         resourceType: 'carcass',
+        resourceTypeZh: '柜体',
         materialName: 'Oak carcass',
         materialNameZh: '橡木柜体',
         quantityPerUnit: 1,
@@ -390,6 +416,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'drawer',
+        resourceTypeZh: '抽屉',
         materialName: 'Oak drawer box',
         materialNameZh: '橡木抽屉',
         quantityPerUnit: 2,
@@ -398,6 +425,7 @@ export const DEMO_PRODUCTS: ProductInput[] = [
       },
       {
         resourceType: 'runner',
+        resourceTypeZh: '滑轨',
         materialName: 'Soft-close runner pair',
         materialNameZh: '阻尼滑轨（一对）',
         quantityPerUnit: 2,

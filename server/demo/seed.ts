@@ -21,12 +21,12 @@ import { DEMO_PRODUCTS } from './catalog.ts';
 export const DEMO_PASSWORD = 'ordertrace-demo';
 
 export const DEMO_USERS: { email: string; name: string; role: UserRole }[] = [
-  { email: 'admin@demo.ordertrace', name: 'Admin 管理员', role: 'admin' },
-  { email: 'planner@demo.ordertrace', name: 'Li Na 李娜', role: 'planner' },
-  { email: 'service@demo.ordertrace', name: 'Zhang Wei 张伟', role: 'customer_service' },
-  { email: 'supervisor@demo.ordertrace', name: 'Chen Jie 陈杰', role: 'supervisor' },
-  { email: 'wang.fang@demo.ordertrace', name: 'Wang Fang 王芳', role: 'customer' },
-  { email: 'oliver@demo.ordertrace', name: 'Oliver Brown', role: 'customer' },
+  { email: 'admin@demo.ordertrace', name: '管理员', role: 'admin' },
+  { email: 'planner@demo.ordertrace', name: '李娜', role: 'planner' },
+  { email: 'service@demo.ordertrace', name: '张伟', role: 'customer_service' },
+  { email: 'supervisor@demo.ordertrace', name: '陈杰', role: 'supervisor' },
+  { email: 'wang.fang@demo.ordertrace', name: '王芳', role: 'customer' },
+  { email: 'kaming@demo.ordertrace', name: '陈嘉明', role: 'customer' },
 ];
 
 export interface DemoSummary {
@@ -58,7 +58,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
   const planner = users.get('planner') as Caller;
   const admin = users.get('admin') as Caller;
   const wang = users.get('wang.fang@demo.ordertrace') as Caller;
-  const oliver = users.get('oliver@demo.ordertrace') as Caller;
+  const kaming = users.get('kaming@demo.ordertrace') as Caller;
   const products = [];
   for (const product of DEMO_PRODUCTS)
     products.push(await createProduct(context, planner, product));
@@ -69,12 +69,12 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
     string,
     string,
   ];
-  await createLine(context, admin, 'L1', 'Suzhou');
-  await createLine(context, admin, 'L2', 'Suzhou');
+  await createLine(context, admin, 'L1', '苏州');
+  await createLine(context, admin, 'L2', '苏州');
 
   const badges = [
-    await createBadge(context, admin, { name: 'Operator 操作员 Zhao', role: 'operator' }),
-    await createBadge(context, admin, { name: 'Supervisor 主管 Chen', role: 'supervisor' }),
+    await createBadge(context, admin, { name: '操作员 赵强', role: 'operator' }),
+    await createBadge(context, admin, { name: '主管 陈杰', role: 'supervisor' }),
   ];
 
   const [operator] = badges as [IssuedBadge, IssuedBadge];
@@ -109,7 +109,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
 
   const shipTo = [
     '上海市浦东新区张江路 88 号 3 号楼 502 室 王芳 138-0000-0000',
-    '12 Harbour Road, Wan Chai, Hong Kong — Oliver Brown',
+    '香港湾仔港湾道 12 号 陈嘉明',
   ];
   const order = (
     customer: Caller,
@@ -121,28 +121,24 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
       lines,
       shipTo: shipTo[to] as string,
       customerReference: ref,
-      carrier: 'SF Express 顺丰',
+      carrier: '顺丰速运',
     });
 
   // submitted → awaiting choice: "like the oak table, but walnut"
   await submitOrder(context, wang, {
-    lines: [
-      { similarTo: oakTable, differences: '想要胡桃木的，walnut instead of oak', quantity: 1 },
-    ],
+    lines: [{ similarTo: oakTable, differences: '想要胡桃木的，不要橡木', quantity: 1 }],
     shipTo: shipTo[0] as string,
   });
   // → customer service: nothing in the catalog is close
-  await submitOrder(context, oliver, {
-    lines: [
-      { similarTo: sofa, differences: 'A rocking horse for a child, painted red', quantity: 2 },
-    ],
+  await submitOrder(context, kaming, {
+    lines: [{ similarTo: sofa, differences: '给孩子的摇摇马，漆成红色', quantity: 2 }],
     shipTo: shipTo[1] as string,
   });
   // confirmed
   await order(wang, [{ product: oakChair, quantity: 6 }], 'WF-2026-031');
   // chosen from candidates, then released
   const chosen = await submitOrder(context, wang, {
-    lines: [{ similarTo: oakTable, differences: 'walnut 胡桃木', quantity: 1 }],
+    lines: [{ similarTo: oakTable, differences: '胡桃木', quantity: 1 }],
     shipTo: shipTo[0] as string,
   });
   await chooseCandidates(context, wang, chosen.id, [
@@ -153,7 +149,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
   const running = await releaseOrder(
     context,
     planner,
-    (await order(oliver, [{ product: oakTable, quantity: 2 }], 'OB-77', 1)).id,
+    (await order(kaming, [{ product: oakTable, quantity: 2 }], 'OB-77', 1)).id,
     'L1',
   );
   const runningCode = running.order.code as string;
@@ -184,20 +180,14 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
     (await order(wang, [{ product: shelf, quantity: 1 }], 'WF-2026-032')).id,
     'L1',
   );
-  await changeOrderState(
-    context,
-    planner,
-    held.order.id,
-    'hold',
-    'Ash delivery failed moisture check 白蜡木含水率不合格',
-  );
+  await changeOrderState(context, planner, held.order.id, 'hold', '白蜡木到货含水率检验不合格');
   // produced, packed, shipped, delivered, and a rejected receipt
   const finished: string[] = [];
   for (const [customer, product, ref, to] of [
     [wang, walnutTable, 'WF-2026-020', 0],
-    [oliver, oakChair, 'OB-70', 1],
+    [kaming, oakChair, 'OB-70', 1],
     [wang, sofa, 'WF-2026-012', 0],
-    [oliver, shelf, 'OB-61', 1],
+    [kaming, shelf, 'OB-61', 1],
     [wang, oakTable, 'WF-2026-007', 0],
   ] as const) {
     const released = await releaseOrder(
@@ -242,7 +232,7 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
     ]);
     if (finished.length === 2) continue; // packed
     await shipping([
-      { type: 'package.dispatched', order: code, package: pkg, carrier: 'SF Express 顺丰' },
+      { type: 'package.dispatched', order: code, package: pkg, carrier: '顺丰速运' },
     ]);
     if (finished.length === 3) continue; // shipped
     await recordReceipt(
@@ -253,13 +243,13 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
         : {
             verdict: 'reject',
             package: pkg,
-            reason: 'Table top scratched in transit 桌面运输中划伤',
+            reason: '桌面运输中划伤',
           },
     );
   }
   // cancelled
-  const cancelled = await order(oliver, [{ product: oakChair, quantity: 4 }], 'OB-80', 1);
-  await changeOrderState(context, oliver, cancelled.id, 'cancel', 'Ordered the wrong quantity');
+  const cancelled = await order(kaming, [{ product: oakChair, quantity: 4 }], 'OB-80', 1);
+  await changeOrderState(context, kaming, cancelled.id, 'cancel', '数量下错了');
 
   const orders = await context.storage.db
     .selectFrom('orders')

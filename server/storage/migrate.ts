@@ -12,6 +12,7 @@ import * as admin from './migrations/0010-admin.ts';
 import * as problemReports from './migrations/0011-problem-reports.ts';
 import * as bilingualMaterials from './migrations/0012-bilingual-materials.ts';
 import * as exceptionMessages from './migrations/0013-exception-messages.ts';
+import * as bilingualResourceTypes from './migrations/0014-bilingual-resource-types.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0011-problem-reports', up: problemReports.up },
   { name: '0012-bilingual-materials', up: bilingualMaterials.up },
   { name: '0013-exception-messages', up: exceptionMessages.up },
+  { name: '0014-bilingual-resource-types', up: bilingualResourceTypes.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -48,6 +48,8 @@ export interface BomItemsTable {
   product_id: string;
   position: number;
   resource_type: string;
+  /** The resource type's Chinese name; '' when none was given (screens show the English one). */
+  resource_type_zh: string;
   material_name: string;
   /** The material's Chinese name; '' when none was given (screens show the English one). */
   material_name_zh: string;

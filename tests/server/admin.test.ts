@@ -238,7 +238,12 @@ describe.each(STORAGES)('admin: users, products and badges, on %s', (storage) =>
       const changed = await patch(planner, `/api/v1/products/${code}`, { bom });
       expect(changed.status).toBe(200);
       // Chinese names not given answer as empty (the screens show the English ones).
-      const answered = bom.map((item) => ({ materialNameZh: '', stepZh: '', ...item }));
+      const answered = bom.map((item) => ({
+        resourceTypeZh: '',
+        materialNameZh: '',
+        stepZh: '',
+        ...item,
+      }));
       expect(changed.body.bom).toEqual(answered);
       const order = await customer.post('/api/v1/orders', {
         lines: [{ product: code, quantity: 1 }],

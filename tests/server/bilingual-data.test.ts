@@ -7,13 +7,14 @@ import { LINEN_SOFA } from './fixtures.ts';
 import { STORAGES, startTestServer, type ApiClient, type TestServer } from './harness.ts';
 import { enrollStation, releasedOrder, type TestStation } from './station-flow.ts';
 
-/** A chair whose materials and steps carry Chinese names beside the English ones. */
+/** A chair whose resource types, materials and steps carry Chinese names beside the English ones. */
 const CHAIR: ProductInput = {
   nameEn: 'Oak dining chair',
   nameZh: '橡木餐椅',
   bom: [
     {
       resourceType: 'frame',
+      resourceTypeZh: '框架',
       materialName: 'Oak chair frame',
       materialNameZh: '橡木椅架',
       quantityPerUnit: 1,
@@ -22,6 +23,7 @@ const CHAIR: ProductInput = {
     },
     {
       resourceType: 'seat',
+      resourceTypeZh: '座面',
       materialName: 'Paper-cord seat',
       materialNameZh: '纸绳座面',
       quantityPerUnit: 1,
@@ -102,7 +104,7 @@ describe.each(STORAGES)('materials and steps in both languages, on %s', (storage
     const made = await planner.post('/api/v1/products', LINEN_SOFA);
     expect(made.status).toBe(200);
     for (const item of made.body.bom)
-      expect(item).toMatchObject({ materialNameZh: '', stepZh: '' });
+      expect(item).toMatchObject({ resourceTypeZh: '', materialNameZh: '', stepZh: '' });
     const order = await releasedOrder(customer, planner, made.body.code, 1);
     const rows = await pulled();
     const resource = rows.find((row) => row.entity === 'resource' && row.data.order === order.code);
@@ -117,6 +119,7 @@ describe.each(STORAGES)('materials and steps in both languages, on %s', (storage
     await releasedOrder(customer, planner, made.body.code, 1);
     const translated = made.body.bom.map((item: any) => ({
       ...item,
+      resourceTypeZh: `${item.resourceType}（类型）`,
       materialNameZh: `${item.resourceType}（中文）`,
       stepZh: item.step === 'frame' ? '框架' : '软包',
     }));

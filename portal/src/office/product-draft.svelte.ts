@@ -4,6 +4,7 @@ import { call } from '../lib/api.ts';
 /** A new bill-of-materials row: English and Chinese names to fill (the Chinese may stay empty). */
 const emptyItem = (): BomItem => ({
   resourceType: '',
+  resourceTypeZh: '',
   materialName: '',
   materialNameZh: '',
   quantityPerUnit: 1,
@@ -41,6 +42,7 @@ export class ProductDraft {
     // Rows from before Chinese names may lack them: the inputs start empty, never undefined.
     draft.bom = product.bom.map((item) => ({
       ...item,
+      resourceTypeZh: item.resourceTypeZh ?? '',
       materialNameZh: item.materialNameZh ?? '',
       stepZh: item.stepZh ?? '',
     }));

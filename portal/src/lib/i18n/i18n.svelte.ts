@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { nameIn } from '#core/text/bilingual.ts';
+import { nameIn, paramsIn } from '#core/text/bilingual.ts';
 import { ApiError } from '../api.ts';
 import { en, type MessageKey, type Messages } from './en.ts';
 import { zh } from './zh.ts';
@@ -86,6 +86,21 @@ export class I18n {
   /** A name the data carries in both languages, in this one (else the other: never blank). */
   name = (en: string | null | undefined, zh: string | null | undefined): string =>
     nameIn(this.locale, en, zh);
+
+  /**
+   * A product attribute's label in this language: the catalogs' for the keys they know
+   * (`attribute.material`), else the key as the planner typed it.
+   */
+  attributeLabel = (key: string): string => {
+    const known = `attribute.${key}`;
+    return known in this.#messages ? this.t(known as MessageKey) : key;
+  };
+
+  /** A product's attributes as `label: value` in this language (`x_zh` gives x's Chinese value). */
+  attributes = (attributes: Readonly<Record<string, string | number>>): string =>
+    Object.entries(paramsIn(this.locale, attributes))
+      .map(([key, value]) => `${this.attributeLabel(key)}: ${value}`)
+      .join(' · ');
 
   time = (iso: string | null | undefined): string => {
     if (!iso) return this.t('common.never');

@@ -190,10 +190,40 @@ export interface OrderSummary {
   materialsComplete: boolean;
 }
 
+/**
+ * What a device's status says, by key (the station UI words it in its language): the drivers'
+ * sentences are English, for logs and the English screen's detail.
+ */
+export const DEVICE_STATUS_KEYS = [
+  'scanner_none',
+  'scanner_wedge',
+  'scanner_connecting',
+  'scanner_connected',
+  'scanner_waiting',
+  'scanner_error',
+  'scanner_closed',
+  'printer_not_opened',
+  'printer_dry_run',
+  'printer_ready',
+  'printer_problem',
+  'printer_printed',
+  'line_stop_not_opened',
+  'line_stop_ready',
+  'line_stop_signal',
+  'line_stop_problem',
+  'device_unavailable',
+] as const;
+export type DeviceStatusKey = (typeof DEVICE_STATUS_KEYS)[number];
+
+/**
+ * A device's status: `said` by key and parameters (`device`: its configured kind, `problem`:
+ * a device error's code, `signal`: the stack light's), `message` the driver's English sentence.
+ */
 export interface DeviceStatus {
   kind: string;
   ok: boolean;
   message: string;
+  said: { key: DeviceStatusKey; params: Record<string, string | number> };
 }
 
 export interface SyncSummary {
@@ -257,10 +287,18 @@ export interface PrintedLabel {
   id: number;
   kind: 'package' | 'unit';
   code: string;
+  /** The print job's English title (the spooler's queue shows it). */
   title: string;
+  /** The same title by key, for the screen (`label_title_package`, `label_title_unit`). */
+  titleSaid: LabelTitle;
   format: 'pdf' | 'zpl';
   at: string;
 }
+
+/** A label's title by key: package n of m of an order, or a unit of an order. */
+export type LabelTitle =
+  | { key: 'label_title_package'; params: { number: number; of: number | string; order: string } }
+  | { key: 'label_title_unit'; params: { unit: string; order: string } };
 
 /** The label as printed, drawn from the same layout as the document the printer got. */
 export interface LabelPreview extends PrintedLabel {

@@ -41,9 +41,9 @@ export class ScannerCore {
     return this.#errors;
   }
 
-  setStatus(state: ScannerState, message: string): void {
+  setStatus(state: ScannerState, message: string, problem?: DeviceError['code']): void {
     const changed = state !== this.#status.state || message !== this.#status.message;
-    this.#status = { state, message };
+    this.#status = problem ? { state, message, problem } : { state, message };
     if (!changed) return;
     log('%s: %s', state, message);
     this.listeners.emit('status', this.#status);
@@ -55,7 +55,7 @@ export class ScannerCore {
     if (this.#errors.length > KEPT_ERRORS) this.#errors.shift();
     log('error %s: %s', error.code, error.message);
     if (state) {
-      this.setStatus(state, error.message);
+      this.setStatus(state, error.message, error.code);
     } else {
       this.#status = { ...this.#status, lastError: error.message };
       this.listeners.emit('status', this.#status);

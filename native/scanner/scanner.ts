@@ -12,6 +12,8 @@ export interface ScannerStatus {
   state: ScannerState;
   /** A sentence for the person at the station. */
   message: string;
+  /** The device error that brought it to `waiting` or `error` (the UI words it in its language). */
+  problem?: DeviceError['code'];
   /** The last read that was rejected, while the scanner itself is fine. */
   lastError?: string;
 }

@@ -1,19 +1,38 @@
 import { EventEmitter } from 'node:events';
-import type { DeviceStatus, StationSettings } from '#core/api/station-api.ts';
+import type { DeviceStatus, DeviceStatusKey, StationSettings } from '#core/api/station-api.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import type { LineSignal, LineStopOutput } from '#native/line-stop/line-stop.ts';
 import type { LabelDocument, LabelPrinter, PrintResult } from '#native/printers/printer.ts';
-import type { Scanner } from '#native/scanner/scanner.ts';
+import type { Scanner, ScannerStatus } from '#native/scanner/scanner.ts';
 
-const status = (kind: string, ok: boolean, message: string): DeviceStatus => ({
-  kind,
-  ok,
-  message,
-});
+const status = (
+  kind: string,
+  ok: boolean,
+  message: string,
+  key: DeviceStatusKey,
+  params: Record<string, string | number> = {},
+): DeviceStatus => ({ kind, ok, message, said: { key, params: { device: kind, ...params } } });
 
 /** A device that could not be opened: the station shows which, and why. */
 const unavailable = (kind: string, device: string, error: unknown): DeviceStatus =>
-  status(kind, false, `${kind} ${device} unavailable: ${messageOf(error)}`);
+  status(kind, false, `${kind} ${device} unavailable: ${messageOf(error)}`, 'device_unavailable', {
+    problem: problemOf(error),
+  });
+
+/** A device error's code ('paper-out', 'not-found'), or 'unknown' for anything else thrown. */
+function problemOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}
+
+/** A scanner state in words, by key; a problem (waiting, error) names its device error's code. */
+const SCANNER_SAYS: Record<ScannerStatus['state'], DeviceStatusKey> = {
+  connecting: 'scanner_connecting',
+  connected: 'scanner_connected',
+  waiting: 'scanner_waiting',
+  error: 'scanner_error',
+  closed: 'scanner_closed',
+};
 
 /**
  * The station's hardware, opened from its settings: one scanner, one label printer, one
@@ -38,9 +57,10 @@ export class StationDevices extends EventEmitter<{
       'none',
       false,
       'No scanner configured: the keyboard-wedge fallback reads scans.',
+      'scanner_none',
     ),
-    printer: status('none', false, 'No printer opened yet.'),
-    lineStop: status('none', false, 'No line-stop output opened yet.'),
+    printer: status('none', false, 'No printer opened yet.', 'printer_not_opened'),
+    lineStop: status('none', false, 'No line-stop output opened yet.', 'line_stop_not_opened'),
   };
 
   private changed(): void {
@@ -62,6 +82,7 @@ export class StationDevices extends EventEmitter<{
         'keyboard-wedge',
         true,
         'Keyboard-wedge scanner: read by the station screen.',
+        'scanner_wedge',
       );
       return;
     }
@@ -71,7 +92,13 @@ export class StationDevices extends EventEmitter<{
       this.scanner = scanner;
       const show = () => {
         const s = scanner.status();
-        this.statuses.scanner = status(config.kind, s.state === 'connected', s.message);
+        this.statuses.scanner = status(
+          config.kind,
+          s.state === 'connected',
+          s.message,
+          SCANNER_SAYS[s.state],
+          s.problem ? { problem: s.problem } : {},
+        );
         this.changed();
       };
       this.unsubscribe.push(
@@ -93,7 +120,17 @@ export class StationDevices extends EventEmitter<{
       const { openPrinter } = await import('#native/open-printer.ts');
       this.printer = openPrinter(config);
       const ready = await this.printer.status();
-      this.statuses.printer = status(config.kind, ready.ready, ready.message);
+      this.statuses.printer = status(
+        config.kind,
+        ready.ready,
+        ready.message,
+        !ready.ready
+          ? 'printer_problem'
+          : config.kind === 'dry-run'
+            ? 'printer_dry_run'
+            : 'printer_ready',
+        ready.problem ? { problem: ready.problem } : {},
+      );
     } catch (error) {
       this.printer = undefined;
       this.statuses.printer = unavailable(config.kind, 'printer', error);
@@ -105,10 +142,16 @@ export class StationDevices extends EventEmitter<{
       const { openLineStop } = await import('#native/open-line-stop.ts');
       const output = openLineStop(config);
       this.lineStop = output;
-      this.statuses.lineStop = status(config.kind, true, output.description);
+      this.statuses.lineStop = status(config.kind, true, output.description, 'line_stop_ready');
       output.onRecovered?.((signal) => {
         if (this.lineStop !== output) return;
-        this.statuses.lineStop = status(config.kind, true, `${output.description}: ${signal}`);
+        this.statuses.lineStop = status(
+          config.kind,
+          true,
+          `${output.description}: ${signal}`,
+          'line_stop_signal',
+          { signal },
+        );
         this.changed();
       });
     } catch (error) {
@@ -125,10 +168,17 @@ export class StationDevices extends EventEmitter<{
         this.statuses.printer.kind,
         true,
         `Printed on ${result.printer}.`,
+        'printer_printed',
       );
       return result;
     } catch (error) {
-      this.statuses.printer = status(this.statuses.printer.kind, false, messageOf(error));
+      this.statuses.printer = status(
+        this.statuses.printer.kind,
+        false,
+        messageOf(error),
+        'printer_problem',
+        { problem: problemOf(error) },
+      );
       throw error;
     } finally {
       this.changed();
@@ -145,10 +195,18 @@ export class StationDevices extends EventEmitter<{
     if (!this.lineStop) return false;
     try {
       await this.lineStop.signal(signal);
-      this.statuses.lineStop = status(kind, true, `${this.lineStop.description}: ${signal}`);
+      this.statuses.lineStop = status(
+        kind,
+        true,
+        `${this.lineStop.description}: ${signal}`,
+        'line_stop_signal',
+        { signal },
+      );
       return true;
     } catch (error) {
-      this.statuses.lineStop = status(kind, false, messageOf(error));
+      this.statuses.lineStop = status(kind, false, messageOf(error), 'line_stop_problem', {
+        problem: problemOf(error),
+      });
       return false;
     } finally {
       this.changed();

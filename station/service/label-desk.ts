@@ -1,13 +1,17 @@
-import type { LabelPreview, PrintedLabel } from '#core/api/station-api.ts';
+import type { LabelPreview, LabelTitle, PrintedLabel } from '#core/api/station-api.ts';
 import type { LabelDataInput } from '#core/labels/label-data.ts';
 import type { LabelDocument } from '#native/printers/printer.ts';
 import type { StationDevices } from '../devices/station-devices.ts';
 
-/** One label to print: its data, the code it carries, and a title for the print queue. */
+/**
+ * One label to print: its data, the code it carries, a title for the print queue (English)
+ * and the same title by key for the screen.
+ */
 export interface LabelJob {
   input: { kind: PrintedLabel['kind']; data: LabelDataInput['data'] };
   code: string;
   title: string;
+  titleSaid: LabelTitle;
 }
 
 /**
@@ -44,6 +48,7 @@ export class LabelDesk {
       kind: job.input.kind,
       code: job.code,
       title: job.title,
+      titleSaid: job.titleSaid,
       format,
       at: this.now().toISOString(),
     };

@@ -24,7 +24,12 @@ export function packageLabelJob(
       ...(order.customerReference ? { customerReference: order.customerReference } : {}),
     },
   };
-  return { input, code, title: `package ${number}/${of ?? '?'} of ${order.code}` };
+  return {
+    input,
+    code,
+    title: `package ${number}/${of ?? '?'} of ${order.code}`,
+    titleSaid: { key: 'label_title_package', params: { number, of: of ?? '?', order: order.code } },
+  };
 }
 
 /** A unit label (unit code as Code 128 and QR, product, order), as the back office prints it. */
@@ -34,5 +39,10 @@ export function unitLabelJob(order: OrderRecord, unit: string, serial: number): 
     kind: 'unit' as const,
     data: { code: unit, ...(product ? { product } : {}) },
   };
-  return { input, code: unit, title: `unit ${unit} of ${order.code}` };
+  return {
+    input,
+    code: unit,
+    title: `unit ${unit} of ${order.code}`,
+    titleSaid: { key: 'label_title_unit', params: { unit, order: order.code } },
+  };
 }

@@ -22,6 +22,7 @@ export const LATIN_ALLOWED = new Set([
   'HID',
   'USB',
   'CDC',
+  'Modbus', // the line-stop output's fieldbus
   'RS-', // RS-232
   'http',
   'https',

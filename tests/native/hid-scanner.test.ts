@@ -86,6 +86,8 @@ describe('HID keyboard-mode scanner', () => {
     expect(scanner.status()).toMatchObject({
       state: 'waiting',
       message: expect.stringMatching(/unplugged/),
+      // The station UI words the status by this code in its own language.
+      problem: 'disconnected',
     });
     expect(seen.errors.at(-1)?.disconnected).toBe(true);
     expect(binding.opened[0]?.closed).toBe(true);

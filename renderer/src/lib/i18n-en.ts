@@ -1,4 +1,4 @@
-import type { MessageKey } from '#core/api/station-api.ts';
+import type { DeviceStatusKey, LabelTitle, MessageKey } from '#core/api/station-api.ts';
 import type { Verdict } from '#core/events/station-events.ts';
 import type { CodeKind } from '#core/codes/formats.ts';
 import type { OrderState } from '#core/orders/state-machine.ts';
@@ -157,6 +157,59 @@ export const UI_EN = {
   msg_wrong_role: 'This station does not do that',
   msg_device_failed: 'Device problem: {detail}',
   msg_device_ok: 'Works',
+  // Device statuses by key (core/api/station-api.ts DEVICE_STATUS_KEYS), device kinds,
+  // device errors' codes and stack-light signals as they read in a status; label titles.
+  dev_scanner_none: 'No scanner configured: the keyboard-wedge fallback reads scans',
+  dev_scanner_wedge: 'Keyboard-wedge scanner: read by the station screen',
+  dev_scanner_connecting: 'Looking for the {device} scanner',
+  dev_scanner_connected: 'Reading the {device} scanner',
+  dev_scanner_waiting: '{device} scanner: {problem}; waiting for it to come back',
+  dev_scanner_error: '{device} scanner: {problem}; retrying',
+  dev_scanner_closed: 'Stopped reading the {device} scanner',
+  dev_printer_not_opened: 'No printer opened yet',
+  dev_printer_dry_run: 'Dry run: labels are logged, not printed',
+  dev_printer_ready: 'The {device} printer is ready',
+  dev_printer_problem: '{device} printer: {problem}',
+  dev_printer_printed: 'Label printed',
+  dev_line_stop_not_opened: 'No line-stop output opened yet',
+  dev_line_stop_ready: '{device} line-stop output ready',
+  dev_line_stop_signal: '{device} line-stop output: {signal}',
+  dev_line_stop_problem: '{device} line-stop output: {problem}',
+  dev_device_unavailable: '{device} unavailable: {problem}',
+  device_none: 'no',
+  device_keyboard_wedge: 'keyboard-wedge',
+  device_serial: 'serial',
+  device_hid: 'HID',
+  device_cups: 'CUPS',
+  device_zpl_tcp: 'ZPL network',
+  device_dry_run: 'dry-run',
+  device_serial_relay: 'serial relay',
+  device_hid_relay: 'HID relay',
+  device_modbus_coil: 'Modbus',
+  problem_disconnected: 'unplugged',
+  problem_not_found: 'not found',
+  problem_permission: 'no permission to open it',
+  problem_open_failed: 'could not be opened',
+  problem_noise: 'unreadable noise',
+  problem_overlong: 'a read too long for a barcode',
+  problem_no_suffix: 'a read without its suffix',
+  problem_incomplete: 'an unfinished read',
+  problem_unavailable: 'cannot be read',
+  problem_write_failed: 'could not be written to',
+  problem_unreachable: 'not reachable',
+  problem_timeout: 'no answer',
+  problem_paper_out: 'out of labels',
+  problem_paused: 'paused',
+  problem_head_open: 'print head open',
+  problem_ribbon_out: 'out of ribbon',
+  problem_rejected: 'refused the label',
+  problem_wrong_format: 'takes another label format',
+  problem_unknown: 'an unexpected error',
+  signal_stop: 'stop (red)',
+  signal_clear: 'running (green)',
+  signal_off: 'off',
+  label_title_package: 'package {number}/{of} of order {order}',
+  label_title_unit: 'unit {unit} of order {order}',
   msg_not_stopped: 'The line is not stopped',
   msg_operator_required: 'Nobody is logged in: scan your badge first',
   msg_unknown_label: 'Label {code} was never issued for this order: STOP',
@@ -206,6 +259,8 @@ export type UiKey = keyof typeof UI_EN;
 /** Compile-time proof that every message and verdict has a sentence. */
 type Covered =
   | `msg_${MessageKey}`
+  | `dev_${DeviceStatusKey}`
+  | LabelTitle['key']
   | `verdict_${Verdict}`
   | `state_${OrderState}`
   | `kind_${CodeKind | 'gs1' | 'unknown'}`;

@@ -1,4 +1,4 @@
-import type { Language, Message } from '#core/api/station-api.ts';
+import type { DeviceStatus, Language, LabelTitle, Message } from '#core/api/station-api.ts';
 import { nameIn, paramsIn } from '#core/text/bilingual.ts';
 import { UI_EN, type UiKey } from './i18n-en.ts';
 import { UI_ZH } from './i18n-zh.ts';
@@ -27,6 +27,26 @@ export class I18n {
       params.kind = this.term(`kind_${params.kind}`, params.kind);
     return this.t(`msg_${message.key}`, params);
   };
+
+  /**
+   * A device's status in the current language: its kind, its error's code and its stack
+   * light's signal in words (a code this UI does not know reads as "an unexpected error").
+   */
+  device = (status: DeviceStatus): string => {
+    const params = { ...status.said.params };
+    const word = (prefix: string, value: string | number | undefined, unknown: string) =>
+      this.term(`${prefix}${String(value).replaceAll('-', '_')}`, unknown);
+    if (params.device !== undefined)
+      params.device = word('device_', params.device, String(params.device));
+    if (params.problem !== undefined)
+      params.problem = word('problem_', params.problem, this.t('problem_unknown'));
+    if (params.signal !== undefined)
+      params.signal = word('signal_', params.signal, String(params.signal));
+    return this.t(`dev_${status.said.key}`, params);
+  };
+
+  /** A printed label's title (package n of m, a unit) in the current language. */
+  labelTitle = (title: LabelTitle): string => this.t(title.key, title.params);
 
   /** A name the data carries in both languages, in the current one (else the other). */
   name = (en: string | null | undefined, zh: string | null | undefined): string =>

@@ -1,6 +1,9 @@
 import { productSchema, type BomItem, type Product } from '#core/api/catalog.ts';
 import { call } from '../lib/api.ts';
 
+/** The suffix of an attribute's Chinese value (`material_zh`), core/text/bilingual.ts. */
+const ZH = '_zh';
+
 /** A new bill-of-materials row: English and Chinese names to fill (the Chinese may stay empty). */
 const emptyItem = (): BomItem => ({
   resourceType: '',
@@ -18,7 +21,10 @@ export class ProductDraft {
   nameZh = $state('');
   descriptionEn = $state('');
   descriptionZh = $state('');
+  /** `key=value` lines: the attributes' English (or numeric) values. */
   attributes = $state('');
+  /** `key=value` lines: the Chinese values of the same keys (stored as `key_zh`). */
+  attributesZh = $state('');
   bom = $state<BomItem[]>([emptyItem()]);
   complete = $derived(
     this.nameEn.trim() !== '' &&
@@ -36,9 +42,15 @@ export class ProductDraft {
     draft.nameZh = product.nameZh;
     draft.descriptionEn = product.descriptionEn;
     draft.descriptionZh = product.descriptionZh;
-    draft.attributes = Object.entries(product.attributes)
-      .map(([key, value]) => `${key}=${value}`)
-      .join('\n');
+    const lines = (entries: [string, string | number][]) =>
+      entries.map(([key, value]) => `${key}=${value}`).join('\n');
+    const entries = Object.entries(product.attributes);
+    draft.attributes = lines(entries.filter(([key]) => !key.endsWith(ZH)));
+    draft.attributesZh = lines(
+      entries
+        .filter(([key]) => key.endsWith(ZH))
+        .map(([key, value]) => [key.slice(0, -ZH.length), value]),
+    );
     // Rows from before Chinese names may lack them: the inputs start empty, never undefined.
     draft.bom = product.bom.map((item) => ({
       ...item,
@@ -57,15 +69,27 @@ export class ProductDraft {
     this.bom.splice(index, 1);
   };
 
-  /** `key=value` lines; a number stays a number (width_cm=160). */
+  /**
+   * Both boxes' `key=value` lines as the catalog stores them: a number stays a number
+   * (width_cm=160), a Chinese value goes under `key_zh` (material=橡木 → material_zh). A
+   * `key_zh=` line in the first box (the way before the second box) is read too, and wins.
+   */
   parsedAttributes = (): Record<string, string | number> => {
     const entries: [string, string | number][] = [];
-    for (const line of this.attributes.split('\n')) {
-      const at = line.indexOf('=');
-      const key = line.slice(0, at).trim();
-      if (at < 1 || !key) continue;
-      const value = line.slice(at + 1).trim();
-      entries.push([key, value !== '' && Number.isFinite(Number(value)) ? Number(value) : value]);
+    for (const [text, suffix] of [
+      [this.attributesZh, ZH],
+      [this.attributes, ''],
+    ] as const) {
+      for (const line of text.split('\n')) {
+        const at = line.indexOf('=');
+        const key = line.slice(0, at).trim();
+        if (at < 1 || !key) continue;
+        const value = line.slice(at + 1).trim();
+        entries.push([
+          `${key}${suffix}`,
+          suffix === '' && value !== '' && Number.isFinite(Number(value)) ? Number(value) : value,
+        ]);
+      }
     }
     return Object.fromEntries(entries) as Record<string, string | number>;
   };

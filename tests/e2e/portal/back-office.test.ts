@@ -45,7 +45,9 @@ describe('the back office in Chromium', () => {
     await form.getByTestId('name-en').fill('Ash bench 120');
     await form.getByTestId('name-zh').fill('白蜡木长凳 120');
     await form.getByTestId('attributes').fill('material=ash\nwidth_cm=120');
+    await form.getByTestId('attributes-zh').fill('material=白蜡木');
     await form.getByTestId('bom-type').fill('panel');
+    await form.getByTestId('bom-type-zh').fill('板材');
     await form.getByTestId('bom-material').fill('Ash seat panel 120');
     await form.getByTestId('bom-material-zh').fill('白蜡木座板 120');
     await form.getByTestId('bom-step').fill('assembly');
@@ -64,10 +66,18 @@ describe('the back office in Chromium', () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('Ash leg 45 cm');
     const product = (await world.planner.get(`/api/v1/products/${code}`)).body;
-    expect(product.attributes).toEqual({ material: 'ash', width_cm: 120 });
+    // The Chinese value of `material` is stored as its `_zh` twin (what the matcher reads).
+    expect(product.attributes).toEqual({ material: 'ash', width_cm: 120, material_zh: '白蜡木' });
+    expect(await card.getByTestId('product-attributes').textContent()).toBe(
+      'Material: ash · Width (cm): 120',
+    );
     expect(product.bom[1]).toMatchObject({ resourceType: 'leg', quantityPerUnit: 4 });
     // Materials and steps in both languages; the second row left its Chinese names empty.
-    expect(product.bom[0]).toMatchObject({ materialNameZh: '白蜡木座板 120', stepZh: '组装' });
+    expect(product.bom[0]).toMatchObject({
+      resourceTypeZh: '板材',
+      materialNameZh: '白蜡木座板 120',
+      stepZh: '组装',
+    });
     expect(product.bom[1]).toMatchObject({ materialNameZh: '', stepZh: '' });
   });
 

@@ -216,11 +216,12 @@ export const en = {
   'products.nameZh': 'Name (中文)',
   'products.descriptionEn': 'Description (English)',
   'products.descriptionZh': 'Description (中文)',
-  'products.attributes':
-    'Attributes, one per line: key=value; the Chinese value as key{suffix}=value',
+  'products.attributes': 'Attributes (English), one per line: key=value',
+  'products.attributesZh': 'Their values in Chinese, one per line: key=value (the same keys)',
   'products.bom': 'Bill of materials',
   'products.resourceType': 'Resource type',
   // Attribute labels for the keys a catalog commonly uses; any other key shows as typed.
+  'products.attributePair': '{label}: {value}',
   'attribute.type': 'Type',
   'attribute.material': 'Material',
   'attribute.colour': 'Colour',

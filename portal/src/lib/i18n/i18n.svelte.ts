@@ -99,7 +99,9 @@ export class I18n {
   /** A product's attributes as `label: value` in this language (`x_zh` gives x's Chinese value). */
   attributes = (attributes: Readonly<Record<string, string | number>>): string =>
     Object.entries(paramsIn(this.locale, attributes))
-      .map(([key, value]) => `${this.attributeLabel(key)}: ${value}`)
+      .map(([key, value]) =>
+        this.t('products.attributePair', { label: this.attributeLabel(key), value }),
+      )
       .join(' · ');
 
   time = (iso: string | null | undefined): string => {

@@ -104,7 +104,9 @@ const officeScreens: Screen[] = [
     open: async (page: Page) => {
       await page.goto(`/office/${name}`);
       await heading(page);
-      await page.waitForLoadState('networkidle');
+      // Generous: the labels page renders a preview on load (fonts on the first render),
+      // which took over 10 s on the shared 2-core machine at a load average of 15.
+      await page.waitForLoadState('networkidle', { timeout: 60_000 });
     },
   })),
   {

@@ -36,8 +36,6 @@ export class Outbox {
   private readonly clearAckedStatement: Statement;
   private readonly highestAckedStatement: Statement;
   private readonly nextId = createUuidV7Generator();
-  private readonly autocheckpointOff: Statement;
-  private readonly autocheckpointOn: Statement;
   private readonly checkpoint: Statement;
   #decisionsSinceCheckpoint = 0;
   #checkpointPending: NodeJS.Immediate | null = null;
@@ -77,9 +75,6 @@ export class Outbox {
     this.clearAckedStatement = db.prepare(
       'UPDATE outbox SET acked_at = NULL WHERE seq > ? AND seq <= ? AND acked_at IS NOT NULL',
     );
-    const pages = db.prepare('PRAGMA wal_autocheckpoint').pluck().get() as number;
-    this.autocheckpointOff = db.prepare('PRAGMA wal_autocheckpoint = 0');
-    this.autocheckpointOn = db.prepare(`PRAGMA wal_autocheckpoint = ${pages}`);
     this.checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     this.recordInTransaction = db.transaction(
       (body: StationEventBody, operator: string | null, effect?: () => unknown) => {
@@ -131,13 +126,21 @@ export class Outbox {
    */
   private checkpointAfter<T>(commit: () => T): T {
     if (this.db.inTransaction) return commit();
-    this.autocheckpointOff.run();
+    // Not prepared once: SQLite reads and sets this pragma when the statement is prepared.
+    const pages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    // Checkpoints already run elsewhere (sync's worker, db/wal-checkpointer.ts): nothing to move.
+    if (pages === 0) return commit();
+    this.autocheckpoint(0);
     try {
       return commit();
     } finally {
-      this.autocheckpointOn.run();
+      this.autocheckpoint(pages);
       this.checkpointSoon();
     }
+  }
+
+  private autocheckpoint(pages: number): void {
+    this.db.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   private checkpointSoon(): void {

@@ -59,6 +59,17 @@ describe('a decision commit', () => {
     db.close();
   });
 
+  it('leaves the connection’s checkpoints off while another thread runs them (sync’s worker)', () => {
+    const { db, decide } = replicaWithOutbox();
+    db.pragma('wal_autocheckpoint = 0');
+    decide();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    db.pragma('wal_autocheckpoint = 1000');
+    decide();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+
   it('records every event of a transaction as one commit, each once, in sequence', () => {
     const { db, outbox } = replicaWithOutbox();
     const order = mintOrderCode();

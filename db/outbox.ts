@@ -21,6 +21,12 @@ export interface OutboxStatus {
   lastSeq: number;
 }
 
+/** An outbox event waiting to be pushed: its sequence number and its JSON text. */
+export interface PendingEvent {
+  seq: number;
+  text: string;
+}
+
 /**
  * The up path's durable queue (docs/design.md "Sync", push). A station decision and its outbox
  * row are written in one transaction by `record`, so a decision the operator saw is never
@@ -53,9 +59,9 @@ export class Outbox {
   ) {
     this.insert = db.prepare('INSERT INTO outbox (seq, id, event, created_at) VALUES (?, ?, ?, ?)');
     this.lastSeqStatement = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM outbox').pluck();
-    this.pendingStatement = db
-      .prepare('SELECT event FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?')
-      .pluck();
+    this.pendingStatement = db.prepare(
+      'SELECT seq, event AS text FROM outbox WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+    );
     // Everything below reads the partial index of unacknowledged rows (outbox_unacked) at
     // its start, never the acknowledged rows below it nor each row of the backlog: a station
     // pushing a backlog of 100,000 events asks these once or twice per push, and reading
@@ -160,11 +166,13 @@ export class Outbox {
     });
   }
 
-  /** The next events to push, in sequence order, after `afterSeq`. */
-  pending(limit: number, afterSeq = 0): StationEvent[] {
-    return (this.pendingStatement.all(afterSeq, limit) as string[]).map(
-      (text) => JSON.parse(text) as StationEvent,
-    );
+  /**
+   * The next events to push, in sequence order, after `afterSeq`: each as the JSON text it
+   * was recorded as (checked against the schema then), sent as it is rather than parsed
+   * and written again for every push.
+   */
+  pending(limit: number, afterSeq = 0): PendingEvent[] {
+    return this.pendingStatement.all(afterSeq, limit) as PendingEvent[];
   }
 
   /**

@@ -1,7 +1,6 @@
 import { MAX_PUSH_BYTES, PROTOCOL_VERSION, pushResponseSchema } from '#core/api/sync.ts';
-import type { StationEvent } from '#core/events/station-events.ts';
-import type { Outbox } from '#db/outbox.ts';
-import { SyncError } from './sync-http.ts';
+import type { Outbox, PendingEvent } from '#db/outbox.ts';
+import { JsonText, SyncError } from './sync-http.ts';
 import type { SyncTransport } from './sync-transport.ts';
 
 /** Room for the push's envelope (protocol, outbox depth) around its events. */
@@ -11,13 +10,24 @@ const ENVELOPE_BYTES = 256;
  * The leading events that fit in one push body (MAX_PUSH_BYTES), at least one: a batch of
  * large events (packages of many units) goes out over several pushes instead of a 413.
  */
-export function fitToPush(events: StationEvent[]): StationEvent[] {
+export function fitToPush(events: PendingEvent[]): PendingEvent[] {
   let bytes = ENVELOPE_BYTES;
   for (const [index, event] of events.entries()) {
-    bytes += Buffer.byteLength(JSON.stringify(event)) + 1;
+    bytes += Buffer.byteLength(event.text) + 1;
     if (bytes > MAX_PUSH_BYTES) return events.slice(0, Math.max(1, index));
   }
   return events;
+}
+
+/**
+ * The push request (core/api/sync.ts pushRequestSchema) around the events' recorded JSON,
+ * which goes out as it is: the envelope is two integers.
+ */
+export function pushBody(outboxDepth: number, events: PendingEvent[]): JsonText {
+  const texts = events.map((event) => event.text).join(',');
+  return new JsonText(
+    `{"protocol":${PROTOCOL_VERSION},"outboxDepth":${outboxDepth},"events":[${texts}]}`,
+  );
 }
 
 /**
@@ -36,11 +46,7 @@ export async function pushOutbox(
     const events = fitToPush(outbox.pending(batchSize));
     if (events.length === 0) return;
     const answer = pushResponseSchema.parse(
-      await http.json('POST', '/api/v1/sync/push', {
-        protocol: PROTOCOL_VERSION,
-        outboxDepth: outbox.status().depth,
-        events,
-      }),
+      await http.json('POST', '/api/v1/sync/push', pushBody(outbox.status().depth, events)),
     );
     outbox.acknowledge(answer.ackedThrough);
     // Rejected events are held and acknowledged (the back office sees why): the queue

@@ -18,6 +18,19 @@ export class SyncError extends Error {
   }
 }
 
+/**
+ * A request body already written as JSON (the outbox keeps each event as the text it was
+ * recorded as): sent as it is. Anything that serialises it (a test's transport measuring a
+ * push) sees the same JSON.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 /** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
@@ -66,7 +79,8 @@ export class SyncHttp {
     body?: unknown,
     options: { timeoutMs?: number; stream?: boolean; signal?: AbortSignal } = {},
   ): Promise<Response> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload =
+      body === undefined ? undefined : body instanceof JsonText ? body.text : JSON.stringify(body);
     for (let tried = 1; ; tried++) {
       try {
         return await this.requestOnce(method, path, payload, options);

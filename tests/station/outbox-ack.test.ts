@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintOrderCode } from '#core/codes/formats.ts';
 import { openReplica } from '#db/open-replica.ts';
 import { Outbox } from '#db/outbox.ts';
+import { PROTOCOL_VERSION, pushRequestSchema } from '#core/api/sync.ts';
+import { pushBody } from '#station/sync/push.ts';
 
 /*
  * The outbox's acknowledgement bookkeeping on a real replica file. Its status and its
@@ -53,7 +55,10 @@ describe('outbox acknowledgements', () => {
     });
     outbox.acknowledge(4);
     expect(outbox.status()).toEqual({ depth: 6, oldestAgeMs: 6000, ackedThrough: 4, lastSeq: 10 });
-    expect(outbox.pending(100).map((event) => event.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+    const waiting = outbox.pending(100);
+    expect(waiting.map((event) => event.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+    // Each as recorded: the event's JSON, sent as it is.
+    for (const { seq, text } of waiting) expect(JSON.parse(text)).toMatchObject({ seq });
     // The same answer again (a retried push) changes nothing.
     outbox.acknowledge(4);
     expect(outbox.status().ackedThrough).toBe(4);
@@ -89,6 +94,20 @@ describe('outbox acknowledgements', () => {
     record(3);
     outbox.acknowledge(7);
     expect(outbox.status()).toEqual({ depth: 0, oldestAgeMs: null, ackedThrough: 3, lastSeq: 3 });
+  });
+
+  it('pushes the events as recorded, in a body the push schema takes', () => {
+    record(3);
+    const pending = outbox.pending(100);
+    const body = pushBody(3, pending);
+    const request = pushRequestSchema.parse(JSON.parse(body.text));
+    expect(request).toEqual({
+      protocol: PROTOCOL_VERSION,
+      outboxDepth: 3,
+      events: pending.map((event) => JSON.parse(event.text)),
+    });
+    // Whoever serialises it again (a test's transport) gets the same request.
+    expect(JSON.parse(JSON.stringify(body))).toEqual(request);
   });
 
   it('finds the acknowledged prefix through the index, not by reading the backlog', () => {

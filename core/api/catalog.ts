@@ -60,6 +60,11 @@ export const productSchema = z.object({
   bom: z.array(bomItemSchema),
   /** When it was retired: no longer sold, still on the orders that had it. */
   retiredAt: z.string().nullable(),
+  /**
+   * An order with the product was released: its bill of materials is what stations check
+   * scans against, so it can no longer change (names in Chinese still can); a copy can.
+   */
+  bomFixed: z.boolean(),
 });
 export type Product = z.infer<typeof productSchema>;
 

@@ -37,7 +37,7 @@ export async function insertProduct(
   while (await db.selectFrom('products').select('id').where('code', '=', code).executeTakeFirst()) {
     code = mintProductCode();
   }
-  const product: Product = { code, ...input, retiredAt: null };
+  const product: Product = { code, ...input, retiredAt: null, bomFixed: false };
   const id = randomUUID();
   const text = searchableText(product);
   await db
@@ -118,18 +118,29 @@ type ProductRow = Pick<
   | 'retired_at'
 >;
 
+/** The lines of released orders (a line was chosen) that hold any of these products. */
+function releasedOrderLines(db: Db, productIds: readonly string[]) {
+  return db
+    .selectFrom('order_lines')
+    .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+    .where('order_lines.product_id', 'in', productIds)
+    .where('orders.line_id', 'is not', null);
+}
+
 async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
   if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
   const bom = await db
     .selectFrom('bom_items')
     .selectAll()
-    .where(
-      'product_id',
-      'in',
-      rows.map((row) => row.id),
-    )
+    .where('product_id', 'in', ids)
     .orderBy('position')
     .execute();
+  const released = new Set(
+    (await releasedOrderLines(db, ids).select('order_lines.product_id').distinct().execute()).map(
+      (line) => line.product_id,
+    ),
+  );
   return rows.map((row) => ({
     code: row.code,
     nameEn: row.name_en,
@@ -149,6 +160,7 @@ async function toProducts(db: Db, rows: ProductRow[]): Promise<Product[]> {
         stepZh: item.step_zh,
       })),
     retiredAt: row.retired_at,
+    bomFixed: released.has(row.id),
   }));
 }
 
@@ -270,12 +282,8 @@ export async function updateProduct(
     const after: Product = { ...current, ...fields };
     const bomChanged = fields.bom !== undefined && !sameBom(before.bom, fields.bom);
     if (bomChanged) {
-      const released = await trx
-        .selectFrom('order_lines')
-        .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      const released = await releasedOrderLines(trx, [productId])
         .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('order_lines.product_id', '=', productId)
-        .where('orders.line_id', 'is not', null)
         .executeTakeFirstOrThrow();
       if (Number(released.count) > 0)
         throw conflict(

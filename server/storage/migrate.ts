@@ -13,6 +13,7 @@ import * as problemReports from './migrations/0011-problem-reports.ts';
 import * as bilingualMaterials from './migrations/0012-bilingual-materials.ts';
 import * as exceptionMessages from './migrations/0013-exception-messages.ts';
 import * as bilingualResourceTypes from './migrations/0014-bilingual-resource-types.ts';
+import * as orderLinesByProduct from './migrations/0015-order-lines-by-product.ts';
 import type { Storage, StorageKind } from './open-storage.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the migration table is outside the typed schema */
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0012-bilingual-materials', up: bilingualMaterials.up },
   { name: '0013-exception-messages', up: exceptionMessages.up },
   { name: '0014-bilingual-resource-types', up: bilingualResourceTypes.up },
+  { name: '0015-order-lines-by-product', up: orderLinesByProduct.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

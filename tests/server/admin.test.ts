@@ -211,6 +211,7 @@ describe.each(STORAGES)('admin: users, products and badges, on %s', (storage) =>
         attributes: { width_cm: 240 },
         bom: WALNUT_TABLE.bom,
         retiredAt: null,
+        bomFixed: false,
       });
       expect((await customer.get(`/api/v1/products/${code}`)).body.nameEn).toBe(
         'Walnut banquet table',
@@ -245,6 +246,7 @@ describe.each(STORAGES)('admin: users, products and badges, on %s', (storage) =>
         ...item,
       }));
       expect(changed.body.bom).toEqual(answered);
+      expect(changed.body.bomFixed).toBe(false);
       const order = await customer.post('/api/v1/orders', {
         lines: [{ product: code, quantity: 1 }],
         shipTo: 'Suzhou, 1 Xinghu Street',
@@ -259,7 +261,16 @@ describe.each(STORAGES)('admin: users, products and badges, on %s', (storage) =>
       const refused = await patch(planner, `/api/v1/products/${code}`, { bom: LINEN_SOFA.bom });
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toMatch(/released order.*copy it/);
-      expect((await planner.get(`/api/v1/products/${code}`)).body.bom).toEqual(answered);
+      const fixed = (await planner.get(`/api/v1/products/${code}`)).body;
+      expect(fixed.bom).toEqual(answered);
+      // The screens offer only what the server takes: the product says its materials are fixed.
+      expect(fixed.bomFixed).toBe(true);
+      const listed = await planner.get(
+        `/api/v1/products?q=${encodeURIComponent(LINEN_SOFA.nameEn)}&limit=50`,
+      );
+      expect(listed.body.hits.find((hit: any) => hit.product.code === code)?.product.bomFixed).toBe(
+        true,
+      );
       // The same list again is no change, and names still change.
       expect(
         (await patch(planner, `/api/v1/products/${code}`, { bom, nameEn: 'Linen sofa, 3 seats' }))

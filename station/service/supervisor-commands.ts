@@ -1,4 +1,4 @@
-import type { CommandReply, StationSettings } from '#core/api/station-api.ts';
+import type { CommandReply, DeviceStatus, StationSettings } from '#core/api/station-api.ts';
 import { messageOf } from '#core/errors/message-of.ts';
 import type { OrderRecord } from '../rules/replica-lookup.ts';
 import { mintOrderScopedCode } from '#core/codes/formats.ts';
@@ -73,9 +73,7 @@ export class SupervisorCommands {
       const ok =
         (await devices.signal('stop')) &&
         (await devices.signal(journal.work.lineStop ? 'stop' : 'clear'));
-      return ok
-        ? deviceOk()
-        : refuse('device_failed', { detail: devices.statuses.lineStop.message });
+      return ok ? deviceOk() : deviceFailed(devices.statuses.lineStop);
     }
     if (device === 'printer') {
       const order = journal.work.order ? replica.order(journal.work.order) : undefined;
@@ -86,10 +84,24 @@ export class SupervisorCommands {
         );
         return deviceOk();
       } catch (error) {
-        return refuse('device_failed', { detail: messageOf(error) });
+        const printer = devices.statuses.printer;
+        return printer.ok
+          ? refuse('device_failed', { detail: messageOf(error) })
+          : deviceFailed(printer);
       }
     }
     const scanner = devices.statuses.scanner;
-    return scanner.ok ? deviceOk() : refuse('device_failed', { detail: scanner.message });
+    return scanner.ok ? deviceOk() : deviceFailed(scanner);
   }
 }
+
+/**
+ * A device test that failed, with the device's status by key and parameters beside the
+ * driver's English sentence, so a Chinese screen words it in Chinese.
+ */
+const deviceFailed = (status: DeviceStatus): CommandReply =>
+  refuse('device_failed', {
+    ...status.said.params,
+    detail: status.message,
+    status: status.said.key,
+  });

@@ -135,6 +135,15 @@ describe('the production station service', () => {
     });
     f.station.scan(f.supervisor);
     expect(await runCommand(commands, 'saveSettings', repoint)).toMatchObject({ ok: true });
+    // Nothing listens there: the test fails, naming the printer's status by key (a Chinese
+    // screen words it in Chinese), the driver's English sentence kept as the detail.
+    expect(await runCommand(commands, 'testDevice', { device: 'printer' })).toMatchObject({
+      ok: false,
+      error: {
+        key: 'device_failed',
+        params: { status: 'printer_problem', detail: expect.any(String) },
+      },
+    });
   });
 
   it('records unreadable reads as misreads rather than dropping them', () => {

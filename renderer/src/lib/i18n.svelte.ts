@@ -1,4 +1,11 @@
-import type { DeviceStatus, Language, LabelTitle, Message } from '#core/api/station-api.ts';
+import {
+  DEVICE_STATUS_KEYS,
+  type DeviceStatus,
+  type DeviceStatusKey,
+  type Language,
+  type LabelTitle,
+  type Message,
+} from '#core/api/station-api.ts';
 import { nameIn, paramsIn } from '#core/text/bilingual.ts';
 import { UI_EN, type UiKey } from './i18n-en.ts';
 import { UI_ZH } from './i18n-zh.ts';
@@ -25,6 +32,10 @@ export class I18n {
     if (typeof params.state === 'string') params.state = this.state(params.state);
     if (typeof params.kind === 'string')
       params.kind = this.term(`kind_${params.kind}`, params.kind);
+    // A failed device test names the device's status: said in this language, not the driver's.
+    const status = params.status;
+    if (typeof status === 'string' && (DEVICE_STATUS_KEYS as readonly string[]).includes(status))
+      params.detail = this.said(status as DeviceStatusKey, params);
     return this.t(`msg_${message.key}`, params);
   };
 
@@ -32,8 +43,10 @@ export class I18n {
    * A device's status in the current language: its kind, its error's code and its stack
    * light's signal in words (a code this UI does not know reads as "an unexpected error").
    */
-  device = (status: DeviceStatus): string => {
-    const params = { ...status.said.params };
+  device = (status: DeviceStatus): string => this.said(status.said.key, status.said.params);
+
+  private said(key: DeviceStatusKey, said: Record<string, string | number>): string {
+    const params = { ...said };
     const word = (prefix: string, value: string | number | undefined, unknown: string) =>
       this.term(`${prefix}${String(value).replaceAll('-', '_')}`, unknown);
     if (params.device !== undefined)
@@ -42,8 +55,8 @@ export class I18n {
       params.problem = word('problem_', params.problem, this.t('problem_unknown'));
     if (params.signal !== undefined)
       params.signal = word('signal_', params.signal, String(params.signal));
-    return this.t(`dev_${status.said.key}`, params);
-  };
+    return this.t(`dev_${key}`, params);
+  }
 
   /** A printed label's title (package n of m, a unit) in the current language. */
   labelTitle = (title: LabelTitle): string => this.t(title.key, title.params);

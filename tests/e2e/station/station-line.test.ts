@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintBadgeCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { launchChromium } from '../portal/browser.ts';
 import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './station-plant.ts';
+import { fitsPhone, PHONE, setLanguage } from './station-fit.ts';
 import { scanExpect, shot, waitForOrderState } from './station-ui.ts';
 
 /*
@@ -15,35 +16,6 @@ import { scanExpect, shot, waitForOrderState } from './station-ui.ts';
  */
 const SMALL = { width: 1024, height: 768 } as const;
 const LAPTOP = { width: 1366, height: 768 } as const;
-const PHONE = { width: 390, height: 844 } as const;
-
-/** The element lies within the window's width: reachable on a phone by scrolling down only. */
-async function withinWidth(page: Page, testid: string): Promise<boolean> {
-  return page
-    .getByTestId(testid)
-    .first()
-    .evaluate((element) => {
-      const box = element.getBoundingClientRect();
-      return box.width > 0 && box.left >= 0 && box.right <= window.innerWidth;
-    });
-}
-
-/**
- * What is wider than its box on the page: the page itself, or a card or column inside it
- * (clipped, or scrolling sideways), each with by how many pixels. Empty: everything fits.
- */
-const widerThanWindow = (page: Page) =>
-  page.evaluate(() =>
-    [
-      { name: 'page', over: document.documentElement.scrollWidth - window.innerWidth },
-      ...[...document.querySelectorAll('header, main, main section, main aside, .card')].map(
-        (element) => ({
-          name: `${element.tagName.toLowerCase()}[${element.getAttribute('data-testid') ?? ''}].${element.className}`,
-          over: element.scrollWidth - element.clientWidth,
-        }),
-      ),
-    ].filter((box) => box.over > 0),
-  );
 
 /** The element lies wholly inside the viewport (reachable without scrolling). */
 async function inView(page: Page, testid: string): Promise<boolean> {
@@ -75,33 +47,6 @@ const headerItemsWrapped = (page: Page) =>
       })
       .map((element) => element.textContent),
   );
-
-/**
- * The screen as it is now, on a phone (390×844) in both languages: nothing clipped or wider
- * than the window, the controls named within its width (reached by scrolling down only).
- */
-async function fitsPhone(page: Page, what: string, testids: string[]): Promise<void> {
-  const before = page.viewportSize();
-  const current = await page.evaluate(() => document.documentElement.lang);
-  await page.setViewportSize(PHONE);
-  // The other language first: the page ends in the one it had.
-  for (const language of current === 'en'
-    ? (['zh-CN', 'en'] as const)
-    : (['en', 'zh-CN'] as const)) {
-    await setLanguage(page, language);
-    await shot(page, `line-${what}-phone-${language}`);
-    expect(await widerThanWindow(page), `${what} ${language}`).toEqual([]);
-    for (const testid of testids)
-      expect(await withinWidth(page, testid), `${what}: ${testid} ${language}`).toBe(true);
-  }
-  if (before) await page.setViewportSize(before);
-}
-
-async function setLanguage(page: Page, language: 'en' | 'zh-CN'): Promise<void> {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current !== language) await page.getByTestId('language').last().click();
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, language);
-}
 
 describe('the station at the line (1024×768, 1366×768 and 390×844, zh and en)', () => {
   let plant: E2ePlant;

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { launchChromium } from '../portal/browser.ts';
+import { fitsPhone } from './station-fit.ts';
 import { releasedOrder, startPlant, type E2ePlant, type E2eStation } from './station-plant.ts';
 import {
   scanExpect,
@@ -138,9 +139,11 @@ describe('stations of each role, end to end', () => {
     await scanExpect(page, packing, other.units[0]!, 'wrong_order');
     await scanExpect(page, packing, corrupt(order.units[0]!), 'misread');
     await shotsInBothLanguages(page, 'packing-gathered');
+    await fitsPhone(page, 'packing-gathered', ['close-package']);
     await page.getByTestId('close-package').click();
     await page.getByTestId('verify-label').waitFor();
     await shotsInBothLanguages(page, 'packing-verify');
+    await fitsPhone(page, 'packing-verify', ['verify-label']);
     const pkg = mintOrderScopedCode('package', order.code, 1);
     await scanExpect(page, packing, order.units[0]!, 'wrong_kind');
     await scanExpect(page, packing, mintOrderScopedCode('package', order.code, 2), 'wrong_order');

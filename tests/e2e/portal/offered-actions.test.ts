@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed.ts';
-import { startTestServer, type TestServer } from '../../server/harness.ts';
-import { launchChromium, logIn, newTab } from './browser.ts';
-import { buildPortalOnce } from './portal-build.ts';
+import { DEMO_PASSWORD } from '#server/demo/seed.ts';
+import { logIn, newTab } from './browser.ts';
+import { startDemoPortal } from './portal-server.ts';
 
 /*
  * "No action that fails after being offered" (issue 16): each role signs in to the demo
@@ -111,21 +110,16 @@ async function pressEverything(
 }
 
 describe('every action offered succeeds, role by role, on the demo plant', () => {
-  let server: TestServer;
+  let portal: Awaited<ReturnType<typeof startDemoPortal>> | undefined;
   let browser: Browser;
   let baseURL: string;
 
   beforeAll(async () => {
-    const [dir, launched] = await Promise.all([buildPortalOnce(), launchChromium()]);
-    browser = launched;
-    process.env.PORTAL_DIR = dir;
-    server = await startTestServer('sqlite');
-    await seedDemo(server.context);
-    baseURL = server.url.replace('localhost', '127.0.0.1');
+    portal = await startDemoPortal();
+    ({ browser, baseURL } = portal);
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await portal?.stop();
   });
 
   const walkAs = async (email: string, extraScreens: (page: Page) => Promise<string[]>) => {

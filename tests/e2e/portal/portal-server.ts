@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { seedDemo } from '#server/demo/seed.ts';
 import { LINEN_SOFA, OAK_TABLE, WALNUT_TABLE } from '../../server/fixtures.ts';
 import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
 import { launchChromium } from './browser.ts';
@@ -45,6 +46,30 @@ export async function startPortalWorld(): Promise<PortalWorld> {
     admin,
     planner,
     products,
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * A real server (SQLite, HTTPS) serving a fresh portal build with the demo plant seeded
+ * (server/demo/seed.ts), and one Chromium: what the walks of every screen and every offered
+ * action sign in to.
+ */
+export async function startDemoPortal(): Promise<{
+  browser: Browser;
+  baseURL: string;
+  stop(): Promise<void>;
+}> {
+  const [dir, browser] = await Promise.all([buildPortalOnce(), launchChromium()]);
+  process.env.PORTAL_DIR = dir;
+  const server = await startTestServer('sqlite');
+  await seedDemo(server.context);
+  return {
+    browser,
+    baseURL: server.url.replace('localhost', '127.0.0.1'),
     async stop() {
       await browser.close();
       await server.stop();

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '#server/demo/seed.ts';
-import { startTestServer, type TestServer } from '../../server/harness.ts';
+import { DEMO_PASSWORD } from '#server/demo/seed.ts';
 import { englishLeftDiff } from '../english-left.ts';
 import { latinOnScreen } from '../latin-on-screen.ts';
-import { launchChromium, logIn, newTab, PHONE } from './browser.ts';
-import { buildPortalOnce } from './portal-build.ts';
+import { logIn, newTab, PHONE } from './browser.ts';
+import { startDemoPortal } from './portal-server.ts';
 
 /*
  * A screenshot of every portal and back-office screen in English and Chinese, on the demo
@@ -120,21 +119,16 @@ const officeScreens: Screen[] = [
 ];
 
 describe('every screen in both languages', () => {
-  let server: TestServer;
+  let portal: Awaited<ReturnType<typeof startDemoPortal>> | undefined;
   let browser: Browser;
   let baseURL: string;
 
   beforeAll(async () => {
-    const [dir, launched] = await Promise.all([buildPortalOnce(), launchChromium()]);
-    browser = launched;
-    process.env.PORTAL_DIR = dir;
-    server = await startTestServer('sqlite');
-    await seedDemo(server.context);
-    baseURL = server.url.replace('localhost', '127.0.0.1');
+    portal = await startDemoPortal();
+    ({ browser, baseURL } = portal);
   }, 240_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await portal?.stop();
   });
 
   const walk = async (

@@ -74,7 +74,7 @@ describe.each(STORAGES)('acknowledgement row on %s', (storage) => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 
   it('acknowledges past a gap filled later, and past events held beyond it by earlier pushes', async () => {
     const { station, events } = await stationWith(6);

@@ -269,5 +269,5 @@ describe.each(STORAGES)('Idempotency-Key, on %s', (storage) => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, 120_000);
 });

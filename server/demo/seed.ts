@@ -187,8 +187,9 @@ export async function seedDemo(context: ServerContext): Promise<DemoSummary> {
     [wang, walnutTable, 'WF-2026-020', 0],
     [kaming, oakChair, 'OB-70', 1],
     [wang, sofa, 'WF-2026-012', 0],
-    [kaming, shelf, 'OB-61', 1],
+    // Wang Fang's is delivered: her phone shows the problem report (docs/screens).
     [wang, oakTable, 'WF-2026-007', 0],
+    [kaming, shelf, 'OB-61', 1],
   ] as const) {
     const released = await releaseOrder(
       context,

@@ -12,9 +12,75 @@ import { LATIN_ALLOWED, latinWords } from '../lint/latin-words.ts';
  * customer called "Wang Fang", a carrier).
  */
 const CODE = new RegExp(`\\b(${Object.values(PREFIXES).join('|')})[0-9A-Z]{6,}\\b`, 'g');
+/** The browser's own date and time fields: Chromium draws their placeholder and value. */
+const NATIVE_DATE_FIELDS = ['date', 'datetime-local', 'time', 'month', 'week']
+  .map((type) => `input[type="${type}"]`)
+  .join(', ');
+
+/** The DevTools protocol's node type of text (the DOM's Node.TEXT_NODE, not defined in Node.js). */
+const TEXT_NODE = 3;
+
+interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  nodeValue: string;
+  backendNodeId: number;
+  children?: DomNode[];
+  shadowRoots?: (DomNode & { shadowRootType?: string })[];
+}
+
+/**
+ * What the visible native date and time fields show (mm/dd/yyyy, 01/02/2026, 08:00 AM, or
+ * 年/月/日): Chromium draws it in the field's own shadow tree, in the browser's interface
+ * language, out of the page's reach; the DevTools protocol reads it.
+ */
+export async function nativeFieldTexts(page: Page): Promise<string[]> {
+  if ((await page.locator(NATIVE_DATE_FIELDS).count()) === 0) return [];
+  const session = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await session.send('DOM.getDocument', { depth: -1, pierce: true })) as {
+      root: DomNode;
+    };
+    const textOf = (node: DomNode): string =>
+      node.nodeType === TEXT_NODE
+        ? node.nodeValue
+        : [...(node.children ?? []), ...(node.shadowRoots ?? [])].map(textOf).join('');
+    const fields: DomNode[] = [];
+    const visit = (node: DomNode) => {
+      if (node.nodeName === 'INPUT') fields.push(node);
+      for (const child of node.children ?? []) visit(child);
+      // The page's own shadow trees, not the browser's inside its controls.
+      for (const shadow of node.shadowRoots ?? [])
+        if (shadow.shadowRootType !== 'user-agent') visit(shadow);
+    };
+    visit(root);
+    const texts: string[] = [];
+    for (const field of fields) {
+      const { object } = await session.send('DOM.resolveNode', {
+        backendNodeId: field.backendNodeId,
+      });
+      const { result } = await session.send('Runtime.callFunctionOn', {
+        objectId: object.objectId!,
+        functionDeclaration: `function (selector) {
+          return this.matches(selector) && this.offsetParent !== null;
+        }`,
+        arguments: [{ value: NATIVE_DATE_FIELDS }],
+        returnByValue: true,
+      });
+      if (result.value === true) texts.push((field.shadowRoots ?? []).map(textOf).join(''));
+    }
+    return texts;
+  } finally {
+    await session.detach();
+  }
+}
+
 const UNITS = new Set(['mm', 'cm', 'm', 'kg', 'g', 'ms', 's', 'h', 'MiB', 'KiB', 'kB', 'dpi']);
 
-/** The Latin words a person reads on the page that are neither codes nor allowed, with where. */
+/**
+ * The Latin words a person reads on the page (its native date fields' too) that are neither
+ * codes nor allowed, with where.
+ */
 export async function latinOnScreen(
   page: Page,
   alsoAllowed: ReadonlySet<string> = new Set(),
@@ -38,6 +104,7 @@ export async function latinOnScreen(
           lines.push(el.getAttribute(name) ?? '');
     return lines;
   });
+  texts.push(...(await nativeFieldTexts(page)));
   const found = new Map<string, string>();
   for (const text of texts) {
     for (const line of text.split('\n')) {

@@ -1,9 +1,27 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless and quiet: no network chatter of its own, no GPU. */
-export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
+export type Locale = 'en' | 'zh-CN';
+
+/*
+ * The language of Chromium's own interface: what its native date and time fields show
+ * (mm/dd/yyyy or 年/月/日) whatever the page's language. On Linux Chromium takes it from
+ * LANGUAGE (not --lang), and speaks it only with its translations installed (Debian's
+ * chromium-l10n, in .ci/run). A Chinese user's browser speaks Chinese, so the Chinese walks
+ * run in a Chinese Chromium (docs/decisions/0013-native-date-fields.md).
+ */
+const INTERFACE_LANGUAGE: Record<Locale, string> = { en: 'en_US', 'zh-CN': 'zh_CN' };
+
+/**
+ * Debian's Chromium, headless and quiet: no network chatter of its own, no GPU; its own
+ * interface in `interfaceLocale` (English unless asked).
+ */
+export const launchChromium = (
+  extraArgs: string[] = [],
+  interfaceLocale: Locale = 'en',
+): Promise<Browser> =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    env: { ...process.env, LANGUAGE: INTERFACE_LANGUAGE[interfaceLocale] },
     args: [
       '--headless',
       '--no-sandbox',
@@ -15,17 +33,42 @@ export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
     ],
   });
 
+/**
+ * One Chromium per interface language, each launched when a tab first asks for it: an
+ * English and a Chinese browser, as the people using the portal have.
+ */
+export class Chromiums {
+  readonly #launched = new Map<Locale, Promise<Browser>>();
+
+  for(locale: Locale): Promise<Browser> {
+    let browser = this.#launched.get(locale);
+    if (!browser) {
+      browser = launchChromium([], locale);
+      this.#launched.set(locale, browser);
+    }
+    return browser;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#launched.values()].map(async (browser) => (await browser).close()));
+  }
+}
+
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
-/** A fresh browser profile (its own cookies) at a viewport, speaking `locale`. */
+/**
+ * A fresh browser profile (its own cookies) at a viewport, speaking `locale`: in the
+ * Chromium of that language when given a pair.
+ */
 export async function newTab(
-  browser: Browser,
+  browser: Browser | Chromiums,
   baseURL: string,
-  options: { viewport?: { width: number; height: number }; locale?: 'en' | 'zh-CN' } = {},
+  options: { viewport?: { width: number; height: number }; locale?: Locale } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const locale = options.locale ?? 'en';
-  const context = await browser.newContext({
+  const chosen = browser instanceof Chromiums ? await browser.for(locale) : browser;
+  const context = await chosen.newContext({
     baseURL,
     ignoreHTTPSErrors: true,
     viewport: options.viewport ?? DESKTOP,

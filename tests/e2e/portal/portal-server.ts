@@ -1,13 +1,13 @@
-import type { Browser } from 'playwright-core';
 import { seedDemo } from '#server/demo/seed.ts';
 import { LINEN_SOFA, OAK_TABLE, WALNUT_TABLE } from '../../server/fixtures.ts';
 import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
-import { launchChromium } from './browser.ts';
+import { Chromiums } from './browser.ts';
 import { buildPortalOnce } from './portal-build.ts';
 
 export interface PortalWorld {
   server: TestServer;
-  browser: Browser;
+  /** An English and a Chinese Chromium, each launched when first used. */
+  browser: Chromiums;
   baseURL: string;
   admin: ApiClient;
   planner: ApiClient;
@@ -17,10 +17,11 @@ export interface PortalWorld {
 
 /**
  * A real server (SQLite, HTTPS) serving a fresh portal build, a small catalog and line L1,
- * and one Chromium. The server reads PORTAL_DIR when it builds its routes.
+ * and the Chromiums. The server reads PORTAL_DIR when it builds its routes.
  */
 export async function startPortalWorld(): Promise<PortalWorld> {
-  const [dir, browser] = await Promise.all([buildPortalOnce(), launchChromium()]);
+  const browser = new Chromiums();
+  const [dir] = await Promise.all([buildPortalOnce(), browser.for('en')]);
   process.env.PORTAL_DIR = dir;
   const server = await startTestServer('sqlite');
   const [admin, planner] = await Promise.all([
@@ -55,15 +56,17 @@ export async function startPortalWorld(): Promise<PortalWorld> {
 
 /**
  * A real server (SQLite, HTTPS) serving a fresh portal build with the demo plant seeded
- * (server/demo/seed.ts), and one Chromium: what the walks of every screen and every offered
+ * (server/demo/seed.ts), and the Chromiums: what the walks of every screen and every offered
  * action sign in to.
  */
 export async function startDemoPortal(): Promise<{
-  browser: Browser;
+  /** An English and a Chinese Chromium, each launched when first used. */
+  browser: Chromiums;
   baseURL: string;
   stop(): Promise<void>;
 }> {
-  const [dir, browser] = await Promise.all([buildPortalOnce(), launchChromium()]);
+  const browser = new Chromiums();
+  const [dir] = await Promise.all([buildPortalOnce(), browser.for('en')]);
   process.env.PORTAL_DIR = dir;
   const server = await startTestServer('sqlite');
   await seedDemo(server.context);

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '#server/demo/seed.ts';
 import { englishLeftDiff } from '../english-left.ts';
 import { latinOnScreen } from '../latin-on-screen.ts';
-import { logIn, newTab, PHONE } from './browser.ts';
+import { logIn, newTab, PHONE, type Chromiums } from './browser.ts';
 import { startDemoPortal } from './portal-server.ts';
 
 /*
@@ -27,7 +27,12 @@ const SIZES = {
 } as const;
 type Size = keyof typeof SIZES;
 
-type Screen = { name: string; open: (page: Page) => Promise<unknown> };
+/** How to open a screen; `close` leaves it as found (a dialog answered no). */
+type Screen = {
+  name: string;
+  open: (page: Page) => Promise<unknown>;
+  close?: (page: Page) => Promise<unknown>;
+};
 
 /** An order of the signed-in customer (or any, for staff) in one of these states. */
 async function orderIn(page: Page, states: string[]): Promise<{ id: string; code: string }> {
@@ -75,10 +80,40 @@ const customerScreens: Screen[] = [
     },
   })),
   {
+    name: 'catalog-cart',
+    open: async (page) => {
+      await page.goto('/catalog');
+      await page.getByTestId('products').locator('article').first().getByTestId('add').click();
+      await page.getByTestId('cart-line').first().scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    // A delivered order's problem report: damage or a missing item, with photos.
+    name: 'problem-report',
+    open: async (page) => {
+      const order = await orderIn(page, ['delivered']);
+      await page.goto(`/orders/${order.id}`);
+      await page.getByTestId('problem-description').scrollIntoViewIfNeeded();
+    },
+  },
+  {
     name: 'receipt',
     open: async (page) => {
       await page.goto('/receipt');
       await page.getByTestId('package-input').waitFor();
+    },
+  },
+  {
+    // A package of hers checked at the door: what it holds, before she confirms.
+    name: 'receipt-contents',
+    open: async (page) => {
+      const order = await orderIn(page, ['shipped']);
+      const detail = await page.request.get(`/api/v1/orders/${order.id}`);
+      const { packages } = (await detail.json()) as { packages: { code: string }[] };
+      await page.goto('/receipt');
+      await page.getByTestId('package-input').fill(packages[0]!.code);
+      await page.getByTestId('check-package').click();
+      await page.getByTestId('receipt-contents').waitFor();
     },
   },
 ];
@@ -109,6 +144,36 @@ const officeScreens: Screen[] = [
     },
   })),
   {
+    // Editing a product: names in both languages and its bill of materials.
+    name: 'office-product-edit',
+    open: async (page) => {
+      await page.goto('/office/products');
+      await page.getByTestId('edit-product').first().click();
+      await page.getByTestId('product-editor').getByTestId('bom-row').first().waitFor();
+    },
+  },
+  {
+    // A destructive action's confirmation, saying what it will do (answered no).
+    name: 'office-product-retire',
+    open: async (page) => {
+      await page.goto('/office/products');
+      await page.getByTestId('retire-product').first().click();
+      await page.getByTestId('confirm-consequence').waitFor();
+    },
+    close: (page) => page.getByTestId('confirm-cancel').click(),
+  },
+  {
+    // The dashboard's drill-down: a column of the scans series opens the orders of its hour.
+    name: 'office-dashboard-drill-down',
+    open: async (page) => {
+      await page.goto('/office/dashboard');
+      await page.getByTestId('series-scans').getByTestId('series-column').last().click();
+      await page.waitForURL((url) => url.pathname === '/office/orders');
+      await expect.poll(() => page.getByTestId('list-from').inputValue()).not.toBe('');
+      await page.waitForLoadState('networkidle');
+    },
+  },
+  {
     name: 'office-trace',
     open: async (page) => {
       const order = await orderIn(page, ['delivered', 'shipped']);
@@ -120,7 +185,7 @@ const officeScreens: Screen[] = [
 
 describe('every screen in both languages', () => {
   let portal: Awaited<ReturnType<typeof startDemoPortal>> | undefined;
-  let browser: Browser;
+  let browser: Chromiums;
   let baseURL: string;
 
   beforeAll(async () => {
@@ -174,6 +239,7 @@ describe('every screen in both languages', () => {
             if (diff.unlisted.length)
               english.push({ ...diff, where: found.filter((f) => diff.unlisted.includes(f.word)) });
           }
+          await screen.close?.(page);
         }
       } finally {
         await context.close();

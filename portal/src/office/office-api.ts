@@ -45,7 +45,8 @@ export const listOrders = async (
 };
 
 export const listProducts = async (
-  filters: { q?: string; sort?: string; status?: string } = {},
+  /** from, to: last changed (ISO instants). */
+  filters: { q?: string; sort?: string; status?: string; from?: string; to?: string } = {},
   cursor?: string,
 ): Promise<Page<Product>> => {
   const { hits, nextCursor } = await call(

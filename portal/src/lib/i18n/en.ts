@@ -36,6 +36,8 @@ export const en = {
   'list.from': 'From',
   'list.to': 'Until',
   'list.anyTime': 'Any time',
+  'list.changedFrom': 'Changed from',
+  'list.createdFrom': 'Created from',
   'list.more': 'More',
   'list.shown': '{n} shown',
   'sort.newest': 'Newest first',

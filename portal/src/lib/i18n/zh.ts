@@ -38,6 +38,8 @@ export const zh: Messages = {
   'list.from': '从',
   'list.to': '到',
   'list.anyTime': '不限时间',
+  'list.changedFrom': '修改时间从',
+  'list.createdFrom': '创建时间从',
   'list.more': '更多',
   'list.shown': '已显示 {n} 条',
   'sort.newest': '最新在前',

@@ -48,6 +48,8 @@ async function databaseBytes(plant: BenchPlant): Promise<number> {
 export async function measureFlood(
   storage: BenchStorage,
   size: { stations: number; seconds: number },
+  /** Called as the load starts (bench/flood-profile.ts watches the server from here). */
+  onStart?: (plant: BenchPlant) => void,
 ): Promise<Record<string, number>> {
   const plant = await startPlant(storage);
   try {
@@ -64,6 +66,7 @@ export async function measureFlood(
     };
     const before = await databaseBytes(plant);
     const durationMs = size.seconds * 1000;
+    onStart?.(plant);
     const [normal, flood, health] = await Promise.all([
       runChild('load', {
         ...link,

@@ -56,13 +56,33 @@ export async function createPostgresBus(
   };
   await connect();
 
+  // The topics published during one turn of the event loop go out in one statement: a push
+  // publishes its orders and 'changes', and each statement takes a pool connection that the
+  // pushes themselves wait for (docs/performance.md, flood_isolation). PostgreSQL would fold
+  // a repeated topic within a transaction anyway.
+  const pending = new Set<string>();
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const topics = [...pending];
+    pending.clear();
+    if (topics.length === 0) return;
+    flushing = pool
+      .query('SELECT pg_notify($1, topic) FROM unnest($2::text[]) AS topic', [CHANNEL, topics])
+      .then(
+        () => undefined,
+        (error: Error) => onError(error),
+      );
+  };
   return {
     publish(topic) {
-      pool.query('SELECT pg_notify($1, $2)', [CHANNEL, topic]).catch(onError);
+      if (pending.size === 0) setImmediate(flush);
+      pending.add(topic);
     },
     subscribe: local.subscribe,
     async close() {
       closed = true;
+      flush();
+      await flushing;
       await local.close();
       client?.release();
     },

@@ -13,6 +13,7 @@ import type {
   UnitsTable,
 } from '../storage/schema.ts';
 import { orderCodeChecked, supervisorOf, type CheckFacts } from './checks.ts';
+import { placeholders, plainQuery } from '../storage/plain-sql.ts';
 
 /*
  * A batch's view of the server's state for the checks (checks.ts) and for applying the batch
@@ -78,24 +79,28 @@ export class BatchFacts implements CheckFacts {
         for (const unit of body.units) unitCodes.add(unit);
       }
     }
-    const badges = await db
-      .selectFrom('badges')
-      .select(['code', 'name', 'role', 'revoked_at'])
-      .where('code', 'in', [...badgeCodes, ''])
-      .execute();
+    // Every push reads these three: plain SQL, not built anew each time (plain-sql.ts).
+    const badgeList = [...badgeCodes, ''];
+    const badges = await plainQuery<Pick<BadgesTable, 'code' | 'name' | 'role' | 'revoked_at'>>(
+      db,
+      `SELECT code, name, role, revoked_at FROM badges WHERE code IN (${placeholders(badgeList.length)})`,
+      badgeList,
+    );
     for (const badge of badges) facts.badges.set(badge.code, badge);
-    const orders = await db
-      .selectFrom('orders')
-      .selectAll()
-      .where('code', 'in', [...orderCodes, ''])
-      .execute();
+    const orderList = [...orderCodes, ''];
+    const orders = await plainQuery<OrdersTable>(
+      db,
+      `SELECT * FROM orders WHERE code IN (${placeholders(orderList.length)})`,
+      orderList,
+    );
     for (const order of orders) facts.setOrder(order);
     if (resourceCodes.size > 0) {
-      const resources = await db
-        .selectFrom('resources')
-        .selectAll()
-        .where('code', 'in', [...resourceCodes])
-        .execute();
+      const resourceList = [...resourceCodes];
+      const resources = await plainQuery<ResourcesTable>(
+        db,
+        `SELECT * FROM resources WHERE code IN (${placeholders(resourceList.length)})`,
+        resourceList,
+      );
       for (const resource of resources) facts.resources.set(resource.code, resource);
     }
     if (!needsCompleteness) return facts;

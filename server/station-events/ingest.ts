@@ -22,6 +22,7 @@ import { ingestBatch, type Effects } from './batch-ingest.ts';
 import { groupCommitOf } from './group-commit.ts';
 import type { Check, CheckContext, StationCaller } from './checks.ts';
 import { messageOf } from '#core/errors/message-of.ts';
+import { placeholders, plainQuery } from '../storage/plain-sql.ts';
 
 /** An event as stored: re-serialised from its parsed form (so key order is the schema's), and
  * that text's hash, the payload hash. Serialised once for both. */
@@ -47,16 +48,14 @@ interface Ack {
  * (a retry racing the original) take turns while other stations' pushes go on.
  */
 async function holdAck(db: Db, stationId: string): Promise<Ack> {
-  const row = await db
-    .insertInto('station_acks')
-    .values({ station_id: stationId, acked_through: 0, highest_seq: 0 })
-    .onConflict((oc) =>
-      oc
-        .column('station_id')
-        .doUpdateSet((eb) => ({ acked_through: eb.ref('station_acks.acked_through') })),
-    )
-    .returning(['acked_through', 'highest_seq'])
-    .executeTakeFirstOrThrow();
+  const [row] = await plainQuery<{ acked_through: number; highest_seq: number }>(
+    db,
+    `INSERT INTO station_acks (station_id, acked_through, highest_seq) VALUES (?, 0, 0)
+     ON CONFLICT (station_id) DO UPDATE SET acked_through = station_acks.acked_through
+     RETURNING acked_through, highest_seq`,
+    [stationId],
+  );
+  if (!row) throw new Error(`no acknowledgement row for station ${stationId}`);
   return { ackedThrough: Number(row.acked_through), highestSeq: Number(row.highest_seq) };
 }
 
@@ -89,11 +88,11 @@ async function advanceAck(db: Db, stationId: string, before: Ack, held: Held): P
     if (!advanced || beyond.length < LOOKUP_CHUNK) break;
   }
   if (acked !== before.ackedThrough || highest !== before.highestSeq)
-    await db
-      .updateTable('station_acks')
-      .set({ acked_through: acked, highest_seq: highest })
-      .where('station_id', '=', stationId)
-      .execute();
+    await plainQuery(
+      db,
+      'UPDATE station_acks SET acked_through = ?, highest_seq = ? WHERE station_id = ?',
+      [acked, highest, stationId],
+    );
   return acked;
 }
 
@@ -178,13 +177,21 @@ async function ingestSlice(
   effects: Effects,
 ): Promise<{ results: PushResult[]; acked: number }> {
   const { db, kind } = context.storage;
-  const take = async (trx: Db) => {
+  const take = (oneByOne: boolean) => async (trx: Db) => {
     const ack = await holdAck(trx, caller.id);
     const held = await heldEvents(trx, caller.id, events);
     const checks = await checkContext(trx, now, caller);
-    const out = await ingestAll(trx, kind, now, checks, events, effects, held);
-    await storeEvents(trx, out.held.taken);
-    const acked = await advanceAck(trx, caller.id, ack, out.held);
+    // Set-based (batch-ingest.ts), a fixed number of statements. Should its writes fail (a
+    // constraint, a value one engine refuses), the whole attempt rolls back with its
+    // transaction and the slice is taken again one event at a time in a fresh one (below):
+    // no savepoint around the common case, two statements fewer per slice.
+    const results = oneByOne
+      ? await ingestOneByOne(trx, kind, now, checks, events, effects, held)
+      : await ingestBatch(trx, kind, now, checks, events, effects, held).catch((error) => {
+          throw new SetBasedWritesFailed(error);
+        });
+    await storeEvents(trx, held.taken);
+    const acked = await advanceAck(trx, caller.id, ack, held);
     // "Last seen" and the outbox depth commit with the batch: one commit (one sync to disk)
     // per push rather than two.
     await touchStation(
@@ -192,16 +199,27 @@ async function ingestSlice(
       caller.id,
       outboxDepth,
     );
-    return { results: out.results, acked };
+    return { results, acked };
   };
   // SQLite: one writer, so concurrent stations' slices share a transaction and its sync to
   // disk (group-commit.ts). PostgreSQL takes them in parallel, each its own (decision 0008).
-  return kind === 'sqlite'
-    ? groupCommitOf(db).run(
-        events.reduce((sum, event) => sum + weightOf(event), 0),
-        take,
-      )
-    : db.transaction().execute(take);
+  const run = (oneByOne: boolean) =>
+    kind === 'sqlite'
+      ? groupCommitOf(db).run(
+          events.reduce((sum, event) => sum + weightOf(event), 0),
+          take(oneByOne),
+        )
+      : db.transaction().execute(take(oneByOne));
+  const notices = new Set(effects.orders);
+  try {
+    return await run(false);
+  } catch (error) {
+    if (!(error instanceof SetBasedWritesFailed)) throw error;
+    // Nothing of the attempt stayed (its transaction, or on SQLite its savepoint in the
+    // group, rolled back): the slice is taken again event by event.
+    restore(effects, notices);
+    return run(true);
+  }
 }
 
 /**
@@ -222,34 +240,67 @@ const LOOKUP_CHUNK = MAX_PUSH_EVENTS;
 
 async function heldEvents(db: Db, stationId: string, events: StationEvent[]): Promise<Held> {
   const held: Held = { bySeq: new Map(), ids: new Set(), taken: [] };
-  const seqs = [...new Set(events.map((event) => event.seq))];
-  const ids = [...new Set(events.map((event) => event.id))];
-  for (let i = 0; i < seqs.length; i += LOOKUP_CHUNK) {
-    const rows = await db
-      .selectFrom('events')
-      .select(['seq', 'id', 'payload_hash'])
-      .where('station_id', '=', stationId)
-      .where('seq', 'in', seqs.slice(i, i + LOOKUP_CHUNK))
-      .execute();
-    for (const row of rows) held.bySeq.set(Number(row.seq), row);
-  }
-  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-    const rows = await db
-      .selectFrom('events')
-      .select('id')
-      .where('id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
-      .execute();
-    for (const row of rows) held.ids.add(row.id);
+  // Both look-ups in one statement: this station's rows at the batch's sequence numbers,
+  // and any station's rows with the batch's ids.
+  for (let i = 0; i < events.length; i += LOOKUP_CHUNK) {
+    const chunk = events.slice(i, i + LOOKUP_CHUNK);
+    const seqs = [...new Set(chunk.map((event) => event.seq))];
+    const ids = [...new Set(chunk.map((event) => event.id))];
+    const rows = await plainQuery<HeldRow>(
+      db,
+      `SELECT station_id, seq, id, payload_hash FROM events
+       WHERE station_id = ? AND seq IN (${placeholders(seqs.length)})
+       UNION ALL
+       SELECT station_id, seq, id, payload_hash FROM events WHERE id IN (${placeholders(ids.length)})`,
+      [stationId, ...seqs, ...ids],
+    );
+    const wantedSeqs = new Set(seqs);
+    const wantedIds = new Set(ids);
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (row.station_id === stationId && wantedSeqs.has(seq))
+        held.bySeq.set(seq, { id: row.id, payload_hash: row.payload_hash });
+      if (wantedIds.has(row.id)) held.ids.add(row.id);
+    }
   }
   return held;
 }
 
+interface HeldRow {
+  station_id: string;
+  seq: number;
+  id: string;
+  payload_hash: string;
+}
+
+const EVENT_COLUMNS = [
+  'id',
+  'station_id',
+  'seq',
+  'payload_hash',
+  'type',
+  'order_code',
+  'verdict',
+  'body',
+  'operator',
+  'station_time',
+  'server_time',
+  'outcome',
+  'rejection',
+] as const satisfies readonly (keyof EventsTable)[];
+const EVENT_ROW = `(${placeholders(EVENT_COLUMNS.length)})`;
+// At most this many rows in one insert: SQLite takes 32,766 parameters in a statement.
+const STORE_CHUNK = 1000;
+
 async function storeEvents(db: Db, rows: EventsTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += LOOKUP_CHUNK)
-    await db
-      .insertInto('events')
-      .values(rows.slice(i, i + LOOKUP_CHUNK))
-      .execute();
+  for (let i = 0; i < rows.length; i += STORE_CHUNK) {
+    const chunk = rows.slice(i, i + STORE_CHUNK);
+    await plainQuery(
+      db,
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(chunk.length).fill(EVENT_ROW).join(', ')}`,
+      chunk.flatMap((row) => EVENT_COLUMNS.map((column) => row[column])),
+    );
+  }
 }
 
 /** What the checks need of the station and its line, read once per batch. */
@@ -258,12 +309,13 @@ async function checkContext(
   now: Date,
   caller: StationCaller,
 ): Promise<Omit<CheckContext, 'facts'>> {
-  const station = await db
-    .selectFrom('stations')
-    .innerJoin('lines', 'lines.id', 'stations.line_id')
-    .select(['stations.created_at', 'lines.rules'])
-    .where('stations.id', '=', caller.id)
-    .executeTakeFirstOrThrow();
+  const [station] = await plainQuery<{ created_at: string; rules: string }>(
+    db,
+    `SELECT stations.created_at, lines.rules FROM stations
+     JOIN lines ON lines.id = stations.line_id WHERE stations.id = ?`,
+    [caller.id],
+  );
+  if (!station) throw new Error(`station ${caller.id} has no line`);
   return {
     now,
     caller,
@@ -272,12 +324,15 @@ async function checkContext(
   };
 }
 
-/**
- * The slice taken set-based (batch-ingest.ts) in a fixed number of statements. Should its
- * writes fail (a constraint, a value one engine refuses), it is taken again event by event,
- * each in its own savepoint, so the failing event is rejected alone and the rest applied.
- */
-async function ingestAll(
+/** The set-based writes of a slice failed: it is taken again, event by event. */
+class SetBasedWritesFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(`set-based ingest failed: ${messageOf(reason)}`);
+  }
+}
+
+/** Each event alone, in its own savepoint, so the failing one is rejected and the rest applied. */
+async function ingestOneByOne(
   db: Db,
   kind: StorageKind,
   now: Date,
@@ -285,23 +340,11 @@ async function ingestAll(
   events: StationEvent[],
   effects: Effects,
   held: Held,
-): Promise<{ results: PushResult[]; held: Held }> {
-  const notices = new Set(effects.orders);
-  await sql`SAVEPOINT station_batch`.execute(db);
-  try {
-    const results = await ingestBatch(db, kind, now, checks, events, effects, held);
-    await sql`RELEASE SAVEPOINT station_batch`.execute(db);
-    return { results, held };
-  } catch {
-    await sql`ROLLBACK TO SAVEPOINT station_batch`.execute(db);
-    await sql`RELEASE SAVEPOINT station_batch`.execute(db);
-    restore(effects, notices);
-    held = await heldEvents(db, checks.caller.id, events);
-  }
+): Promise<PushResult[]> {
   const results: PushResult[] = [];
   for (const event of events)
     results.push(await ingestOne(db, kind, now, checks, event, effects, held));
-  return { results, held };
+  return results;
 }
 
 /** Duplicate or conflict: what the events table (and the batch so far) already holds. */

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../errors.ts';
 import type { StationsTable } from '../storage/schema.ts';
 import { DEFAULT_LINE_RULES, type LineRules } from '#core/sync/replicated-rows.ts';
 import { lineRow } from '../replication/rows.ts';
+import { plainQuery } from '../storage/plain-sql.ts';
 import { audit } from '../auth/audit.ts';
 import {
   containsText,
@@ -310,11 +311,14 @@ export async function stationForToken(
   context: ServerContext,
   token: string,
 ): Promise<Caller | undefined> {
-  const row = await context.storage.db
-    .selectFrom('stations')
-    .selectAll()
-    .where('token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  // Every station request asks this: plain SQL, not built anew each time (plain-sql.ts).
+  const [row] = await plainQuery<
+    Pick<StationsTable, 'id' | 'name' | 'role' | 'line_id' | 'revoked_at'>
+  >(
+    context.storage.db,
+    'SELECT id, name, role, line_id, revoked_at FROM stations WHERE token_hash = ?',
+    [hashToken(token)],
+  );
   if (!row || row.revoked_at) return undefined;
   return {
     kind: 'station',
@@ -330,12 +334,17 @@ export async function touchStation(
   id: string,
   outboxDepth?: number,
 ): Promise<void> {
-  await context.storage.db
-    .updateTable('stations')
-    .set({
-      last_seen_at: context.now().toISOString(),
-      ...(outboxDepth === undefined ? {} : { outbox_depth: outboxDepth }),
-    })
-    .where('id', '=', id)
-    .execute();
+  const seenAt = context.now().toISOString();
+  // Once per push: plain SQL (plain-sql.ts).
+  if (outboxDepth === undefined)
+    await plainQuery(context.storage.db, 'UPDATE stations SET last_seen_at = ? WHERE id = ?', [
+      seenAt,
+      id,
+    ]);
+  else
+    await plainQuery(
+      context.storage.db,
+      'UPDATE stations SET last_seen_at = ?, outbox_depth = ? WHERE id = ?',
+      [seenAt, outboxDepth, id],
+    );
 }

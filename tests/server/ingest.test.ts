@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies are read field by field */
 import { fetch, type Response } from 'undici';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOrderCode, mintOrderScopedCode } from '#core/codes/formats.ts';
 import { OAK_TABLE } from './fixtures.ts';
@@ -153,6 +154,63 @@ describe.each(STORAGES)('stations, ingest, live progress and receipt on %s', (st
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ kind: 'event_rejected', seq: second.seq, station: other.id });
     expect(raised[0].description).toMatch(/consumed already/);
+  });
+
+  it('takes a push again event by event when its set-based writes fail: the failing event is rejected alone, the rest applied', async () => {
+    const order = await releasedOrder(customer, planner, product, 1);
+    const [good, bad] = order.resources.map((resource) => resource.code) as [string, string];
+    // The database refuses to mark `bad` consumed: the push's one multi-row UPDATE fails.
+    const db = server.context.storage.db;
+    if (storage === 'sqlite')
+      await sql`CREATE TRIGGER refuse_consume BEFORE UPDATE OF consumed_at ON resources
+        WHEN NEW.code = ${sql.lit(bad)} BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`.execute(
+        db,
+      );
+    else {
+      await sql`CREATE FUNCTION refuse_consume() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`.execute(db);
+      await sql`CREATE TRIGGER refuse_consume BEFORE UPDATE OF consumed_at ON resources
+        FOR EACH ROW WHEN (NEW.code = ${sql.lit(bad)}) EXECUTE FUNCTION refuse_consume()`.execute(
+        db,
+      );
+    }
+    try {
+      const events = [consume(production, order.code, good), consume(production, order.code, bad)];
+      const pushed = await production.push(events);
+      expect(pushed.status).toBe(200);
+      expect(pushed.body.results[0]).toMatchObject({ seq: events[0]!.seq, status: 'accepted' });
+      expect(pushed.body.results[1]).toMatchObject({
+        seq: events[1]!.seq,
+        status: 'rejected',
+        kind: 'event_rejected',
+      });
+      expect(pushed.body.ackedThrough).toBe(events[1]!.seq);
+      const stored = await db
+        .selectFrom('events')
+        .select(['seq', 'outcome'])
+        .where('id', 'in', [events[0]!.id, events[1]!.id])
+        .orderBy('seq')
+        .execute();
+      expect(stored.map((row) => row.outcome)).toEqual(['applied', 'rejected']);
+      const resources = await db
+        .selectFrom('resources')
+        .select(['code', 'consumed_event_id'])
+        .where('code', 'in', [good, bad])
+        .execute();
+      expect(Object.fromEntries(resources.map((r) => [r.code, r.consumed_event_id]))).toEqual({
+        [good]: events[0]!.id,
+        [bad]: null,
+      });
+      const raised = (
+        await supervisor.get('/api/v1/exceptions?status=open')
+      ).body.exceptions.filter((e: any) => e.event === events[1]!.id);
+      expect(raised).toHaveLength(1);
+      expect(raised[0].description).toMatch(/refused by the test/);
+    } finally {
+      await sql`DROP TRIGGER refuse_consume ${storage === 'postgres' ? sql`ON resources` : sql``}`.execute(
+        db,
+      );
+    }
   });
 
   it('streams progress to the customer live, then packs, ships and takes the receipt', async () => {

@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { StationEvent, StationEventBody } from '#core/events/station-events.ts';
-import { stationEventSchema } from '#core/events/station-events.ts';
+import { stationEventBodySchema, stationEventSchema } from '#core/events/station-events.ts';
 import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
+import { autocheckpointOf, setAutocheckpoint } from './autocheckpoint.ts';
 
 /**
  * Decisions between two WAL checkpoints run after a verdict. SQLite checkpoints in whichever
@@ -10,6 +11,8 @@ import { createUuidV7Generator } from '#core/ids/uuid-v7.ts';
  * wait. A decision's ~5 pages make 100 decisions about half of SQLite's own threshold.
  */
 const DECISIONS_PER_CHECKPOINT = 100;
+
+const envelope = stationEventSchema.shape;
 
 export interface OutboxStatus {
   /** Events the server has not confirmed yet. */
@@ -44,6 +47,8 @@ export class Outbox {
   private readonly nextId = createUuidV7Generator();
   private readonly checkpoint: Statement;
   #decisionsSinceCheckpoint = 0;
+  /** The last operator the envelope's schema accepted: a shift's decisions share one. */
+  #checkedOperator: string | null | undefined = undefined;
   #checkpointPending: NodeJS.Immediate | null = null;
   /** Made once: a decision's commit is on the operator's wait (docs/performance.md "scan_verdict"). */
   private readonly recordInTransaction: (
@@ -85,7 +90,8 @@ export class Outbox {
     this.recordInTransaction = db.transaction(
       (body: StationEventBody, operator: string | null, effect?: () => unknown) => {
         const result = effect?.();
-        const at = this.now().toISOString();
+        // The clock is injected: a time the server would refuse must not become durable.
+        const at = envelope.stationTime.parse(this.now().toISOString());
         const event: StationEvent = {
           id: this.nextId(),
           stationId: this.stationId,
@@ -94,12 +100,11 @@ export class Outbox {
           stationTime: at,
           body,
         };
-        // Validate before it becomes durable: a malformed event would block the queue forever.
-        stationEventSchema.parse(event);
         this.insert.run(event.seq, event.id, JSON.stringify(event), at);
         return { event, result };
       },
     );
+    envelope.stationId.parse(stationId);
   }
 
   /**
@@ -111,6 +116,15 @@ export class Outbox {
     operator: string | null,
     effect?: () => T,
   ): { event: StationEvent; result: T | undefined } {
+    // Checked before it becomes durable (a malformed event would block the queue forever),
+    // and before the write transaction opens, which then holds SQLite's one writer for the
+    // statements only. The rest of the envelope is the outbox's own: the station checked at
+    // construction, a UUIDv7 from its generator, the next sequence, the clock's time checked.
+    stationEventBodySchema.parse(body);
+    if (operator !== this.#checkedOperator) {
+      envelope.operator.parse(operator);
+      this.#checkedOperator = operator;
+    }
     return this.checkpointAfter(() => this.recordInTransaction(body, operator, effect)) as {
       event: StationEvent;
       result: T | undefined;
@@ -132,21 +146,17 @@ export class Outbox {
    */
   private checkpointAfter<T>(commit: () => T): T {
     if (this.db.inTransaction) return commit();
-    // Not prepared once: SQLite reads and sets this pragma when the statement is prepared.
-    const pages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    // Held, not asked of SQLite: reading the pragma prepares a statement (db/autocheckpoint.ts).
+    const pages = autocheckpointOf(this.db);
     // Checkpoints already run elsewhere (sync's worker, db/wal-checkpointer.ts): nothing to move.
     if (pages === 0) return commit();
-    this.autocheckpoint(0);
+    setAutocheckpoint(this.db, 0);
     try {
       return commit();
     } finally {
-      this.autocheckpoint(pages);
+      setAutocheckpoint(this.db, pages);
       this.checkpointSoon();
     }
-  }
-
-  private autocheckpoint(pages: number): void {
-    this.db.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   private checkpointSoon(): void {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { setAutocheckpoint } from './autocheckpoint.ts';
 
 /*
  * The replica's WAL checkpoints on a thread of their own (docs/sync.md "Sync never delays a
@@ -170,7 +171,7 @@ export class WalCheckpointer {
     this.joined = { pool, id, member };
     pool.members.set(id, member);
     pool.worker.postMessage({ type: 'open', id, file: this.db.name, everyMs: this.everyMs });
-    this.db.pragma('wal_autocheckpoint = 0');
+    setAutocheckpoint(this.db, 0);
   }
 
   /** Checkpoint once more on the worker, stop there, and let the connection checkpoint again. */
@@ -196,6 +197,6 @@ export class WalCheckpointer {
     const joined = this.joined;
     this.joined = undefined;
     if (joined) joined.pool.members.delete(joined.id);
-    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    if (this.db.open) setAutocheckpoint(this.db, DEFAULT_AUTOCHECKPOINT);
   }
 }

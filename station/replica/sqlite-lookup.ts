@@ -39,6 +39,14 @@ function toPackage(row: PackageSqlRow): PackageRecord {
   };
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** The rules' view of the replica, with prepared statements. */
 export function sqliteLookup(db: Database): ReplicaLookup {
   const q = (sql: string): Statement => db.prepare(sql);
@@ -81,14 +89,27 @@ export function sqliteLookup(db: Database): ReplicaLookup {
     dispatched: false,
   });
 
+  // The loaded order is read at every scan of its resources; its row (lines, bills of
+  // materials) is parsed again only when its text changed (docs/performance.md
+  // "scan_verdict"). Frozen: every caller shares it.
+  let lastOrder: { text: string; data: Readonly<OrderRow> } | undefined;
+  const orderData = (text: string): Readonly<OrderRow> => {
+    if (lastOrder?.text !== text)
+      lastOrder = { text, data: deepFreeze(JSON.parse(text) as OrderRow) };
+    return lastOrder.data;
+  };
+
   return {
     order(code) {
       const row = order.get(code) as
         { state: string; line_id: string | null; data: string } | undefined;
       if (!row) return undefined;
       // The columns are the server's latest word on state and line; the rest is the row.
-      const data = JSON.parse(row.data) as OrderRow;
-      return { ...data, state: row.state as OrderRecord['state'], lineId: row.line_id };
+      return {
+        ...orderData(row.data),
+        state: row.state as OrderRecord['state'],
+        lineId: row.line_id,
+      };
     },
     resource(code) {
       const row = resource.get(code) as Record<string, string | null> | undefined;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintBadgeCode, mintOrderCode } from '#core/codes/formats.ts';
 import { openReplica } from '#db/open-replica.ts';
+import { setAutocheckpoint } from '#db/autocheckpoint.ts';
 import { Outbox } from '#db/outbox.ts';
 
 /*
@@ -61,12 +62,29 @@ describe('a decision commit', () => {
 
   it('leaves the connection’s checkpoints off while another thread runs them (sync’s worker)', () => {
     const { db, decide } = replicaWithOutbox();
-    db.pragma('wal_autocheckpoint = 0');
+    setAutocheckpoint(db, 0);
     decide();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    db.pragma('wal_autocheckpoint = 1000');
+    setAutocheckpoint(db, 1000);
     decide();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    db.close();
+  });
+
+  it('asks SQLite no pragma at a decision while sync’s worker checkpoints', () => {
+    const { db, decide } = replicaWithOutbox();
+    setAutocheckpoint(db, 0);
+    // Reading or setting a pragma prepares a statement; the setting is held instead.
+    const pragma = db.pragma.bind(db);
+    const asked: string[] = [];
+    db.pragma = ((source: string, options?: { simple?: boolean }) => {
+      asked.push(source);
+      return pragma(source, options);
+    }) as typeof db.pragma;
+    decide();
+    decide();
+    expect(asked).toEqual([]);
+    expect(pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     db.close();
   });
 
@@ -87,6 +105,28 @@ describe('a decision commit', () => {
     // The failed pair left nothing: neither event is on record, and the next one is seq 3.
     expect(outbox.record({ type: 'order.loaded', order }, badge).event.seq).toBe(3);
     expect(db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(3);
+    db.close();
+  });
+
+  it('refuses an event with a malformed part before anything is written: body, operator, clock', () => {
+    const { db, outbox } = replicaWithOutbox();
+    const order = mintOrderCode();
+    // The replica effect of the decision: written only with its event.
+    const effect = () => db.prepare("INSERT INTO meta (key, value) VALUES ('effect', '1')").run();
+    const effects = () =>
+      db.prepare('SELECT COUNT(*) FROM meta WHERE key = ?').pluck().get('effect');
+    expect(() =>
+      outbox.record({ type: 'order.loaded', order: 'not a code' }, badge, effect),
+    ).toThrow();
+    expect(() => outbox.record({ type: 'order.loaded', order }, 'not a badge', effect)).toThrow();
+    // A badge accepted once does not let another through.
+    outbox.record({ type: 'order.loaded', order }, badge);
+    expect(() => outbox.record({ type: 'order.loaded', order }, order, effect)).toThrow();
+    const farFuture = new Outbox(db, 'station-1', () => new Date(Date.UTC(10_000, 0, 1)));
+    expect(() => farFuture.record({ type: 'order.loaded', order }, badge, effect)).toThrow();
+    expect(() => new Outbox(db, '')).toThrow();
+    expect(effects()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(1);
     db.close();
   });
 });

@@ -52,6 +52,19 @@ export const REPLICA_MIGRATIONS: readonly string[] = [
    CREATE INDEX local_packages_order ON local_packages (order_code);`,
   // The dock scans a package's SSCC as often as its code (db/sscc-store.ts packageOfSscc).
   `CREATE INDEX packages_sscc ON packages (json_extract(data, '$.sscc'));`,
+  // The outbox without the index its `id UNIQUE` made: nothing looks an event up by its id
+  // (the server keys events by station and seq, the primary key here), the station's own
+  // UUIDv7 generator makes it, and that index was one more page in every decision's commit
+  // (docs/performance.md "scan_verdict"). SQLite drops such an index only with its table.
+  `CREATE TABLE outbox_next (
+     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, event TEXT NOT NULL, created_at TEXT NOT NULL,
+     acked_at TEXT
+   );
+   INSERT INTO outbox_next (seq, id, event, created_at, acked_at)
+     SELECT seq, id, event, created_at, acked_at FROM outbox;
+   DROP TABLE outbox;
+   ALTER TABLE outbox_next RENAME TO outbox;
+   CREATE INDEX outbox_unacked ON outbox (seq) WHERE acked_at IS NULL;`,
 ];
 
 export const REPLICA_SCHEMA_VERSION = REPLICA_MIGRATIONS.length;

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { PageQuery } from '#core/api/paging.ts';
 import { actorName, type Caller, type Db, type ServerContext } from '../context.ts';
 import type { AuditLogTable } from '../storage/schema.ts';
-import { keysetPage, withinTime, type Sorts } from '../storage/paging.ts';
+import { containsText, keysetPage, withinTime, type Sorts } from '../storage/paging.ts';
 
 /** One line in the audit log: who did what to which thing, and the details. */
 export async function audit(
@@ -62,6 +62,8 @@ export interface AuditFilters {
   entityId?: string | undefined;
   actor?: string | undefined;
   action?: string | undefined;
+  /** Words in who did it or in the thing's id (a code, an email, a name), any case. */
+  q?: string | undefined;
   /** Written at or after `from` and before `to`. */
   from?: string | undefined;
   to?: string | undefined;
@@ -73,7 +75,7 @@ const AUDIT_FILTER_COLUMNS = {
   entityId: 'audit_log.entity_id',
   actor: 'audit_log.actor',
   action: 'audit_log.action',
-} as const satisfies Record<Exclude<keyof AuditFilters, 'from' | 'to'>, string>;
+} as const satisfies Record<Exclude<keyof AuditFilters, 'from' | 'to' | 'q'>, string>;
 
 /** The audit log, filtered, one page at a time. */
 export async function listAudit(
@@ -87,6 +89,11 @@ export async function listAudit(
     if (value) query = query.where(AUDIT_FILTER_COLUMNS[filter], '=', value);
   }
   query = withinTime(query, 'audit_log.at', filters);
+  const text = filters.q;
+  if (text)
+    query = query.where((eb) =>
+      eb.or([containsText('audit_log.actor', text), containsText('audit_log.entity_id', text)]),
+    );
   const { rows, nextCursor } = await keysetPage(query, auditSorts, page);
   return {
     nextCursor,

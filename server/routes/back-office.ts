@@ -154,7 +154,8 @@ export const backOfficeRoutes =
       {
         schema: {
           tags: ['audit'],
-          summary: 'The audit log: every state change with who and when; filter by time (from, to)',
+          summary:
+            'The audit log: every state change with who and when; filter by thing, who, action, words (q) or time (from, to)',
           querystring: z
             .strictObject({
               entity: z.string().max(32).optional(),
@@ -162,6 +163,7 @@ export const backOfficeRoutes =
               /** Who: the email of a person or the name of a station. */
               actor: z.string().trim().min(1).max(200).optional(),
               action: z.string().trim().min(1).max(64).optional(),
+              q: searchTextSchema,
               ...timeRangeFields,
               ...pageQueryFields(AUDIT_SORTS, { defaultLimit: 200, maxLimit: 1000 }),
             })

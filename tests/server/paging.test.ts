@@ -336,6 +336,29 @@ describe.each(STORAGES)('lists are paged by cursor, on %s', (storage) => {
       .entries;
     expect(submitted.length).toBeGreaterThanOrEqual(10);
     expect(submitted.every((e: any) => e.action === 'order.submitted')).toBe(true);
+    // Words match who did it or the thing's id, in any case; % is a character, not a wildcard.
+    const product = items[0]!.entityId as string;
+    const byThing = await walk(
+      planner,
+      `/api/v1/audit?limit=2&q=${product.toLowerCase()}`,
+      'entries',
+    );
+    expect(byThing.items.length).toBeGreaterThanOrEqual(1);
+    expect(
+      byThing.items.every(
+        (e) =>
+          e.entityId.toLowerCase().includes(product.toLowerCase()) ||
+          e.actor.toLowerCase().includes(product.toLowerCase()),
+      ),
+    ).toBe(true);
+    const actor = submitted[0].actor as string;
+    const byWho = await walk(
+      planner,
+      `/api/v1/audit?limit=5&q=${encodeURIComponent(actor.toUpperCase())}`,
+      'entries',
+    );
+    expect(byWho.items.map((e) => e.actor)).toContain(actor);
+    expect((await planner.get('/api/v1/audit?q=%25')).body.entries).toEqual([]);
   });
 
   it('pages the catalog, listed and searched, by relevance, code or name', async () => {

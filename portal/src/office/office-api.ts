@@ -67,7 +67,7 @@ export const listLines = async () =>
  * The fetcher of a paged list route: its filters and the cursor in, one page out (the
  * answer's `key` holds the rows).
  */
-function pagedRoute<Key extends string, Item>(
+export function pagedRoute<Key extends string, Item>(
   schema: z.ZodType<{ [key in Key]: Item[] } & { nextCursor: string | null }>,
   key: Key,
   path: string,

@@ -105,7 +105,7 @@ function eventSentence(trace: Trace, event: TraceEvent, say: Say): string {
 }
 
 /** An audit action on the order (`order.release`, `problem.reported`…) as words. */
-function actionWords(action: string, say: Say): string {
+export function actionWords(action: string, say: Say): string {
   const [entity, verb = ''] = action.split('.');
   if (entity === 'order' && ACTIONS.has(verb))
     return say.t(`trace.action.${verb as (typeof ORDER_ACTIONS)[number]}`);

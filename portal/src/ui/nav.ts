@@ -48,6 +48,7 @@ export function navFor(session: Session): NavLink[] {
       show: session.can('customer_service', 'planner', 'supervisor'),
     },
     { href: '/office/trace', label: 'nav.trace', show: true },
+    { href: '/office/audit', label: 'nav.audit', show: session.can('planner', 'supervisor') },
     { href: '/office/dashboard', label: 'nav.dashboard', show: true },
     { href: '/office/labels', label: 'nav.labels', show: session.can('planner') },
     { href: '/office/export', label: 'nav.export', show: true },

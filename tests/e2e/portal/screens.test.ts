@@ -131,6 +131,7 @@ const officePages = [
   'export',
   'users',
   'webhooks',
+  'audit',
 ];
 const officeScreens: Screen[] = [
   ...officePages.map((name) => ({

@@ -240,6 +240,11 @@ export interface StationState {
   station: { id: string; name: string; role: StationRole; line: string; serverUrl: string };
   /** Who is logged in; the badge code is recorded with each event, never shown to the page. */
   operator: { name: string; role: BadgeRole } | null;
+  /**
+   * Nobody is logged in and the line wants operators known: the station refuses work until a
+   * badge is scanned, so the screen offers none (a button offered must not be refused).
+   */
+  badgeNeeded: boolean;
   order: OrderSummary | null;
   lineStop: {
     since: string;

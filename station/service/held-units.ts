@@ -1,5 +1,6 @@
 import type { CommandReply, StationState } from '#core/api/station-api.ts';
 import { checkProgress } from '../rules/completeness-checks.ts';
+import { orderCompleteness } from '../rules/replica-lookup.ts';
 import { loadedProductionOrder, recordProgress } from './production-commands.ts';
 import { refuse, type StationContext } from './station-context.ts';
 import type { HeldUnitsEntry, WorkState } from './work-state.ts';
@@ -9,6 +10,20 @@ export const UNIT_GRACE_MS = 5_000;
 
 const sameEntry = (a: HeldUnitsEntry, order: string, step: string) =>
   a.order === order && a.step === step;
+
+/** A step named in a message: `step`, and `step_zh` when the order's bill names it in Chinese. */
+function stepParams(
+  station: StationContext,
+  orderCode: string,
+  step: string,
+): Record<string, string> {
+  const { replica } = station.options;
+  const order = replica.order(orderCode);
+  const zh = order
+    ? orderCompleteness(order, replica).steps.find((entry) => entry.step === step)?.stepZh
+    : undefined;
+  return zh ? { step, step_zh: zh } : { step };
+}
 
 /** What the screen shows of the loaded order's held units. */
 export const heldUnitsView = (work: WorkState): StationState['pendingUnits'] =>
@@ -46,7 +61,7 @@ export class HeldUnits {
     if (!checked.ok) return { ok: false, error: checked.message };
     if (total > checked.unitsOrdered) {
       const remaining = Math.max(0, checked.unitsOrdered - recorded - (held?.units ?? 0));
-      return refuse('units_too_many', { remaining, step });
+      return refuse('units_too_many', { remaining, ...stepParams(this.station, orderCode, step) });
     }
     const entry: HeldUnitsEntry = {
       order: orderCode,
@@ -73,7 +88,8 @@ export class HeldUnits {
     if (!held) return refuse('nothing_to_undo', { step });
     journal.update({ ...work, heldUnits: work.heldUnits.filter((e) => e !== held) });
     feed.publish();
-    return feed.reply({ note: { key: 'units_undone', params: { units: held.units, step } } });
+    const params = { units: held.units, ...stepParams(this.station, held.order, step) };
+    return feed.reply({ note: { key: 'units_undone', params } });
   }
 
   /**

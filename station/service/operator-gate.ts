@@ -3,10 +3,22 @@ import type { Override } from '#core/events/station-events.ts';
 import { checkOverride } from '../rules/completeness-checks.ts';
 import type { StationOptions } from './station-context.ts';
 import type { StationFeed } from './station-feed.ts';
+import type { ReplicaLookup } from '../rules/replica-lookup.ts';
 import type { WorkJournal } from './work-journal.ts';
+import type { WorkState } from './work-state.ts';
 
 /** A polling station whose last pull is older than this may lack codes the server issued. */
 const CURRENT_PULL_MS = 30_000;
+
+/**
+ * Whether nothing may be scanned or done until a badge logs in: nobody is, and the line's rule
+ * wants operators known. The screen offers no work then (state.badgeNeeded).
+ */
+export const badgeNeeded = (
+  work: Pick<WorkState, 'operator'>,
+  replica: ReplicaLookup,
+  line: string,
+): boolean => !work.operator && replica.lineRules(line).requireOperator;
 
 /** Who may act now, by the line's rules, the badge logged in and how current the replica is. */
 export class OperatorGate {
@@ -17,17 +29,13 @@ export class OperatorGate {
     private readonly now: () => Date,
   ) {}
 
-  /** The line's rules for this station (replicated from the server; defaults until then). */
-  get lineRules() {
-    return this.options.replica.lineRules(this.options.identity.line);
-  }
-
   /**
    * Operators are known: with the line's rule on, nothing is scanned or done while no badge
    * is logged in. The refusal is shown (a notice on the stream) and not recorded as an event.
    */
   operatorMissing(): CommandReply | null {
-    if (this.journal.work.operator || !this.lineRules.requireOperator) return null;
+    if (!badgeNeeded(this.journal.work, this.options.replica, this.options.identity.line))
+      return null;
     return this.feed.notice({ key: 'operator_required', params: {} });
   }
 

@@ -8,6 +8,7 @@ import { decidePacking } from '../rules/packing.ts';
 import { decideProduction } from '../rules/production.ts';
 import { englishReason } from '../rules/reasons.ts';
 import { decideShipping } from '../rules/shipping.ts';
+import { badgeNeeded } from './operator-gate.ts';
 import { refuse, type StationContext } from './station-context.ts';
 import { workAfter } from './work-state.ts';
 
@@ -155,13 +156,14 @@ export class ScanDecisions {
 
   /** A badge: logs in; or, on a stopped line, a supervisor's starts the clearance. */
   private badgeScan(scan: ScanParse, text: string): CommandReply {
-    const { options, journal, feed, gate } = this.station;
+    const { options, journal, feed } = this.station;
     const badge = options.replica.badge(scan.code);
     const work = journal.work;
     if (!badge || badge.revoked) {
       const key = badge ? 'badge_revoked' : 'badge_unknown';
       // With nobody logged in there is no operator to record it under: shown, not recorded.
-      if (!work.operator && gate.lineRules.requireOperator) return feed.notice({ key, params: {} });
+      if (badgeNeeded(work, options.replica, options.identity.line))
+        return feed.notice({ key, params: {} });
       const result = outcome(badge ? 'wrong_state' : 'unknown', null, key);
       return feed.reply({ decision: this.recordDecision(text, result, scan) });
     }

@@ -14,6 +14,8 @@ import type { WorkState } from './work-state.ts';
 /** What the UI is shown: the work state read against the replica, devices and sync. */
 export interface StateSources {
   work: WorkState;
+  /** operator-gate.ts badgeNeeded: no work offered until a badge logs in. */
+  badgeNeeded: boolean;
   lastScans: Decision[];
   pendingUnits: StationState['pendingUnits'];
   lastLabel: StationState['lastLabel'];
@@ -81,6 +83,7 @@ export function stationState(sources: StateSources): StationState {
     station: sources.identity,
     // Badge codes are credentials: the page gets names (docs/security.md).
     operator: work.operator && { name: work.operator.name, role: work.operator.role },
+    badgeNeeded: sources.badgeNeeded,
     order: orderSummary(order, replica),
     lineStop: work.lineStop && {
       since: work.lineStop.since,

@@ -11,6 +11,7 @@ import type { LabelDesk } from './label-desk.ts';
 import type { SettingsKeeper } from './settings-keeper.ts';
 import type { StationOptions } from './station-context.ts';
 import { heldUnitsView } from './held-units.ts';
+import { badgeNeeded } from './operator-gate.ts';
 import { stationState } from './state-view.ts';
 import type { WorkJournal } from './work-journal.ts';
 
@@ -35,6 +36,7 @@ export class StationFeed {
     const { identity, replica, outbox, sync, devices } = this.options;
     return stationState({
       work: this.journal.work,
+      badgeNeeded: badgeNeeded(this.journal.work, replica, identity.line),
       lastScans: this.#lastScans,
       pendingUnits: heldUnitsView(this.journal.work),
       lastLabel: this.labels.lastPrinted(),

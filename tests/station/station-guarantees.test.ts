@@ -99,8 +99,13 @@ describe('operators are known', () => {
     expect(f.station.unreadable('noise')).toBeNull();
     expect(notices).toHaveLength(3);
     expect(f.events()).toEqual([]);
+    // The state says so, and the screen offers no work while it does.
+    expect(f.station.state().badgeNeeded).toBe(true);
     f.station.login(f.operator);
+    expect(f.station.state().badgeNeeded).toBe(false);
     expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
+    f.station.logout();
+    expect(f.station.state().badgeNeeded).toBe(true);
     expect(f.events().every((e) => e.operator === f.operator)).toBe(true);
   });
 
@@ -112,6 +117,7 @@ describe('operators are known', () => {
       name: 'L1',
       rules: { unknownLabel: 'stop', requireOperator: false },
     });
+    expect(f.station.state().badgeNeeded).toBe(false);
     expect(verdictOf(f.station.scan(f.order))).toBe('accepted');
     expect(f.events()[0]?.operator).toBeNull();
   });

@@ -6,6 +6,7 @@ import {
   type LabelTitle,
   type Message,
 } from '#core/api/station-api.ts';
+import { FINISHED_STEP } from '#core/orders/completeness.ts';
 import { nameIn, paramsIn } from '#core/text/bilingual.ts';
 import { UI_EN, type UiKey } from './i18n-en.ts';
 import { UI_ZH } from './i18n-zh.ts';
@@ -30,6 +31,8 @@ export class I18n {
     // Material and step names come in both languages (`material`, `material_zh`).
     const params = paramsIn(this.language, message.params);
     if (typeof params.state === 'string') params.state = this.state(params.state);
+    // The finished step is every order's, not a bill's: named by this table, not by the data.
+    if (params.step === FINISHED_STEP) params.step = this.t('finished');
     if (typeof params.kind === 'string')
       params.kind = this.term(`kind_${params.kind}`, params.kind);
     // A failed device test names the device's status: said in this language, not the driver's.

@@ -1,4 +1,14 @@
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +24,8 @@ import { ptyScanner, socatPair, type SocatPair } from '../../native/socat-pair.t
  * in-process through the same composition root as `ordertrace station`, each reading a
  * serial scanner on its own socat pty pair.
  */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
 export interface E2eStation {
   role: StationRole;
   /** The link the station prints: it opens the UI with the local API secret. */
@@ -40,16 +52,39 @@ export interface E2ePlant {
   stop(): Promise<void>;
 }
 
-/** Build the station UI once into a temporary directory (as the portal's tests do). */
+/**
+ * Build the station UI once per source state (renderer/ and core/, which it imports) into a
+ * temp dir: the station test files, running in parallel or rerun, share one build.
+ */
 export async function buildStationUi(): Promise<string> {
+  const hash = createHash('sha256');
+  hashTree(hash, join(ROOT, 'renderer'));
+  hashTree(hash, join(ROOT, 'core'));
+  const dir = join(tmpdir(), `ordertrace-renderer-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  const staging = `${dir}.${process.pid}.tmp`;
   const { build } = await import('vite');
-  const outDir = mkdtempSync(join(tmpdir(), 'ordertrace-renderer-'));
   await build({
-    configFile: fileURLToPath(new URL('../../../renderer/vite.config.ts', import.meta.url)),
+    configFile: join(ROOT, 'renderer/vite.config.ts'),
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true },
+    build: { outDir: staging, emptyOutDir: true },
   });
-  return outDir;
+  try {
+    renameSync(staging, dir);
+  } catch {
+    // Another test file finished the same build first: use theirs.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'dist' || name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) hashTree(hash, path);
+    else hash.update(path).update(readFileSync(path));
+  }
 }
 
 export async function startPlant(): Promise<E2ePlant> {
@@ -129,7 +164,6 @@ export async function startPlant(): Promise<E2ePlant> {
     async stop() {
       for (const station of stations.splice(0)) await station.close();
       await server.stop();
-      rmSync(uiDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,8 +2,6 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { Verdict } from '#core/events/station-events.ts';
 import type { E2eStation } from './station-plant.ts';
-import { englishLeftDiff } from '../english-left.ts';
-import { latinOnScreen } from '../latin-on-screen.ts';
 
 /** Station screenshots: ORDERTRACE_SCREENS_DIR when set (docs/screens), else the temp dir. */
 export const SHOTS_DIR = process.env.ORDERTRACE_SCREENS_DIR ?? '/tmp/station-shots';
@@ -66,44 +64,6 @@ export const wedgeExpect = (page: Page, text: string, verdict: Verdict) =>
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` });
-}
-
-/**
- * English found on Chinese station screens beyond tests/e2e/english-left.ts, gathered over a
- * test file's walk (so one run lists them all); each file expects it empty at its end.
- */
-export const englishOnChineseScreens: unknown[] = [];
-
-/** Names in the e2e plant (station-plant.ts), the same in every language: people, the carrier. */
-const PLANT_NAMES = new Set(['Zhao', 'Chen', 'SF', 'Express']);
-
-/**
- * Both languages of the current screen, switched by the header's language button; the
- * Chinese one must read without English words (tests/e2e/latin-on-screen.ts).
- */
-export async function shotsInBothLanguages(page: Page, name: string): Promise<void> {
-  for (const language of ['zh-CN', 'en'] as const) {
-    const current = await page.evaluate(() => document.documentElement.lang);
-    if (current !== language) await page.getByTestId('language').last().click();
-    await page.waitForFunction((lang) => document.documentElement.lang === lang, language);
-    await page
-      .getByTestId('verdict')
-      .click({ timeout: 200 })
-      .catch(() => undefined);
-    await shot(page, `${name}-${language}`);
-    if (language === 'zh-CN') {
-      const found = await latinOnScreen(page, PLANT_NAMES);
-      const diff = englishLeftDiff(
-        `station-${name}`,
-        found.map((f) => f.word),
-      );
-      if (diff.unlisted.length)
-        englishOnChineseScreens.push({
-          ...diff,
-          where: found.filter((f) => diff.unlisted.includes(f.word)),
-        });
-    }
-  }
 }
 
 /** Wait until the station's own replica shows the order in `state` (sync pulled it). */

@@ -93,7 +93,16 @@ const customerScreens: Screen[] = [
     open: async (page) => {
       const order = await orderIn(page, ['delivered']);
       await page.goto(`/orders/${order.id}`);
-      await page.getByTestId('problem-description').scrollIntoViewIfNeeded();
+      // The order page renders again when its live feed answers; a scroll that meets the
+      // old form (detached) is taken again on the new one.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await page.getByTestId('problem-description').scrollIntoViewIfNeeded();
+          break;
+        } catch (error) {
+          if (attempt === 5 || !String(error).includes('not attached')) throw error;
+        }
+      }
     },
   },
   {

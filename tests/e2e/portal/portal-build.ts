@@ -25,18 +25,19 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
 }
 
 /**
- * Build the portal once per source state into a temp dir (keyed by a hash of portal/ and
- * core/), so test files running in parallel, and reruns, share one build.
+ * Build a browser app (the portal, or the station's UI in renderer/) once per source state
+ * into a temp dir (keyed by a hash of its folder and core/, which it imports), so test files
+ * running in parallel, and reruns, share one build.
  */
-export async function buildPortalOnce(): Promise<string> {
+export async function buildAppOnce(app: 'portal' | 'renderer'): Promise<string> {
   const hash = createHash('sha256');
-  hashTree(hash, join(ROOT, 'portal'));
+  hashTree(hash, join(ROOT, app));
   hashTree(hash, join(ROOT, 'core'));
-  const dir = join(tmpdir(), `ordertrace-portal-${hash.digest('hex').slice(0, 16)}`);
+  const dir = join(tmpdir(), `ordertrace-${app}-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(dir, 'index.html'))) return dir;
   const staging = `${dir}.${process.pid}.tmp`;
   await build({
-    configFile: join(ROOT, 'portal/vite.config.ts'),
+    configFile: join(ROOT, `${app}/vite.config.ts`),
     logLevel: 'error',
     build: { outDir: staging, emptyOutDir: true },
   });
@@ -50,3 +51,5 @@ export async function buildPortalOnce(): Promise<string> {
   }
   return dir;
 }
+
+export const buildPortalOnce = (): Promise<string> => buildAppOnce('portal');

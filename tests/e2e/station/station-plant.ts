@@ -1,30 +1,19 @@
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { StationRole } from '#core/orders/state-machine.ts';
 import { createBadge } from '#server/stations/badges.ts';
 import { runStation, type RunningStation } from '#station/run-station.ts';
 import { startTestServer, type ApiClient, type TestServer } from '../../server/harness.ts';
 import { OAK_TABLE } from '../../server/fixtures.ts';
 import { ptyScanner, socatPair, type SocatPair } from '../../native/socat-pair.ts';
+import { buildAppOnce } from '../portal/portal-build.ts';
 
 /*
  * A real server (SQLite) with a catalog, line L1 and badges, and real stations run
  * in-process through the same composition root as `ordertrace station`, each reading a
  * serial scanner on its own socat pty pair.
  */
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface E2eStation {
   role: StationRole;
@@ -52,40 +41,8 @@ export interface E2ePlant {
   stop(): Promise<void>;
 }
 
-/**
- * Build the station UI once per source state (renderer/ and core/, which it imports) into a
- * temp dir: the station test files, running in parallel or rerun, share one build.
- */
-export async function buildStationUi(): Promise<string> {
-  const hash = createHash('sha256');
-  hashTree(hash, join(ROOT, 'renderer'));
-  hashTree(hash, join(ROOT, 'core'));
-  const dir = join(tmpdir(), `ordertrace-renderer-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  const staging = `${dir}.${process.pid}.tmp`;
-  const { build } = await import('vite');
-  await build({
-    configFile: join(ROOT, 'renderer/vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir: staging, emptyOutDir: true },
-  });
-  try {
-    renameSync(staging, dir);
-  } catch {
-    // Another test file finished the same build first: use theirs.
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return dir;
-}
-
-function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (name === 'dist' || name === 'node_modules') continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) hashTree(hash, path);
-    else hash.update(path).update(readFileSync(path));
-  }
-}
+/** The station UI (renderer/), built once per source state for every station test file. */
+export const buildStationUi = (): Promise<string> => buildAppOnce('renderer');
 
 export async function startPlant(): Promise<E2ePlant> {
   const uiDir = await buildStationUi();
